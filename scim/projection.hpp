@@ -1,0 +1,33 @@
+// Attribute selection for responses: `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) and the
+// `returned` characteristic of each attribute (RFC 7643 §7).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scim/schema.hpp"
+
+namespace scim {
+
+/// The attribute paths a client asked for or excluded, in canonical lower-case form: "username",
+/// "name.givenname", "<extension urn>:department", or "<extension urn>" for a whole extension.
+struct Selection {
+    std::vector<std::string> attributes;  // when not empty, only these (plus `returned: always`) are returned
+    std::vector<std::string> excluded;    // otherwise, every `returned: default` attribute but these
+};
+
+/// Parses the comma-separated `attributes` and `excludedAttributes` query values. Names are case-insensitive
+/// and may be qualified by the resource type's schema URNs. Names the schema does not know are ignored, as a
+/// client may ask for attributes another server has. When both are given, `attributes` wins.
+Selection parse_selection(std::string_view attributes, std::string_view excluded_attributes, ResourceType const& type,
+                          SchemaRegistry const& registry);
+
+/// How much of an attribute a selection keeps.
+enum class Pick { none, whole, partial };
+
+/// Whether the attribute at canonical `path` (see Selection) with characteristic `returned` is returned.
+/// `partial` means only some of its sub-attributes are: ask again for each "path.sub".
+Pick pick(Selection const& selection, std::string_view path, Returned returned);
+
+}  // namespace scim

@@ -1,0 +1,46 @@
+// Reading a resource from a request body: names resolved case-insensitively to the schema's spelling, values
+// checked and coerced by type (RFC 7643 §2), server-owned attributes dropped, and the replace (PUT) merge rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "scim/schema.hpp"
+
+namespace scim {
+
+/// What a client may write to a resource, in canonical form: core attributes and externalId at the top,
+/// each extension's attributes in an object under its published URN. Never holds id, meta, schemas, readOnly
+/// or writeOnly attributes.
+struct ResourceInput {
+    boost::json::object attributes;
+    /// The writeOnly `password`, when sent; the caller hashes it and it is never stored as given.
+    std::optional<std::string> password;
+};
+
+/// Parses a JSON request body. @throws Error 400 invalidSyntax when it is not a JSON object.
+boost::json::object parse_json_object(std::string_view body);
+
+/// Validates a resource of type `type` for a create or a full replace:
+/// - `schemas` must list the core schema; extension URNs (or their aliases) must belong to the resource type;
+/// - attribute names match case-insensitively, also when URN-qualified ("urn:…:enterprise:2.0:User:department");
+/// - values are checked against the attribute's type; "True"/"False" strings are accepted for booleans, a bare
+///   string for a complex attribute that has a `value` sub-attribute, a single value for a multi-valued one;
+/// - canonical values are matched case-insensitively and stored in the schema's spelling;
+/// - null and empty values mean unassigned (RFC 7643 §2.5); readOnly attributes are ignored;
+/// - required attributes must be present and non-blank; at most one `primary: true` per multi-valued attribute.
+/// @throws Error 400 invalidSyntax (unknown attribute, missing schemas) or invalidValue (bad value), naming it.
+ResourceInput read_resource(boost::json::object const& body, ResourceType const& type, SchemaRegistry const& registry);
+
+/// The attributes a full replace (PUT, RFC 7644 §3.5.1) leaves stored: the new input, except that immutable
+/// attributes must keep their value and the directory extension's attributes the client did not send are kept
+/// (identity providers own a person's name and email, not their licences and numbers).
+/// @throws Error 400 mutability when an immutable attribute would change.
+boost::json::object merge_for_replace(boost::json::object const& stored, boost::json::object replacement,
+                                      ResourceType const& type, SchemaRegistry const& registry);
+
+}  // namespace scim

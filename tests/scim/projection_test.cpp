@@ -1,0 +1,67 @@
+#include "scim/projection.hpp"
+
+#include <doctest/doctest.h>
+
+#include "scim/urns.hpp"
+
+namespace {
+
+scim::Selection select(std::string_view attributes, std::string_view excluded) {
+    auto const& r = scim::SchemaRegistry::builtin();
+    return scim::parse_selection(attributes, excluded, *r.resource_type("User"), r);
+}
+
+}  // namespace
+
+TEST_CASE("selections are lower-cased and URN-qualified names are resolved") {
+    auto const s = select(" UserName , name.GivenName,urn:ietf:params:scim:schemas:core:2.0:User:title,"
+                          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,"
+                          "urn:8x8:scim:schemas:extension:8x8user:2.0:User",
+                          "");
+    CHECK(s.attributes == std::vector<std::string>{"username", "name.givenname", "title",
+                                                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:department",
+                                                   "urn:ietf:params:scim:schemas:extension:8x8:1.1:user"});
+}
+
+TEST_CASE("names of other schemas are ignored") {
+    CHECK(select("urn:example:other:thing,", "").attributes.empty());
+}
+
+TEST_CASE("returned characteristics decide first") {
+    auto const none = select("", "");
+    CHECK(scim::pick(none, "password", scim::Returned::never) == scim::Pick::none);
+    CHECK(scim::pick(none, "id", scim::Returned::always) == scim::Pick::whole);
+    CHECK(scim::pick(none, "title", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(none, "secret", scim::Returned::request) == scim::Pick::none);
+    CHECK(scim::pick(select("secret", ""), "secret", scim::Returned::request) == scim::Pick::whole);
+    CHECK(scim::pick(select("", "id"), "id", scim::Returned::always) == scim::Pick::whole);
+    CHECK(scim::pick(select("password", ""), "password", scim::Returned::never) == scim::Pick::none);
+}
+
+TEST_CASE("attributes keeps only what is named, whole or in part") {
+    auto const s = select("name.givenName,emails", "");
+    CHECK(scim::pick(s, "title", scim::Returned::by_default) == scim::Pick::none);
+    CHECK(scim::pick(s, "emails", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(s, "emails.value", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(s, "name", scim::Returned::by_default) == scim::Pick::partial);
+    CHECK(scim::pick(s, "name.givenname", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(s, "name.familyname", scim::Returned::by_default) == scim::Pick::none);
+}
+
+TEST_CASE("excludedAttributes removes what is named, whole or in part") {
+    auto const s = select("", "name.familyName,emails");
+    CHECK(scim::pick(s, "title", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(s, "emails", scim::Returned::by_default) == scim::Pick::none);
+    CHECK(scim::pick(s, "name", scim::Returned::by_default) == scim::Pick::partial);
+    CHECK(scim::pick(s, "name.familyname", scim::Returned::by_default) == scim::Pick::none);
+    CHECK(scim::pick(s, "name.givenname", scim::Returned::by_default) == scim::Pick::whole);
+}
+
+TEST_CASE("a whole extension can be selected or excluded") {
+    std::string const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
+    auto const only = select("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "");
+    CHECK(scim::pick(only, ent + ":department", scim::Returned::by_default) == scim::Pick::whole);
+    CHECK(scim::pick(only, "title", scim::Returned::by_default) == scim::Pick::none);
+    auto const without = select("", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+    CHECK(scim::pick(without, ent + ":department", scim::Returned::by_default) == scim::Pick::none);
+}
