@@ -1,0 +1,36 @@
+// What storage returns for a resource and what it needs to know about a change.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+namespace storage {
+
+/// A resource as stored: its client-owned attributes (scim::ResourceInput's canonical form) and what the
+/// server owns of it.
+struct StoredResource {
+    std::string id;
+    boost::json::object attributes;
+    std::int64_t version = 1;
+    std::string created;        // RFC 3339 UTC with milliseconds
+    std::string last_modified;
+};
+
+/// Who changes what, and when: every write is scoped by the tenant and recorded in the audit log.
+struct ChangeContext {
+    std::string tenant_id;
+    std::string token_id;    // empty for changes made from the command line
+    std::string request_id;
+    std::chrono::system_clock::time_point now;
+};
+
+/// `t` as RFC 3339 UTC with milliseconds: "2026-11-21T10:00:00.123Z".
+std::string format_timestamp(std::chrono::system_clock::time_point t);
+
+/// Whether `text` is a UUID in its canonical 8-4-4-4-12 hex form (any case).
+bool is_uuid(std::string_view text) noexcept;
+
+}  // namespace storage

@@ -1,0 +1,64 @@
+// API token rows.
+#include "storage/token_repository.hpp"
+
+#include <pqxx/pqxx>
+
+#include "scim/error.hpp"
+
+namespace storage {
+namespace {
+
+char const* scope_name(TokenScope s) { return s == TokenScope::write ? "write" : "read"; }
+TokenScope scope_from(std::string const& s) { return s == "write" ? TokenScope::write : TokenScope::read; }
+
+}  // namespace
+
+void TokenRepository::issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label,
+                            TokenScope scope) {
+    try {
+        tx_.exec_params("INSERT INTO api_tokens (tenant_id, token_sha256, label, scope) VALUES ($1, $2, $3, $4)",
+                        tenant_id, sha256_hex, label, scope_name(scope));
+    } catch (pqxx::unique_violation const&) {
+        throw scim::Error::conflict("the tenant has an active token labelled \"" + label +
+                                    "\" already; choose another label or revoke it first");
+    }
+}
+
+bool TokenRepository::revoke(std::string const& tenant_id, std::string const& label) {
+    auto const r = tx_.exec_params(
+        "UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND label = $2 AND revoked_at IS NULL", tenant_id,
+        label);
+    return r.affected_rows() > 0;
+}
+
+std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256_hex) {
+    auto const r = tx_.exec_params(
+        "SELECT t.id, t.tenant_id, n.name, t.scope, "
+        "       coalesce(t.last_used_at > now() - interval '1 minute', false) "
+        "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
+        "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
+        sha256_hex);
+    if (r.empty()) return std::nullopt;
+    auto const& row = r[0];
+    return TokenGrant{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                      scope_from(row[3].as<std::string>()), row[4].as<bool>()};
+}
+
+void TokenRepository::record_use(std::string const& token_id) {
+    tx_.exec_params("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", token_id);
+}
+
+std::vector<TokenInfo> TokenRepository::list_active(std::string const& tenant_id) {
+    std::vector<TokenInfo> out;
+    auto const r = tx_.exec_params(
+        "SELECT label, scope, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "       coalesce(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+        "FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at",
+        tenant_id);
+    for (auto const& row : r)
+        out.push_back({row[0].as<std::string>(), scope_from(row[1].as<std::string>()), row[2].as<std::string>(),
+                       row[3].as<std::string>()});
+    return out;
+}
+
+}  // namespace storage

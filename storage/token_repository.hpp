@@ -1,0 +1,49 @@
+// API tokens: only their SHA-256 is stored; each belongs to one tenant and has scope read or write.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction_base>
+
+namespace storage {
+
+enum class TokenScope { read, write };
+
+/// What a presented token grants.
+struct TokenGrant {
+    std::string token_id;
+    std::string tenant_id;
+    std::string tenant_name;
+    TokenScope scope = TokenScope::read;
+    bool used_recently = false;  // last_used_at within the last minute: no need to record the use again
+};
+
+struct TokenInfo {
+    std::string label;
+    TokenScope scope = TokenScope::read;
+    std::string created_at;
+    std::string last_used_at;  // empty when never used
+};
+
+class TokenRepository {
+public:
+    explicit TokenRepository(pqxx::transaction_base& tx) : tx_(tx) {}
+
+    /// Records a new token by its SHA-256 (hex). Labels are unique among a tenant's active tokens.
+    /// @throws scim::Error conflict when the label is in use.
+    void issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label, TokenScope scope);
+    /// Revokes the tenant's active token with that label; false when there is none.
+    bool revoke(std::string const& tenant_id, std::string const& label);
+    /// The grant of an active token, by SHA-256 (hex); nullopt when unknown or revoked.
+    std::optional<TokenGrant> find_active(std::string const& sha256_hex);
+    /// Records that the token was used now.
+    void record_use(std::string const& token_id);
+    std::vector<TokenInfo> list_active(std::string const& tenant_id);
+
+private:
+    pqxx::transaction_base& tx_;
+};
+
+}  // namespace storage

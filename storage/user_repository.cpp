@@ -1,0 +1,103 @@
+// User rows: data jsonb plus derived columns; an audit row with every change.
+#include "storage/user_repository.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
+
+#include "scim/error.hpp"
+
+namespace storage {
+namespace {
+
+namespace json = boost::json;
+
+#define SCIMD_TS(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+constexpr char const* select_columns = "id, data::text, version, " SCIMD_TS("created_at") ", " SCIMD_TS("modified_at");
+
+StoredResource resource_from(pqxx::row const& row) {
+    auto data = json::parse(row[1].c_str());
+    return {row[0].as<std::string>(), std::move(data.as_object()), row[2].as<std::int64_t>(), row[3].as<std::string>(),
+            row[4].as<std::string>()};
+}
+
+char const* or_null(std::string const& s) { return s.empty() ? nullptr : s.c_str(); }
+char const* or_null(std::optional<std::string> const& s) { return s ? s->c_str() : nullptr; }
+
+[[noreturn]] void user_name_taken(json::object const& attributes) {
+    auto const* name = attributes.if_contains("userName");
+    throw scim::Error::uniqueness("userName " + (name ? json::serialize(*name) : std::string("\"\"")) +
+                                  " is already taken in this tenant (userName is unique regardless of case)");
+}
+
+}  // namespace
+
+StoredResource UserRepository::create(json::object const& attributes, std::optional<std::string> const& password_hash) {
+    try {
+        auto const row = tx_.exec_params1(
+            "WITH u AS ("
+            "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
+            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz)"
+            "  RETURNING id, data, version, created_at, modified_at),"
+            " a AS ("
+            "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
+            "                         operation, version_after)"
+            "  SELECT $1, $4::timestamptz, $5::uuid, $6, 'User', id, 'create', version FROM u) "
+            "SELECT " + std::string(select_columns) + " FROM u",
+            context_.tenant_id, json::serialize(attributes), or_null(password_hash), format_timestamp(context_.now),
+            or_null(context_.token_id), or_null(context_.request_id));
+        return resource_from(row);
+    } catch (pqxx::unique_violation const&) {
+        user_name_taken(attributes);
+    }
+}
+
+std::optional<StoredResource> UserRepository::find(std::string_view id, bool for_update) {
+    if (!is_uuid(id)) return std::nullopt;
+    auto const r = tx_.exec_params("SELECT " + std::string(select_columns) +
+                                       " FROM users WHERE tenant_id = $1 AND id = $2" + (for_update ? " FOR UPDATE" : ""),
+                                   context_.tenant_id, std::string(id));
+    if (r.empty()) return std::nullopt;
+    return resource_from(r[0]);
+}
+
+StoredResource UserRepository::update(std::string_view id, json::object const& attributes,
+                                      std::optional<std::string> const& password_hash) {
+    if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
+    try {
+        auto const r = tx_.exec_params(
+            "WITH u AS ("
+            "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash),"
+            "                   version = version + 1, modified_at = $5::timestamptz"
+            "  WHERE tenant_id = $1 AND id = $2"
+            "  RETURNING id, data, version, created_at, modified_at),"
+            " a AS ("
+            "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
+            "                         operation, version_before, version_after)"
+            "  SELECT $1, $5::timestamptz, $6::uuid, $7, 'User', id, 'replace', version - 1, version FROM u) "
+            "SELECT " + std::string(select_columns) + " FROM u",
+            context_.tenant_id, std::string(id), json::serialize(attributes), or_null(password_hash),
+            format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id));
+        if (r.empty()) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
+        return resource_from(r[0]);
+    } catch (pqxx::unique_violation const&) {
+        user_name_taken(attributes);
+    }
+}
+
+bool UserRepository::remove(std::string_view id) {
+    if (!is_uuid(id)) return false;
+    auto const r = tx_.exec_params(
+        "WITH d AS (DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
+        " a AS ("
+        "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
+        "                         operation, version_before)"
+        "  SELECT $1, $3::timestamptz, $4::uuid, $5, 'User', id, 'delete', version FROM d) "
+        "SELECT count(*) FROM d",
+        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
+        or_null(context_.request_id));
+    return r[0][0].as<int>() > 0;
+}
+
+}  // namespace storage
