@@ -41,6 +41,7 @@ CREATE TABLE users (
 );
 -- userName is unique per tenant regardless of case (RFC 7643: caseExact false), stored as sent.
 CREATE UNIQUE INDEX users_user_name_key ON users (tenant_id, lower(user_name));
+CREATE INDEX users_created ON users (tenant_id, created_at, id);
 CREATE INDEX users_external_id ON users (tenant_id, external_id) WHERE external_id IS NOT NULL;
 
 CREATE TABLE audit_log (

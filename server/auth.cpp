@@ -1,0 +1,46 @@
+// Token checks with a short-lived cache, so a busy client costs one database lookup per token per TTL.
+#include "server/auth.hpp"
+
+#include "scim/error.hpp"
+#include "scim/text.hpp"
+#include "server/crypto.hpp"
+#include "server/db_pool.hpp"
+
+namespace server {
+
+boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::string_view authorization) {
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization.empty())
+        throw scim::Error::unauthorized("authentication required: send \"Authorization: Bearer <token>\"");
+    if (!scim::istarts_with(authorization, scheme))
+        throw scim::Error::unauthorized("the Authorization header must use the Bearer scheme");
+    auto token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (token.empty()) throw scim::Error::unauthorized("the bearer token is empty");
+
+    auto const hash = sha256_hex(token);
+    auto const now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = cache_.find(hash); it != cache_.end()) {
+            if (it->second.expires > now) co_return it->second.grant;
+            cache_.erase(it);
+        }
+    }
+    auto grant = co_await db_.run([&](pqxx::work& tx) -> std::optional<storage::TokenGrant> {
+        storage::TokenRepository tokens(tx);
+        auto found = tokens.find_active(hash);
+        if (found && !found->used_recently) tokens.record_use(found->token_id);
+        return found;
+    });
+    if (!grant) throw scim::Error::unauthorized("the bearer token is unknown or revoked");
+    if (cache_ttl_.count() > 0) {
+        std::lock_guard lock(mutex_);
+        if (cache_.size() > 10000) cache_.clear();  // bounded: a flood of distinct tokens cannot grow it forever
+        cache_[hash] = {*grant, now + cache_ttl_};
+    }
+    co_return *grant;
+}
+
+}  // namespace server

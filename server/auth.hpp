@@ -1,0 +1,38 @@
+// Bearer token authentication: SHA-256 of the presented token, looked up in the database, trusted briefly.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "storage/token_repository.hpp"
+
+namespace server {
+
+class DbPool;
+
+class Authenticator {
+public:
+    Authenticator(DbPool& db, std::chrono::milliseconds cache_ttl) : db_(db), cache_ttl_(cache_ttl) {}
+
+    /// The grant of the token in an `Authorization: Bearer <token>` header.
+    /// @throws scim::Error 401 when the header is missing or malformed, or the token unknown or revoked.
+    boost::asio::awaitable<storage::TokenGrant> authenticate(std::string_view authorization);
+
+private:
+    struct Cached {
+        storage::TokenGrant grant;
+        std::chrono::steady_clock::time_point expires;
+    };
+
+    DbPool& db_;
+    std::chrono::milliseconds cache_ttl_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace server

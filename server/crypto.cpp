@@ -1,0 +1,104 @@
+// OpenSSL-backed randomness, digests and key derivation.
+#include "server/crypto.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+namespace server {
+namespace {
+
+constexpr int password_iterations = 600000;  // OWASP's figure for PBKDF2-HMAC-SHA256
+constexpr std::size_t salt_bytes = 16;
+constexpr std::size_t hash_bytes = 32;
+
+std::vector<unsigned char> random_bytes(std::size_t n) {
+    std::vector<unsigned char> out(n);
+    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw std::runtime_error("the random generator failed");
+    return out;
+}
+
+std::string base64(unsigned char const* data, std::size_t n) {
+    std::string out(4 * ((n + 2) / 3), '\0');
+    auto const written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+    out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+std::vector<unsigned char> unbase64(std::string_view text) {
+    std::vector<unsigned char> out(3 * (text.size() / 4) + 3);
+    auto const n = EVP_DecodeBlock(out.data(), reinterpret_cast<unsigned char const*>(text.data()),
+                                   static_cast<int>(text.size()));
+    if (n < 0) return {};
+    std::size_t size = static_cast<std::size_t>(n);
+    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) --size;  // EVP_DecodeBlock keeps padding
+    out.resize(size);
+    return out;
+}
+
+std::string hex(unsigned char const* data, std::size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(2 * n, '\0');
+    for (std::size_t i = 0; i < n; ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+    return out;
+}
+
+std::vector<unsigned char> pbkdf2(std::string_view password, std::vector<unsigned char> const& salt, int iterations) {
+    std::vector<unsigned char> out(hash_bytes);
+    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                          static_cast<int>(salt.size()), iterations, EVP_sha256(), static_cast<int>(out.size()),
+                          out.data()) != 1)
+        throw std::runtime_error("password hashing failed");
+    return out;
+}
+
+}  // namespace
+
+std::string new_token() {
+    auto const bytes = random_bytes(32);
+    auto text = base64(bytes.data(), bytes.size());
+    for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    return "scimd_" + text;
+}
+
+std::string sha256_hex(std::string_view text) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(reinterpret_cast<unsigned char const*>(text.data()), text.size(), digest.data());
+    return hex(digest.data(), digest.size());
+}
+
+std::string hash_password(std::string_view password) {
+    auto const salt = random_bytes(salt_bytes);
+    auto const hash = pbkdf2(password, salt, password_iterations);
+    return "$pbkdf2-sha256$" + std::to_string(password_iterations) + "$" + base64(salt.data(), salt.size()) + "$" +
+           base64(hash.data(), hash.size());
+}
+
+bool verify_password(std::string_view password, std::string_view stored) {
+    constexpr std::string_view prefix = "$pbkdf2-sha256$";
+    if (!stored.starts_with(prefix)) return false;
+    stored.remove_prefix(prefix.size());
+    auto const first = stored.find('$'), second = stored.find('$', first + 1);
+    if (first == std::string_view::npos || second == std::string_view::npos) return false;
+    int const iterations = std::stoi(std::string(stored.substr(0, first)));
+    auto const salt = unbase64(stored.substr(first + 1, second - first - 1));
+    auto const expected = unbase64(stored.substr(second + 1));
+    auto const actual = pbkdf2(password, salt, iterations);
+    return expected.size() == actual.size() && CRYPTO_memcmp(expected.data(), actual.data(), actual.size()) == 0;
+}
+
+std::string new_request_id() {
+    auto const bytes = random_bytes(8);
+    return hex(bytes.data(), bytes.size());
+}
+
+}  // namespace server

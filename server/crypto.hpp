@@ -1,0 +1,25 @@
+// Secrets: API tokens, their SHA-256, and salted password hashes (OpenSSL).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace server {
+
+/// A new API token: "scimd_" and 43 base64url characters of 256 random bits.
+std::string new_token();
+
+/// Lower-case hex SHA-256 of `text`: how tokens are stored and looked up.
+std::string sha256_hex(std::string_view text);
+
+/// A salted PBKDF2-HMAC-SHA256 hash of a password, self-describing:
+/// "$pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>". Slow on purpose: call it off the I/O threads.
+std::string hash_password(std::string_view password);
+
+/// Whether `password` matches a hash made by hash_password.
+bool verify_password(std::string_view password, std::string_view hash);
+
+/// A short random id for a request, to find it in the log: 16 hex characters.
+std::string new_request_id();
+
+}  // namespace server

@@ -1,0 +1,105 @@
+// The database workers: N threads, each using one of N PostgreSQL connections, so blocking libpqxx calls never
+// run on an I/O thread. A request coroutine awaits its transaction's result.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+namespace server {
+
+namespace net = boost::asio;
+
+/// Runs `f()` on `pool` and resumes the awaiting coroutine on its own executor with the result (or exception).
+/// `f` is used by reference: the awaiting caller keeps it alive. (Passing callables by value into coroutines
+/// also trips GCC 12, which destroys such coroutine arguments twice.)
+template <class F>
+auto run_on(net::thread_pool& pool, F& f) -> net::awaitable<std::invoke_result_t<F&>> {
+    using Result = std::invoke_result_t<F&>;
+    auto* job = &f;
+    co_return co_await net::co_spawn(
+        pool.get_executor(), [job]() -> net::awaitable<Result> { co_return (*job)(); }, net::use_awaitable);
+}
+
+class DbPool {
+public:
+    /// Opens `size` connections to `url` now. @throws storage::DatabaseUnavailable.
+    DbPool(std::string url, std::size_t size);
+    ~DbPool();
+
+    /// Runs `f(pqxx::work&)` in one transaction on a database worker and commits it. Serialization failures and
+    /// deadlocks are retried; a lost connection is reopened and the transaction retried once.
+    /// @throws whatever `f` throws (scim::Error passes through), or scim::Error 503 when the database is gone.
+    template <class F>
+    auto run(F const& f) -> net::awaitable<std::invoke_result_t<F const&, pqxx::work&>> {
+        auto job = [this, &f] { return execute(f); };
+        co_return co_await run_on(threads_, job);
+    }
+
+    /// Waits for running work to finish and stops the workers.
+    void stop();
+
+private:
+    std::unique_ptr<pqxx::connection> acquire();
+    void release(std::unique_ptr<pqxx::connection> connection);
+    [[noreturn]] void fail_unavailable(std::exception const& e);
+
+    template <class F>
+    auto execute(F const& f) -> std::invoke_result_t<F const&, pqxx::work&> {
+        for (int attempt = 1;; ++attempt) {
+            Lease lease(*this);
+            try {
+                pqxx::work tx(lease.connection());
+                if constexpr (std::is_void_v<std::invoke_result_t<F const&, pqxx::work&>>) {
+                    f(tx);
+                    tx.commit();
+                    return;
+                } else {
+                    auto result = f(tx);
+                    tx.commit();
+                    return result;
+                }
+            } catch (pqxx::transaction_rollback const& e) {  // serialization failure, deadlock
+                if (attempt >= max_attempts) fail_unavailable(e);
+            } catch (pqxx::broken_connection const& e) {
+                lease.discard();
+                if (attempt >= 2) fail_unavailable(e);
+            } catch (pqxx::in_doubt_error const& e) {
+                lease.discard();
+                fail_unavailable(e);
+            }
+        }
+    }
+
+    // One connection, borrowed for one transaction; reopened when it was lost.
+    class Lease {
+    public:
+        explicit Lease(DbPool& pool);
+        ~Lease();
+        pqxx::connection& connection() { return *connection_; }
+        void discard() { connection_.reset(); }
+
+    private:
+        DbPool& pool_;
+        std::unique_ptr<pqxx::connection> connection_;
+    };
+
+    static constexpr int max_attempts = 4;
+    std::string url_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<pqxx::connection>> idle_;
+    net::thread_pool threads_;
+};
+
+}  // namespace server

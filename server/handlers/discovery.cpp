@@ -1,0 +1,61 @@
+// /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4), generated from schemas/.
+#include "server/handlers/handlers.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "scim/error.hpp"
+#include "scim/text.hpp"
+#include "server/responses.hpp"
+
+namespace server::handlers {
+namespace {
+
+// The resource types this server has endpoints for; discovery names no others.
+constexpr std::array<std::string_view, 1> served_resource_types{"User"};
+
+bool served(scim::ResourceType const& type) {
+    return std::find(served_resource_types.begin(), served_resource_types.end(), type.id) !=
+           served_resource_types.end();
+}
+
+boost::json::object with_location(boost::json::object doc, std::string location) {
+    auto& meta = doc["meta"];
+    if (!meta.is_object()) meta = boost::json::object{};
+    meta.get_object()["location"] = std::move(location);
+    return doc;
+}
+
+}  // namespace
+
+HttpResponse service_provider_config(RequestContext const& ctx) {
+    return json_response(200, with_location(ctx.app.registry.service_provider_config(),
+                                            ctx.base_url + "/ServiceProviderConfig"));
+}
+
+HttpResponse resource_types(RequestContext const& ctx, std::string_view id) {
+    boost::json::array all;
+    for (auto const& type : ctx.app.registry.resource_types()) {
+        if (!served(type)) continue;
+        auto doc = with_location(type.document, ctx.base_url + "/ResourceTypes/" + type.id);
+        if (!id.empty() && scim::iequals(type.id, id)) return json_response(200, doc);
+        all.emplace_back(std::move(doc));
+    }
+    if (!id.empty()) throw scim::Error::not_found("no resource type \"" + std::string(id) + "\"");
+    auto const total = static_cast<std::int64_t>(all.size());
+    return json_response(200, list_response(std::move(all), total, 1));
+}
+
+HttpResponse schemas(RequestContext const& ctx, std::string_view id) {
+    boost::json::array all;
+    for (auto const& schema : ctx.app.registry.schemas()) {
+        auto doc = with_location(schema.document, ctx.base_url + "/Schemas/" + schema.id);
+        if (!id.empty() && ctx.app.registry.canonical_urn(id) == schema.id) return json_response(200, doc);
+        all.emplace_back(std::move(doc));
+    }
+    if (!id.empty()) throw scim::Error::not_found("no schema \"" + std::string(id) + "\"");
+    auto const total = static_cast<std::int64_t>(all.size());
+    return json_response(200, list_response(std::move(all), total, 1));
+}
+
+}  // namespace server::handlers

@@ -1,0 +1,25 @@
+// The SCIM endpoints. Each handler gets an authenticated request and answers it or throws scim::Error.
+#pragma once
+
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "server/http_message.hpp"
+#include "server/request_context.hpp"
+
+namespace server::handlers {
+
+using Reply = boost::asio::awaitable<HttpResponse>;
+
+Reply create_user(RequestContext& ctx);
+Reply list_users(RequestContext& ctx);
+Reply get_user(RequestContext& ctx, std::string_view id);
+Reply replace_user(RequestContext& ctx, std::string_view id);
+Reply delete_user(RequestContext& ctx, std::string_view id);
+
+HttpResponse service_provider_config(RequestContext const& ctx);
+HttpResponse resource_types(RequestContext const& ctx, std::string_view id);  // id empty: all
+HttpResponse schemas(RequestContext const& ctx, std::string_view id);         // id empty: all
+
+}  // namespace server::handlers

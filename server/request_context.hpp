@@ -1,0 +1,33 @@
+// One authenticated request as a handler sees it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/app.hpp"
+#include "server/http_message.hpp"
+#include "storage/stored_resource.hpp"
+#include "storage/token_repository.hpp"
+
+namespace server {
+
+struct RequestContext {
+    App& app;
+    HttpRequest const& request;
+    std::string request_id;
+    std::chrono::system_clock::time_point now;
+    storage::TokenGrant grant;
+    std::string base_url;  // absolute URL of the SCIM root the client used, e.g. "https://host/scim/v2"
+    std::vector<std::pair<std::string, std::string>> query;  // percent-decoded once
+
+    /// The value of a query parameter, matched case-insensitively; empty when absent.
+    std::string_view query_param(std::string_view name) const;
+    bool has_query_param(std::string_view name) const;
+
+    storage::ChangeContext change() const { return {grant.tenant_id, grant.token_id, request_id, now}; }
+};
+
+}  // namespace server

@@ -1,0 +1,50 @@
+// Response builders shared by the handlers.
+#include "server/responses.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "scim/etag.hpp"
+#include "scim/render.hpp"
+#include "scim/urns.hpp"
+#include "server/error_response.hpp"
+
+namespace server {
+
+HttpResponse json_response(int status, boost::json::object const& body) {
+    HttpResponse res;
+    res.status = status;
+    res.body = boost::json::serialize(body);
+    res.set_header("Content-Type", scim_content_type);
+    return res;
+}
+
+std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id) {
+    return ctx.base_url + type.endpoint + "/" + id;
+}
+
+HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
+                               storage::StoredResource const& stored, scim::Selection const& selection) {
+    scim::ResourceMeta const meta{stored.id, stored.created, stored.last_modified,
+                                  resource_location(ctx, type, stored.id), stored.version};
+    auto res = json_response(status, scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection));
+    res.set_header("ETag", scim::weak_etag(stored.version));
+    if (status == 201) res.set_header("Location", meta.location);
+    return res;
+}
+
+boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index) {
+    boost::json::object body;
+    body["schemas"] = boost::json::array{scim::urn::list_response};
+    body["totalResults"] = total_results;
+    body["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
+    body["startIndex"] = start_index;
+    body["Resources"] = std::move(resources);
+    return body;
+}
+
+scim::Selection request_selection(RequestContext const& ctx, scim::ResourceType const& type) {
+    return scim::parse_selection(ctx.query_param("attributes"), ctx.query_param("excludedAttributes"), type,
+                                 ctx.app.registry);
+}
+
+}  // namespace server

@@ -1,0 +1,33 @@
+// Building SCIM responses: JSON bodies, resources with ETag and Location, list responses.
+#pragma once
+
+#include <string>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "scim/projection.hpp"
+#include "scim/schema.hpp"
+#include "server/http_message.hpp"
+#include "server/request_context.hpp"
+#include "storage/stored_resource.hpp"
+
+namespace server {
+
+/// `status` with `body` as application/scim+json.
+HttpResponse json_response(int status, boost::json::object const& body);
+
+/// A resource rendered with `selection`, with its ETag; 201 responses also carry Location.
+HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
+                               storage::StoredResource const& stored, scim::Selection const& selection);
+
+/// The absolute URL of a resource: base URL + endpoint + "/" + id.
+std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id);
+
+/// A ListResponse (RFC 7644 §3.4.2) with integer counts.
+boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index);
+
+/// The selection of the request's `attributes` and `excludedAttributes` parameters.
+scim::Selection request_selection(RequestContext const& ctx, scim::ResourceType const& type);
+
+}  // namespace server

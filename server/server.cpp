@@ -1,0 +1,338 @@
+// Listener, sessions and graceful shutdown (Boost.Beast over Boost.Asio coroutines, OpenSSL for TLS).
+#include "server/server.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+#include <pqxx/connection>
+
+#include "scim/error.hpp"
+#include "scim/text.hpp"
+#include "server/app.hpp"
+#include "server/error_response.hpp"
+#include "server/log.hpp"
+#include "server/router.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+
+inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
+constexpr std::chrono::seconds handshake_timeout{10};
+constexpr std::size_t header_limit = 32 * 1024;
+
+// Open connections, so that a shutdown can close the idle ones and wait for the busy ones.
+class Connections {
+public:
+    // Touched only on the connection's own strand, except `executor`, which is immutable.
+    struct Entry {
+        net::any_io_executor executor;
+        beast::tcp_stream* stream = nullptr;
+        bool idle = true;
+    };
+
+    std::shared_ptr<Entry> add(net::any_io_executor executor) {
+        auto entry = std::make_shared<Entry>(Entry{std::move(executor)});
+        std::lock_guard lock(mutex_);
+        entries_.insert(entry);
+        return entry;
+    }
+
+    void remove(std::shared_ptr<Entry> const& entry) {
+        std::function<void()> drained;
+        {
+            std::lock_guard lock(mutex_);
+            entries_.erase(entry);
+            if (stopping_ && entries_.empty()) drained = on_drained_;
+        }
+        if (drained) drained();
+    }
+
+    bool stopping() const noexcept { return stopping_.load(); }
+
+    // Marks the server as stopping and closes every connection that waits for a request.
+    void stop(std::function<void()> on_drained) {
+        std::vector<std::shared_ptr<Entry>> entries;
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+            on_drained_ = on_drained;
+            entries.assign(entries_.begin(), entries_.end());
+        }
+        if (entries.empty()) on_drained();
+        for (auto const& entry : entries)
+            net::post(entry->executor, [entry] {
+                if (entry->stream && entry->idle) entry->stream->cancel();
+            });
+    }
+
+    std::size_t size() {
+        std::lock_guard lock(mutex_);
+        return entries_.size();
+    }
+
+private:
+    std::mutex mutex_;
+    std::unordered_set<std::shared_ptr<Entry>> entries_;
+    std::atomic<bool> stopping_{false};
+    std::function<void()> on_drained_;
+};
+
+struct Server {
+    App& app;
+    std::unique_ptr<ssl::context> tls;  // null with --no-tls
+    Connections connections;
+};
+
+HttpRequest to_request(http::request<http::string_body>&& req) {
+    HttpRequest out;
+    out.method = std::string(req.method_string());
+    out.target = std::string(req.target());
+    out.host = std::string(req[http::field::host]);
+    out.authorization = std::string(req[http::field::authorization]);
+    out.content_type = std::string(req[http::field::content_type]);
+    out.if_match = std::string(req[http::field::if_match]);
+    out.if_none_match = std::string(req[http::field::if_none_match]);
+    out.has_body = req.has_content_length() || req.chunked();
+    out.body = std::move(req.body());
+    return out;
+}
+
+http::response<http::string_body> to_beast(HttpResponse&& res, unsigned version, bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+    out.set(http::field::server, "scimd");
+    for (auto& [name, value] : res.headers) out.set(name, value);
+    out.body() = std::move(res.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    return out;
+}
+
+template <class Stream>
+net::awaitable<void> write_error(Stream& stream, scim::Error const& error, unsigned version) {
+    auto res = to_beast(error_response(error), version, false);
+    co_await http::async_write(stream, res, as_tuple_awaitable);
+}
+
+// Reads requests and writes responses until the peer leaves, a limit is hit, or the server stops.
+template <class Stream>
+net::awaitable<void> serve_requests(Stream& stream, Server& server, Connections::Entry& entry) {
+    auto& tcp_stream = beast::get_lowest_layer(stream);
+    auto const& config = server.app.config;
+    bool const tls = server.tls != nullptr;
+    beast::flat_buffer buffer;
+    for (;;) {
+        if (server.connections.stopping()) co_return;
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(header_limit);
+        parser.body_limit(config.max_body_bytes);
+        entry.idle = true;
+        tcp_stream.expires_after(config.idle_timeout);
+        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+        entry.idle = false;
+        if (ec) co_return;  // closed, timed out, reset or malformed: nothing to answer
+
+        auto const version = parser.get().version();
+        auto const too_large = scim::Error::payload_too_large(
+            "the request body is larger than the limit of " + std::to_string(config.max_body_bytes) + " bytes");
+        if (parser.content_length() && *parser.content_length() > config.max_body_bytes) {
+            co_await write_error(stream, too_large, version);  // refused before reading it
+            co_return;
+        }
+        tcp_stream.expires_after(config.read_timeout);
+        if (scim::iequals(parser.get()[http::field::expect], "100-continue")) {
+            http::response<http::empty_body> go_on{http::status::continue_, version};
+            auto [cec, cn] = co_await http::async_write(stream, go_on, as_tuple_awaitable);
+            if (cec) co_return;
+        }
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+        if (bec == http::error::body_limit) {
+            co_await write_error(stream, too_large, version);
+            co_return;
+        }
+        if (bec) co_return;
+
+        auto beast_request = parser.release();
+        bool const keep_alive = beast_request.keep_alive();
+        auto const request = to_request(std::move(beast_request));
+        tcp_stream.expires_never();  // a slow database is not a slow client
+        auto response = co_await handle_request(server.app, request, tls);
+        auto out = to_beast(std::move(response), version, keep_alive && !server.connections.stopping());
+        tcp_stream.expires_after(config.read_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, out, as_tuple_awaitable);
+        if (wec || !out.keep_alive()) co_return;
+    }
+}
+
+net::awaitable<void> run_connection(tcp::socket socket, Server& server) {
+    auto entry = server.connections.add(socket.get_executor());
+    if (server.tls) {
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *server.tls);
+        auto& lowest = beast::get_lowest_layer(stream);
+        entry->stream = &lowest;
+        lowest.expires_after(handshake_timeout);
+        auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, as_tuple_awaitable);
+        if (!ec) {
+            co_await serve_requests(stream, server, *entry);
+            if (!server.connections.stopping()) {
+                lowest.expires_after(std::chrono::seconds(5));
+                co_await stream.async_shutdown(as_tuple_awaitable);
+            }
+        }
+        entry->stream = nullptr;
+    } else {
+        beast::tcp_stream stream(std::move(socket));
+        entry->stream = &stream;
+        co_await serve_requests(stream, server, *entry);
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        entry->stream = nullptr;
+    }
+    server.connections.remove(entry);
+}
+
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, Server& server, net::io_context& ioc) {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), as_tuple_awaitable);
+        if (ec) {
+            if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
+            log_line("accept failed: " + ec.message());  // e.g. out of file descriptors: keep serving the rest
+            net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+            co_await pause.async_wait(as_tuple_awaitable);
+            continue;
+        }
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto executor = socket.get_executor();
+        net::co_spawn(executor, run_connection(std::move(socket), server), [](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (std::exception const& x) {
+                log_line(std::string("connection failed: ") + x.what());
+            }
+        });
+    }
+}
+
+std::unique_ptr<ssl::context> make_tls_context(ServeConfig const& config) {
+    if (config.tls_cert.empty() || config.tls_key.empty())
+        throw StartupError("HTTPS needs --tls-cert and --tls-key (or --no-tls behind a TLS-terminating load balancer)");
+    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    context->use_certificate_chain_file(config.tls_cert, ec);
+    if (ec) throw StartupError("cannot load the TLS certificate " + config.tls_cert + ": " + ec.message());
+    context->use_private_key_file(config.tls_key, ssl::context::pem, ec);
+    if (ec) throw StartupError("cannot load the TLS key " + config.tls_key + ": " + ec.message());
+    return context;
+}
+
+tcp::endpoint listen_endpoint(std::string const& listen) {
+    auto const colon = listen.rfind(':');
+    if (colon == std::string::npos) throw StartupError("--listen must be host:port, not \"" + listen + "\"");
+    std::string host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host == "localhost") host = "127.0.0.1";
+    boost::system::error_code ec;
+    auto const address = net::ip::make_address(host, ec);
+    if (ec) throw StartupError("--listen: \"" + host + "\" is not an IP address");
+    int port = -1;
+    try {
+        port = std::stoi(listen.substr(colon + 1));
+    } catch (std::exception const&) {
+    }
+    if (port < 0 || port > 65535) throw StartupError("--listen: bad port in \"" + listen + "\"");
+    return {address, static_cast<unsigned short>(port)};
+}
+
+void check_schema_version(std::string const& url) {
+    auto connection = storage::connect(url);
+    auto const status = storage::migration_status(*connection);
+    if (status.applied < status.latest)
+        throw StartupError("the database schema is at version " + std::to_string(status.applied) + ", this scimd needs " +
+                           std::to_string(status.latest) + ": run 'scimd migrate' first");
+    if (status.applied > status.latest)
+        throw StartupError("the database schema is at version " + std::to_string(status.applied) +
+                           ", newer than this scimd knows (" + std::to_string(status.latest) + "): upgrade scimd");
+}
+
+}  // namespace
+
+int serve(ServeConfig const& config) {
+    auto const endpoint = listen_endpoint(config.listen);
+    std::unique_ptr<ssl::context> tls;
+    if (!config.no_tls) tls = make_tls_context(config);
+    try {
+        check_schema_version(config.database_url);
+    } catch (storage::DatabaseUnavailable const& e) {
+        throw StartupError(e.what());
+    }
+    App app(config, scim::SchemaRegistry::builtin());
+    Server server{app, std::move(tls), {}};
+
+    net::io_context ioc(static_cast<int>(config.io_threads));
+    tcp::acceptor acceptor(net::make_strand(ioc));
+    boost::system::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw StartupError("cannot listen on " + config.listen + ": " + ec.message());
+    auto const bound = acceptor.local_endpoint();
+    auto host = bound.address().to_string();
+    if (bound.address().is_v6()) host = "[" + host + "]";
+    log_line(std::string("listening on ") + (server.tls ? "https" : "http") + "://" + host + ":" +
+             std::to_string(bound.port()) + "/scim/v2");
+
+    net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);
+
+    net::steady_timer deadline(ioc);
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code const& sec, int signal) {
+        if (sec) return;
+        log_line(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ": finishing " +
+                 std::to_string(server.connections.size()) + " connection(s), accepting no more");
+        net::post(acceptor.get_executor(), [&] {
+            boost::system::error_code ignored;
+            acceptor.close(ignored);
+        });
+        deadline.expires_after(config.shutdown_timeout);
+        deadline.async_wait([&](boost::system::error_code const& dec) {
+            if (dec) return;
+            log_line("shutdown timeout: closing " + std::to_string(server.connections.size()) + " busy connection(s)");
+            ioc.stop();
+        });
+        server.connections.stop([&] { net::post(ioc, [&] { deadline.cancel(); }); });
+    });
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+    app.db.stop();
+    app.cpu.join();
+    log_line("stopped");
+    return 0;
+}
+
+}  // namespace server
