@@ -1,6 +1,7 @@
 // Listener, sessions and graceful shutdown (Boost.Beast over Boost.Asio coroutines, OpenSSL for TLS).
 #include "server/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -125,21 +126,36 @@ http::response<http::string_body> to_beast(HttpResponse&& res, unsigned version,
     return out;
 }
 
+// Answers `error` and ends the connection while the client may still be sending a body we will not read.
+// Closing a socket with unread input makes the kernel send a reset, which can destroy the response before the
+// client reads it; so stop sending, then drain what arrives for a short while, and only then close.
 template <class Stream>
-net::awaitable<void> write_error(Stream& stream, scim::Error const& error, unsigned version) {
+net::awaitable<void> refuse_and_close(Stream& stream, scim::Error const& error, unsigned version) {
     auto res = to_beast(error_response(error), version, false);
-    co_await http::async_write(stream, res, as_tuple_awaitable);
+    auto [ec, n] = co_await http::async_write(stream, res, as_tuple_awaitable);
+    if (ec) co_return;
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> scratch;
+    for (std::size_t drained = 0; drained < 8 * 1024 * 1024;) {
+        auto [rec, got] = co_await lowest.async_read_some(net::buffer(scratch), as_tuple_awaitable);
+        if (rec) break;
+        drained += got;
+    }
 }
 
-// Reads requests and writes responses until the peer leaves, a limit is hit, or the server stops.
+// Reads requests and writes responses until the peer leaves, a limit is hit, or the server stops. Returns
+// false when the connection was already shut down (a refused request) and needs no TLS close.
 template <class Stream>
-net::awaitable<void> serve_requests(Stream& stream, Server& server, Connections::Entry& entry) {
+net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections::Entry& entry) {
     auto& tcp_stream = beast::get_lowest_layer(stream);
     auto const& config = server.app.config;
     bool const tls = server.tls != nullptr;
     beast::flat_buffer buffer;
     for (;;) {
-        if (server.connections.stopping()) co_return;
+        if (server.connections.stopping()) co_return true;
         http::request_parser<http::string_body> parser;
         parser.header_limit(header_limit);
         parser.body_limit(config.max_body_bytes);
@@ -147,27 +163,34 @@ net::awaitable<void> serve_requests(Stream& stream, Server& server, Connections:
         tcp_stream.expires_after(config.idle_timeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         entry.idle = false;
-        if (ec) co_return;  // closed, timed out, reset or malformed: nothing to answer
-
-        auto const version = parser.get().version();
-        auto const too_large = scim::Error::payload_too_large(
-            "the request body is larger than the limit of " + std::to_string(config.max_body_bytes) + " bytes");
-        if (parser.content_length() && *parser.content_length() > config.max_body_bytes) {
-            co_await write_error(stream, too_large, version);  // refused before reading it
-            co_return;
+        auto const version = parser.get().version() ? parser.get().version() : 11;
+        auto const too_large = [&] {
+            return scim::Error::payload_too_large("the request body is larger than the limit of " +
+                                                  std::to_string(config.max_body_bytes) + " bytes");
+        };
+        if (ec == http::error::header_limit) {
+            co_await refuse_and_close(stream, scim::Error(431, scim::ScimType::none, "the request header is too large"),
+                                      version);
+            co_return false;
         }
+        if (ec == http::error::body_limit ||
+            (!ec && parser.content_length() && *parser.content_length() > config.max_body_bytes)) {
+            co_await refuse_and_close(stream, too_large(), version);  // refused before reading it
+            co_return false;
+        }
+        if (ec) co_return true;  // closed, timed out, reset or malformed: nothing to answer
         tcp_stream.expires_after(config.read_timeout);
         if (scim::iequals(parser.get()[http::field::expect], "100-continue")) {
             http::response<http::empty_body> go_on{http::status::continue_, version};
             auto [cec, cn] = co_await http::async_write(stream, go_on, as_tuple_awaitable);
-            if (cec) co_return;
+            if (cec) co_return true;
         }
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
         if (bec == http::error::body_limit) {
-            co_await write_error(stream, too_large, version);
-            co_return;
+            co_await refuse_and_close(stream, too_large(), version);
+            co_return false;
         }
-        if (bec) co_return;
+        if (bec) co_return true;
 
         auto beast_request = parser.release();
         bool const keep_alive = beast_request.keep_alive();
@@ -177,7 +200,7 @@ net::awaitable<void> serve_requests(Stream& stream, Server& server, Connections:
         auto out = to_beast(std::move(response), version, keep_alive && !server.connections.stopping());
         tcp_stream.expires_after(config.read_timeout);
         auto [wec, wn] = co_await http::async_write(stream, out, as_tuple_awaitable);
-        if (wec || !out.keep_alive()) co_return;
+        if (wec || !out.keep_alive()) co_return true;
     }
 }
 
@@ -190,8 +213,8 @@ net::awaitable<void> run_connection(tcp::socket socket, Server& server) {
         lowest.expires_after(handshake_timeout);
         auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, as_tuple_awaitable);
         if (!ec) {
-            co_await serve_requests(stream, server, *entry);
-            if (!server.connections.stopping()) {
+            bool const clean = co_await serve_requests(stream, server, *entry);
+            if (clean && !server.connections.stopping()) {
                 lowest.expires_after(std::chrono::seconds(5));
                 co_await stream.async_shutdown(as_tuple_awaitable);
             }

@@ -1,0 +1,182 @@
+// Child processes of the end-to-end tests.
+#include "tests/support/scimd_process.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SCIMD_BINARY_PATH
+#error "SCIMD_BINARY_PATH must name the built scimd"
+#endif
+
+extern char** environ;
+
+namespace {
+
+struct Pipe {
+    int read_end = -1, write_end = -1;
+    Pipe() {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+        read_end = fds[0];
+        write_end = fds[1];
+    }
+};
+
+std::vector<std::string> environment_with(std::string const& database_url, std::map<std::string, std::string> const& env) {
+    std::map<std::string, std::string> merged;
+    for (char** e = environ; *e; ++e) {
+        std::string entry(*e);
+        auto const eq = entry.find('=');
+        if (eq == std::string::npos || entry.rfind("SCIMD_", 0) == 0) continue;  // no settings leak in from outside
+        merged[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    if (!database_url.empty()) merged["SCIMD_DATABASE_URL"] = database_url;
+    for (auto const& [k, v] : env) merged[k] = v;
+    std::vector<std::string> out;
+    for (auto const& [k, v] : merged) out.push_back(k + "=" + v);
+    return out;
+}
+
+pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const& env, int out_fd, int err_fd) {
+    std::vector<char*> argv{const_cast<char*>(SCIMD_BINARY_PATH)};
+    for (auto const& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto const& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    pid_t const pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        execve(SCIMD_BINARY_PATH, argv.data(), envp.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+std::string read_all(int fd) {
+    std::string out;
+    char buffer[4096];
+    for (;;) {
+        auto const n = read(fd, buffer, sizeof buffer);
+        if (n > 0) {
+            out.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    return out;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+CommandResult run_scimd(std::vector<std::string> const& args, std::string const& database_url,
+                        std::map<std::string, std::string> const& env) {
+    Pipe out, err;
+    auto const pid = spawn(args, environment_with(database_url, env), out.write_end, err.write_end);
+    close(out.write_end);
+    close(err.write_end);
+    CommandResult result;
+    std::thread err_reader([&] { result.err = read_all(err.read_end); });
+    result.out = read_all(out.read_end);
+    err_reader.join();
+    close(out.read_end);
+    close(err.read_end);
+    result.exit_code = wait_exit(pid);
+    return result;
+}
+
+ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(options.tls) {
+    std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--token-cache-ms", "0", "--io-threads", "2",
+                                  "--db-connections", "4"};
+    if (options.tls) {
+        auto const& cert = test_certificate();
+        args.insert(args.end(), {"--tls-cert", cert.cert_file, "--tls-key", cert.key_file});
+    } else {
+        args.push_back("--no-tls");
+    }
+    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+    Pipe err;
+    int const devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    pid_ = spawn(args, environment_with(database_url, {}), devnull, err.write_end);
+    close(devnull);
+    close(err.write_end);
+    reader_ = std::thread([this, fd = err.read_end] { read_output(fd); });
+
+    std::unique_lock lock(mutex_);
+    constexpr std::string_view marker = "listening on http";
+    bool const ready = changed_.wait_for(lock, std::chrono::seconds(30), [&] {
+        return closed_ || log_.find(marker) != std::string::npos;
+    });
+    auto const at = log_.find(marker);
+    if (!ready || at == std::string::npos) {
+        auto const output = log_;
+        lock.unlock();
+        stop();
+        throw std::runtime_error("scimd serve did not start:\n" + output);
+    }
+    auto const colon = log_.find(':', log_.find("127.0.0.1", at));
+    port_ = static_cast<unsigned short>(std::stoi(log_.substr(colon + 1)));
+}
+
+void ScimdServer::read_output(int fd) {
+    char buffer[4096];
+    for (;;) {
+        auto const n = read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        std::lock_guard lock(mutex_);
+        if (n <= 0) {
+            closed_ = true;
+            changed_.notify_all();
+            break;
+        }
+        log_.append(buffer, static_cast<std::size_t>(n));
+        changed_.notify_all();
+    }
+    close(fd);
+}
+
+int ScimdServer::stop() {
+    if (pid_ < 0) return -1;
+    kill(pid_, SIGTERM);
+    int const code = wait_exit(pid_);
+    pid_ = -1;
+    if (reader_.joinable()) reader_.join();
+    return code;
+}
+
+ScimdServer::~ScimdServer() { stop(); }
+
+std::string ScimdServer::log() {
+    std::lock_guard lock(mutex_);
+    return log_;
+}
+
+TestCertificate const& test_certificate() {
+    static TestCertificate const certificate = [] {
+        char dir_template[] = "/tmp/scimd-e2e-cert.XXXXXX";
+        char const* dir = mkdtemp(dir_template);
+        if (!dir) throw std::runtime_error("mkdtemp failed");
+        TestCertificate c{std::string(dir) + "/cert.pem", std::string(dir) + "/key.pem"};
+        std::string const command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                                    "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+                                    c.key_file + " -out " + c.cert_file + " 2>/dev/null";
+        if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
+        return c;
+    }();
+    return certificate;
+}

@@ -1,0 +1,63 @@
+// Runs the built scimd binary for end-to-end tests: `serve` on 127.0.0.1:0 with a fresh certificate, and the
+// administrative commands.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+/// What a finished command printed and returned.
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs `scimd <args>` to completion with SCIMD_DATABASE_URL set to `database_url` (unless empty) and any
+/// extra environment variables.
+CommandResult run_scimd(std::vector<std::string> const& args, std::string const& database_url,
+                        std::map<std::string, std::string> const& env = {});
+
+/// `scimd serve` in a child process, stopped (SIGTERM) when this object goes.
+class ScimdServer {
+public:
+    struct Options {
+        bool tls = true;
+        std::vector<std::string> extra_args;  // e.g. {"--max-body-bytes", "4096"}
+    };
+
+    ScimdServer(std::string database_url, Options options);
+    ScimdServer(ScimdServer const&) = delete;
+    ScimdServer& operator=(ScimdServer const&) = delete;
+    ~ScimdServer();
+
+    unsigned short port() const { return port_; }
+    bool tls() const { return tls_; }
+    /// Sends SIGTERM and waits; returns the exit code (128 + signal when killed by one).
+    int stop();
+    /// Everything the server wrote to stderr so far.
+    std::string log();
+
+private:
+    void read_output(int fd);
+
+    pid_t pid_ = -1;
+    bool tls_ = true;
+    unsigned short port_ = 0;
+    std::thread reader_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::string log_;
+    bool closed_ = false;
+};
+
+/// A self-signed certificate and key for 127.0.0.1, made once per test process.
+struct TestCertificate {
+    std::string cert_file;
+    std::string key_file;
+};
+TestCertificate const& test_certificate();
