@@ -18,6 +18,8 @@ std::string_view to_string(ScimType type) noexcept {
         case ScimType::invalid_value: return "invalidValue";
         case ScimType::invalid_vers: return "invalidVers";
         case ScimType::sensitive: return "sensitive";
+        case ScimType::invalid_cursor: return "invalidCursor";
+        case ScimType::expired_cursor: return "expiredCursor";
     }
     return "";
 }
@@ -33,6 +35,8 @@ Error Error::no_target(std::string detail) { return {400, ScimType::no_target, s
 Error Error::invalid_value(std::string detail) { return {400, ScimType::invalid_value, std::move(detail)}; }
 Error Error::invalid_version(std::string detail) { return {400, ScimType::invalid_vers, std::move(detail)}; }
 Error Error::mutability(std::string detail) { return {400, ScimType::mutability, std::move(detail)}; }
+Error Error::invalid_cursor(std::string detail) { return {400, ScimType::invalid_cursor, std::move(detail)}; }
+Error Error::expired_cursor(std::string detail) { return {400, ScimType::expired_cursor, std::move(detail)}; }
 Error Error::uniqueness(std::string detail) { return {409, ScimType::uniqueness, std::move(detail)}; }
 Error Error::unauthorized(std::string detail) { return {401, ScimType::none, std::move(detail)}; }
 Error Error::forbidden(std::string detail) { return {403, ScimType::none, std::move(detail)}; }

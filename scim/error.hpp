@@ -22,6 +22,8 @@ enum class ScimType {
     invalid_value,
     invalid_vers,
     sensitive,
+    invalid_cursor,  // RFC 9865
+    expired_cursor,  // RFC 9865
 };
 
 /// The wire spelling of a ScimType ("invalidFilter"); empty for ScimType::none.
@@ -40,6 +42,8 @@ public:
     static Error invalid_value(std::string detail);   // 400 invalidValue
     static Error invalid_version(std::string detail); // 400 invalidVers
     static Error mutability(std::string detail);      // 400 mutability
+    static Error invalid_cursor(std::string detail);  // 400 invalidCursor (RFC 9865)
+    static Error expired_cursor(std::string detail);  // 400 expiredCursor (RFC 9865)
     static Error uniqueness(std::string detail);      // 409 uniqueness
     static Error unauthorized(std::string detail);    // 401
     static Error forbidden(std::string detail);       // 403

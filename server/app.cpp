@@ -6,11 +6,12 @@
 
 namespace server {
 
-App::App(ServeConfig c, scim::SchemaRegistry const& schema_registry)
+App::App(ServeConfig c, scim::SchemaRegistry const& schema_registry, std::string cursor_secret)
     : config(std::move(c)),
       registry(schema_registry),
       db(config.database_url, config.db_connections),
       cpu(std::max<std::size_t>(1, std::thread::hardware_concurrency())),
-      auth(db, config.token_cache_ttl) {}
+      auth(db, config.token_cache_ttl),
+      cursors(std::move(cursor_secret), config.cursor_lifetime) {}
 
 }  // namespace server

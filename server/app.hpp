@@ -5,19 +5,21 @@
 
 #include "scim/schema.hpp"
 #include "server/auth.hpp"
+#include "server/cursor.hpp"
 #include "server/db_pool.hpp"
 #include "server/serve_config.hpp"
 
 namespace server {
 
 struct App {
-    App(ServeConfig c, scim::SchemaRegistry const& schema_registry);
+    App(ServeConfig c, scim::SchemaRegistry const& schema_registry, std::string cursor_secret);
 
     ServeConfig config;
     scim::SchemaRegistry const& registry;
     DbPool db;
     net::thread_pool cpu;  // slow CPU work such as password hashing, off the I/O threads
     Authenticator auth;
+    CursorCodec cursors;
 };
 
 }  // namespace server

@@ -43,7 +43,10 @@ CommandSpec const serve_spec{
      {"idle-timeout", "SECONDS", "time a kept-alive connection may wait for its next request", "60"},
      {"shutdown-timeout", "SECONDS", "time in-flight requests get to finish after SIGTERM", "20"},
      {"token-cache-ms", "MS", "how long a checked token is trusted before the database is asked again", "5000"},
-     {"access-log", "on|off", "one log line per request on stderr", "on"}},
+     {"access-log", "on|off", "one log line per request on stderr", "on"},
+     {"default-page-size", "N", "resources per page when a list names no count", "100"},
+     {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
+     {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"}},
     0};
 
 CommandSpec const migrate_spec{"migrate", "",
@@ -114,6 +117,9 @@ int run_serve(ParsedOptions const& o) {
     auto const& log = o.get("access-log");
     if (log != "on" && log != "off") throw UsageError("--access-log must be on or off");
     c.access_log = log == "on";
+    c.max_page_size = o.get_number("max-page-size", 1, 100000);
+    c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);
+    c.cursor_lifetime = std::chrono::seconds(o.get_number("cursor-timeout", 1, 7 * 24 * 3600));
     return server::serve(c);
 }
 

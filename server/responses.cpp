@@ -22,13 +22,18 @@ std::string resource_location(RequestContext const& ctx, scim::ResourceType cons
     return ctx.base_url + type.endpoint + "/" + id;
 }
 
-HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
-                               storage::StoredResource const& stored, scim::Selection const& selection) {
+boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource const& stored,
+                           scim::Selection const& selection) {
     scim::ResourceMeta const meta{stored.id, stored.created, stored.last_modified,
                                   resource_location(ctx, type, stored.id), stored.version};
-    auto res = json_response(status, scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection));
+    return scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection);
+}
+
+HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
+                               storage::StoredResource const& stored, scim::Selection const& selection) {
+    auto res = json_response(status, render(ctx, type, stored, selection));
     res.set_header("ETag", scim::weak_etag(stored.version));
-    if (status == 201) res.set_header("Location", meta.location);
+    if (status == 201) res.set_header("Location", resource_location(ctx, type, stored.id));
     return res;
 }
 

@@ -17,6 +17,10 @@ namespace server {
 /// `status` with `body` as application/scim+json.
 HttpResponse json_response(int status, boost::json::object const& body);
 
+/// A resource as the client sees it: rendered with its meta and projected by `selection`.
+boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource const& stored,
+                           scim::Selection const& selection);
+
 /// A resource rendered with `selection`, with its ETag; 201 responses also carry Location.
 HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
                                storage::StoredResource const& stored, scim::Selection const& selection);

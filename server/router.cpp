@@ -10,6 +10,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "scim/error.hpp"
+#include "scim/resource.hpp"
 #include "scim/text.hpp"
 #include "server/crypto.hpp"
 #include "server/error_response.hpp"
@@ -48,8 +49,13 @@ Route resolve(boost::urls::url_view const& url) {
     return route;
 }
 
-bool is_write(std::string_view method) {
-    return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+bool is_search(Route const& route) { return !route.rest.empty() && route.rest.back() == ".search"; }
+
+bool has_body(std::string_view method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
+
+// Everything but GET changes data, except POST .search, which is a query with a body.
+bool is_write(std::string_view method, Route const& route) {
+    return (has_body(method) || method == "DELETE") && !(method == "POST" && is_search(route));
 }
 
 void check_media_type(HttpRequest const& req) {
@@ -73,15 +79,24 @@ scim::Error not_supported(std::string_view what) {
     return scim::Error::not_implemented(std::string(what) + " is not supported by this server yet; see /ServiceProviderConfig");
 }
 
+// `run` is a lambda capturing by reference only: GCC 12 mishandles non-trivial temporaries in co_await expressions.
+template <class Run>
+Reply search(RequestContext& ctx, std::string_view path, Run const& run) {
+    if (ctx.request.method != "POST") co_return method_not_allowed(ctx.request.method, path, "POST");
+    auto const request = handlers::list_request_from_body(scim::parse_json_object(ctx.request.body));
+    co_return co_await run(request);
+}
+
 Reply users(RequestContext& ctx, std::vector<std::string> const& rest) {
     auto const& method = ctx.request.method;
     if (rest.size() == 1) {
-        if (method == "GET") co_return co_await handlers::list_users(ctx);
+        if (method == "GET") co_return co_await handlers::list_users(ctx, handlers::list_request_from_query(ctx));
         if (method == "POST") co_return co_await handlers::create_user(ctx);
         co_return method_not_allowed(method, "/Users", "GET, POST");
     }
     auto const& id = rest[1];
-    if (id == ".search") throw not_supported("POST /Users/.search");
+    if (id == ".search")
+        co_return co_await search(ctx, "/Users/.search", [&](auto const& r) { return handlers::list_users(ctx, r); });
     if (method == "GET") co_return co_await handlers::get_user(ctx, id);
     if (method == "PUT") co_return co_await handlers::replace_user(ctx, id);
     if (method == "DELETE") co_return co_await handlers::delete_user(ctx, id);
@@ -105,7 +120,10 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
         if (!id.empty()) throw scim::Error::not_found("no such endpoint");
         co_return handlers::service_provider_config(ctx);
     }
-    for (std::string_view later : {"Groups", "Bulk", "Me", ".search"})
+    // The root search covers every resource type this server has; today that is Users.
+    if (endpoint == ".search" && rest.size() == 1)
+        co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::list_users(ctx, r); });
+    for (std::string_view later : {"Groups", "Bulk", "Me"})
         if (scim::iequals(endpoint, later)) throw not_supported("/" + std::string(later));
     throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
 }
@@ -119,11 +137,9 @@ Reply route(App& app, HttpRequest const& req, bool tls, std::string const& reque
     // A token names its tenant; a path that names another one finds nothing, as if it did not exist.
     if (!route.path_tenant.empty() && !scim::iequals(route.path_tenant, grant.tenant_name))
         throw scim::Error::not_found("no tenant \"" + route.path_tenant + "\" for this token");
-    if (is_write(req.method)) {
-        if (grant.scope != storage::TokenScope::write)
-            throw scim::Error::forbidden("this token has read scope; " + req.method + " needs a token with write scope");
-        check_media_type(req);
-    }
+    if (is_write(req.method, route) && grant.scope != storage::TokenScope::write)
+        throw scim::Error::forbidden("this token has read scope; " + req.method + " needs a token with write scope");
+    if (has_body(req.method)) check_media_type(req);
     std::string origin = app.config.public_url;
     if (origin.empty()) origin = (tls ? "https://" : "http://") + (req.host.empty() ? app.config.listen : req.host);
     while (!origin.empty() && origin.back() == '/') origin.pop_back();

@@ -22,6 +22,9 @@ struct ServeConfig {
     std::chrono::seconds shutdown_timeout{20};  // in-flight requests may finish within this after SIGTERM
     std::chrono::milliseconds token_cache_ttl{5000};  // how long a checked token is trusted without the database
     bool access_log = true;
+    std::int64_t default_page_size = 100;  // count when a list request names none
+    std::int64_t max_page_size = 1000;     // the largest count honoured (ServiceProviderConfig filter.maxResults)
+    std::chrono::seconds cursor_lifetime{3600};
 };
 
 }  // namespace server

@@ -16,7 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
-#include <pqxx/connection>
+#include <pqxx/pqxx>
 
 #include "scim/error.hpp"
 #include "scim/text.hpp"
@@ -24,6 +24,7 @@
 #include "server/error_response.hpp"
 #include "server/log.hpp"
 #include "server/router.hpp"
+#include "storage/cursor_secret.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -288,7 +289,8 @@ tcp::endpoint listen_endpoint(std::string const& listen) {
     return {address, static_cast<unsigned short>(port)};
 }
 
-void check_schema_version(std::string const& url) {
+// Checks that the database schema is the one this binary needs, and reads the cursor secret.
+std::string prepare_database(std::string const& url) {
     auto connection = storage::connect(url);
     auto const status = storage::migration_status(*connection);
     if (status.applied < status.latest)
@@ -297,6 +299,8 @@ void check_schema_version(std::string const& url) {
     if (status.applied > status.latest)
         throw StartupError("the database schema is at version " + std::to_string(status.applied) +
                            ", newer than this scimd knows (" + std::to_string(status.latest) + "): upgrade scimd");
+    pqxx::read_transaction tx(*connection);
+    return storage::load_cursor_secret(tx);
 }
 
 }  // namespace
@@ -305,12 +309,13 @@ int serve(ServeConfig const& config) {
     auto const endpoint = listen_endpoint(config.listen);
     std::unique_ptr<ssl::context> tls;
     if (!config.no_tls) tls = make_tls_context(config);
+    std::string cursor_secret;
     try {
-        check_schema_version(config.database_url);
+        cursor_secret = prepare_database(config.database_url);
     } catch (storage::DatabaseUnavailable const& e) {
         throw StartupError(e.what());
     }
-    App app(config, scim::SchemaRegistry::builtin());
+    App app(config, scim::SchemaRegistry::builtin(), std::move(cursor_secret));
     Server server{app, std::move(tls), {}};
 
     net::io_context ioc(static_cast<int>(config.io_threads));

@@ -86,19 +86,6 @@ StoredResource UserRepository::update(std::string_view id, json::object const& a
     }
 }
 
-std::pair<std::int64_t, std::vector<StoredResource>> UserRepository::list(std::int64_t offset, std::int64_t count) {
-    auto const total = tx_.exec_params1("SELECT count(*) FROM users WHERE tenant_id = $1", context_.tenant_id)[0]
-                           .as<std::int64_t>();
-    std::vector<StoredResource> page;
-    if (count <= 0 || offset >= total) return {total, std::move(page)};
-    auto const rows = tx_.exec_params("SELECT " + std::string(select_columns) +
-                                          " FROM users WHERE tenant_id = $1 ORDER BY created_at, id OFFSET $2 LIMIT $3",
-                                      context_.tenant_id, offset, count);
-    page.reserve(rows.size());
-    for (auto const& row : rows) page.push_back(resource_from(row));
-    return {total, std::move(page)};
-}
-
 bool UserRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
     auto const r = tx_.exec_params(

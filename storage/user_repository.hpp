@@ -4,8 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include <pqxx/transaction_base>
 
@@ -29,10 +27,6 @@ public:
     /// keeps the stored one. @throws scim::Error uniqueness (userName taken), not_found.
     StoredResource update(std::string_view id, boost::json::object const& attributes,
                           std::optional<std::string> const& password_hash);
-
-    /// A page of the tenant's users in a stable order (creation time, then id), and how many there are in all.
-    /// `offset` counts from 0.
-    std::pair<std::int64_t, std::vector<StoredResource>> list(std::int64_t offset, std::int64_t count);
 
     /// Deletes the user; false when there was none.
     bool remove(std::string_view id);

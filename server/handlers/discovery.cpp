@@ -29,8 +29,18 @@ boost::json::object with_location(boost::json::object doc, std::string location)
 }  // namespace
 
 HttpResponse service_provider_config(RequestContext const& ctx) {
-    return json_response(200, with_location(ctx.app.registry.service_provider_config(),
-                                            ctx.base_url + "/ServiceProviderConfig"));
+    auto doc = with_location(ctx.app.registry.service_provider_config(), ctx.base_url + "/ServiceProviderConfig");
+    // The limits are this server's configuration, not the file's example values.
+    auto const& config = ctx.app.config;
+    if (auto* filter = doc.if_contains("filter"); filter && filter->is_object())
+        filter->get_object()["maxResults"] = config.max_page_size;
+    if (auto* pagination = doc.if_contains("pagination"); pagination && pagination->is_object()) {
+        auto& p = pagination->get_object();
+        p["defaultPageSize"] = config.default_page_size;
+        p["maxPageSize"] = config.max_page_size;
+        p["cursorTimeout"] = static_cast<std::int64_t>(config.cursor_lifetime.count());
+    }
+    return json_response(200, doc);
 }
 
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id) {

@@ -5,15 +5,22 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "scim/schema.hpp"
+#include "server/handlers/list_request.hpp"
 #include "server/http_message.hpp"
 #include "server/request_context.hpp"
+#include "storage/filter_sql.hpp"
 
 namespace server::handlers {
 
 using Reply = boost::asio::awaitable<HttpResponse>;
 
+/// A ListResponse for `request` over the resources of `type` stored in `table`.
+Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storage::ResourceTable const& table,
+                     ListRequest const& request);
+
 Reply create_user(RequestContext& ctx);
-Reply list_users(RequestContext& ctx);
+Reply list_users(RequestContext& ctx, ListRequest const& request);
 Reply get_user(RequestContext& ctx, std::string_view id);
 Reply replace_user(RequestContext& ctx, std::string_view id);
 Reply delete_user(RequestContext& ctx, std::string_view id);

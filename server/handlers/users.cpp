@@ -1,23 +1,17 @@
 // /Users: create, read, replace, delete, and an unfiltered list.
 #include "server/handlers/handlers.hpp"
 
-#include <charconv>
-
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
 #include "scim/resource.hpp"
 #include "server/crypto.hpp"
-#include "scim/render.hpp"
 #include "server/responses.hpp"
 #include "storage/user_repository.hpp"
 
 namespace server::handlers {
 namespace {
-
-constexpr std::int64_t default_page_size = 100;
-constexpr std::int64_t max_page_size = 1000;
 
 scim::ResourceType const& user_type(RequestContext const& ctx) { return *ctx.app.registry.resource_type("User"); }
 
@@ -30,18 +24,6 @@ void check_if_match(RequestContext const& ctx, std::int64_t version) {
     if (ctx.request.if_match.empty() || scim::etag_list_matches(ctx.request.if_match, version)) return;
     throw scim::Error::precondition_failed("If-Match " + ctx.request.if_match + " does not match the current version " +
                                            scim::weak_etag(version) + "; read the resource again and retry");
-}
-
-std::int64_t integer_param(RequestContext const& ctx, std::string_view name, std::int64_t fallback) {
-    auto const text = ctx.query_param(name);
-    if (text.empty()) return fallback;
-    std::int64_t value = 0;
-    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc::result_out_of_range) return text.front() == '-' ? INT64_MIN : INT64_MAX;
-    if (ec != std::errc() || end != text.data() + text.size())
-        throw scim::Error::invalid_value("\"" + std::string(name) + "\" must be an integer, not \"" +
-                                         std::string(text) + "\"");
-    return value;
 }
 
 boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext& ctx,
@@ -64,27 +46,8 @@ Reply create_user(RequestContext& ctx) {
     co_return resource_response(201, ctx, type, stored, selection);
 }
 
-Reply list_users(RequestContext& ctx) {
-    for (auto const* unsupported : {"filter", "sortBy", "sortOrder", "cursor"})
-        if (ctx.has_query_param(unsupported))
-            throw scim::Error::not_implemented(std::string("\"") + unsupported +
-                                               "\" is not supported by this server yet; see /ServiceProviderConfig");
-    auto const& type = user_type(ctx);
-    auto const selection = request_selection(ctx, type);
-    // RFC 7644 §3.4.2.4: a startIndex below 1 means 1, a negative count means 0.
-    auto const start_index = std::max<std::int64_t>(1, integer_param(ctx, "startIndex", 1));
-    auto const count = std::clamp<std::int64_t>(integer_param(ctx, "count", default_page_size), 0, max_page_size);
-    auto const change = ctx.change();
-    auto const [total, page] = co_await ctx.app.db.run(
-        [&](pqxx::work& tx) { return storage::UserRepository(tx, change).list(start_index - 1, count); });
-    boost::json::array resources;
-    resources.reserve(page.size());
-    for (auto const& stored : page) {
-        scim::ResourceMeta const meta{stored.id, stored.created, stored.last_modified,
-                                      resource_location(ctx, type, stored.id), stored.version};
-        resources.emplace_back(scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection));
-    }
-    co_return json_response(200, list_response(std::move(resources), total, start_index));
+Reply list_users(RequestContext& ctx, ListRequest const& request) {
+    return list_resources(ctx, user_type(ctx), storage::users_table(), request);
 }
 
 Reply get_user(RequestContext& ctx, std::string_view id) {

@@ -13,7 +13,11 @@ TEST_CASE("ServiceProviderConfig tells what is supported") {
     CHECK(body.at("etag").at("supported") == true);
     CHECK(body.at("patch").at("supported") == false);
     CHECK(body.at("bulk").at("supported") == false);
-    CHECK(body.at("filter").at("supported") == false);
+    CHECK(body.at("filter").at("supported") == true);
+    CHECK(body.at("filter").at("maxResults") == 1000);
+    CHECK(body.at("sort").at("supported") == true);
+    CHECK(body.at("pagination").at("cursor") == true);
+    CHECK(body.at("pagination").at("cursorTimeout") == 3600);
     CHECK(body.at("authenticationSchemes").at(0).at("type") == "oauthbearertoken");
     CHECK(body.at("meta").at("location").as_string().ends_with("/scim/v2/ServiceProviderConfig"));
 }

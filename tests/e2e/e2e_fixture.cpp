@@ -76,3 +76,16 @@ std::string E2E::users_snapshot() {
         out += row[0].c_str() + std::string("|") + row[1].c_str() + "|" + row[2].c_str() + "|" + row[3].c_str() + "\n";
     return out;
 }
+
+void E2E::seed_users(std::string const& tenant, int n) {
+    pqxx::work tx(db.connection());
+    tx.exec_params(
+        "INSERT INTO users (tenant_id, data, created_at, modified_at) "
+        "SELECT t.id, jsonb_build_object('userName', 'user' || i || '@example.com', 'externalId', 'ext' || i, "
+        "  'name', jsonb_build_object('familyName', 'F' || (i % 10)), "
+        "  'emails', jsonb_build_array(jsonb_build_object('value', 'mail' || i || '@example.com', 'type', 'work'))), "
+        "  now() + i * interval '1 millisecond', now() "
+        "FROM tenants t, generate_series(1, $2) AS i WHERE t.name = $1",
+        tenant, n);
+    tx.commit();
+}

@@ -39,6 +39,10 @@ public:
     /// The users table of the whole test schema as text, to compare before and after a request.
     std::string users_snapshot();
 
+    /// Inserts `n` users straight into PostgreSQL for tenant `tenant`: userName "user<i>@example.com",
+    /// externalId "ext<i>", one work email "mail<i>@example.com", familyName "F<i % 10>" (i from 1).
+    void seed_users(std::string const& tenant, int n);
+
     void restart(ScimdServer::Options options = {});
 
     TestDatabase db;

@@ -20,7 +20,8 @@ TEST_CASE("an empty schema needs every migration") {
     TestDatabase db;
     {
         pqxx::work tx(db.connection());
-        tx.exec("DROP TABLE schema_migrations, audit_log, users, api_tokens, tenants");
+        tx.exec("DROP SCHEMA " + tx.quote_name(db.schema()) + " CASCADE");
+        tx.exec("CREATE SCHEMA " + tx.quote_name(db.schema()));
         tx.commit();
     }
     CHECK(storage::migration_status(db.connection()).applied == 0);

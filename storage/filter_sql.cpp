@@ -1,0 +1,264 @@
+// Filter translation: comparisons become predicates on columns or on the jsonb document; multi-valued
+// attributes become EXISTS over their elements.
+#include "storage/filter_sql.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "scim/error.hpp"
+#include "scim/text.hpp"
+
+namespace storage {
+namespace {
+
+namespace json = boost::json;
+using scim::AttributeType;
+using scim::CompareOp;
+
+std::string literal(std::string_view key) {
+    // Keys come from the schema (attribute names, URNs), never from the request.
+    for (char c : key)
+        if (c == '\'' || c == '\\') throw std::logic_error("unexpected character in a schema name");
+    return "'" + std::string(key) + "'";
+}
+
+std::string sql_type(AttributeType t) {
+    switch (t) {
+        case AttributeType::boolean: return "boolean";
+        case AttributeType::integer:
+        case AttributeType::decimal: return "numeric";
+        case AttributeType::date_time: return "timestamptz";
+        default: return "text";
+    }
+}
+
+// `text` (a text-valued SQL expression) converted to the attribute's type.
+std::string typed(std::string const& text, scim::Attribute const& attr) {
+    auto const type = sql_type(attr.type);
+    return type == "text" ? text : "(" + text + ")::" + type;
+}
+
+bool case_insensitive(scim::Attribute const& attr) {
+    return sql_type(attr.type) == "text" && !attr.case_exact;
+}
+
+std::string escape_like(std::string_view value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string value_text(json::value const& v) {
+    if (v.is_string()) return std::string(v.get_string());
+    return json::serialize(v);  // numbers and booleans in their JSON spelling, which PostgreSQL casts read
+}
+
+class Translator {
+public:
+    Translator(ResourceTable const& table, SqlParameters& parameters) : table_(table), params_(parameters) {}
+
+    std::string translate(scim::BoundFilter const& f, std::string const* element = nullptr) {
+        struct Visit {
+            Translator& t;
+            std::string const* element;
+            std::string operator()(scim::BoundComparison const& c) { return t.comparison(c, element); }
+            std::string operator()(scim::BoundLogical const& l) {
+                auto const left = t.translate(*l.left, element);  // parameters are numbered left to right
+                auto const right = t.translate(*l.right, element);
+                return "(" + left + (l.is_and ? " AND " : " OR ") + right + ")";
+            }
+            std::string operator()(scim::BoundNegation const& n) {
+                return "(NOT coalesce(" + t.translate(*n.operand, element) + ", false))";
+            }
+            std::string operator()(scim::BoundValuePath const& v) { return t.value_path(v); }
+        };
+        return std::visit(Visit{*this, element}, f.node);
+    }
+
+private:
+    std::string document() const { return std::string(table_.alias) + ".data"; }
+
+    ResourceTable::Column const* column(scim::ResolvedPath const& path) const {
+        auto const name = path.to_string();
+        for (auto const& c : table_.columns)
+            if (c.path == name) return &c;
+        return nullptr;
+    }
+
+    // The jsonb value of the path's top-level attribute.
+    std::string attribute_json(scim::ResolvedPath const& path) const {
+        auto base = document();
+        if (path.in_extension) base += "->" + literal(path.schema);
+        return base + "->" + literal(path.attribute->name);
+    }
+
+    std::string next_alias() { return "e" + std::to_string(++aliases_); }
+
+    // Predicate `x op value`, where x is an expression of the attribute's SQL type.
+    std::string compare(std::string const& x, scim::Attribute const& attr, CompareOp op, json::value const& value) {
+        if (op == CompareOp::pr) return attr.type == AttributeType::string || attr.type == AttributeType::reference
+                                            ? "(" + x + " <> '')"
+                                            : "(" + x + " IS NOT NULL)";
+        if (value.is_null()) {  // eq null: absent; ne null: present
+            auto const present = compare(x, attr, CompareOp::pr, nullptr);
+            return op == CompareOp::eq ? "(NOT coalesce(" + present + ", false))" : present;
+        }
+        if (op == CompareOp::ne) return "(NOT coalesce(" + compare(x, attr, CompareOp::eq, value) + ", false))";
+        bool const fold = case_insensitive(attr);
+        auto const lhs = fold ? "lower(" + x + ")" : x;
+        auto param = [&](std::string v) {
+            auto const p = params_.add(std::move(v));
+            auto const type = sql_type(attr.type);
+            auto cast = type == "text" ? p : p + "::" + type;
+            return fold ? "lower(" + cast + ")" : cast;
+        };
+        switch (op) {
+            case CompareOp::eq: return "(" + lhs + " = " + param(value_text(value)) + ")";
+            case CompareOp::co: return "(" + lhs + " LIKE " + param("%" + escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::sw: return "(" + lhs + " LIKE " + param(escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::ew: return "(" + lhs + " LIKE " + param("%" + escape_like(value.get_string())) + ")";
+            default: break;
+        }
+        char const* symbol = op == CompareOp::gt ? " > " : op == CompareOp::ge ? " >= " : op == CompareOp::lt ? " < " : " <= ";
+        auto const collate = sql_type(attr.type) == "text" ? std::string(" COLLATE \"C\"") : std::string();
+        return "(" + lhs + collate + symbol + param(value_text(value)) + ")";
+    }
+
+    std::string comparison(scim::BoundComparison const& c, std::string const* element) {
+        auto const& path = c.path;
+        if (element)
+            return compare(typed(*element + "->>" + literal(path.target().name), path.target()), path.target(), c.op,
+                           c.value);
+        if (path.is_common() && path.attribute->name == "schemas") return schemas(c);
+        if (path.is_common() && path.attribute->name == "meta" && path.sub_attribute &&
+            path.sub_attribute->name == "resourceType")
+            return compare(literal(table_.resource_type), path.target(), c.op, c.value);
+        if (auto const* col = column(path)) return compare(std::string(col->sql), path.target(), c.op, c.value);
+        if (path.is_common() && path.attribute->name == "meta")
+            throw scim::Error::invalid_filter("\"" + path.to_string() + "\" cannot be used in a filter");
+        auto const json = attribute_json(path);
+        if (!path.attribute->multi_valued) {
+            if (!path.sub_attribute) {
+                if (c.op == CompareOp::pr && path.attribute->type == AttributeType::complex)
+                    return "(" + json + " IS NOT NULL AND " + json + " <> '{}'::jsonb)";
+                return compare(typed(document_text(path), path.target()), path.target(), c.op, c.value);
+            }
+            return compare(typed(json + "->>" + literal(path.sub_attribute->name), path.target()), path.target(), c.op,
+                           c.value);
+        }
+        if (c.op == CompareOp::pr && !path.sub_attribute) return "(jsonb_array_length(" + json + ") > 0)";
+        if (path.sub_attribute && c.op == CompareOp::eq && !c.value.is_null() && case_insensitive(path.target()) &&
+            path.sub_attribute->name == "value" && indexed(path))
+            return "(scimd_lower_values(" + json + ", 'value') @> ARRAY[lower(" +
+                   params_.add(value_text(c.value)) + ")])";
+        auto const e = next_alias();
+        if (!path.sub_attribute) {  // a multi-valued simple attribute, such as licenses
+            return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(" + json + ") AS " + e + "(v) WHERE " +
+                   compare(typed(e + ".v", path.target()), path.target(), c.op, c.value) + ")";
+        }
+        return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS " + e + "(v) WHERE " +
+               compare(typed(e + ".v->>" + literal(path.sub_attribute->name), path.target()), path.target(), c.op,
+                       c.value) +
+               ")";
+    }
+
+    // The text of a single-valued top-level attribute.
+    std::string document_text(scim::ResolvedPath const& path) const {
+        auto base = document();
+        if (path.in_extension) base += "->" + literal(path.schema);
+        return base + "->>" + literal(path.attribute->name);
+    }
+
+    bool indexed(scim::ResolvedPath const& path) const {
+        if (path.in_extension) return false;
+        for (auto const& name : table_.indexed_values)
+            if (name == path.attribute->name) return true;
+        return false;
+    }
+
+    // "schemas" lists the core schema and every extension the resource has.
+    std::string schemas(scim::BoundComparison const& c) {
+        if (c.op == CompareOp::pr) return "true";
+        if (c.op != CompareOp::eq && c.op != CompareOp::ne)
+            throw scim::Error::invalid_filter("\"schemas\" can only be compared with eq, ne or pr");
+        if (c.value.is_null()) return c.op == CompareOp::eq ? "false" : "true";
+        auto const p = params_.add(std::string(c.value.get_string()));
+        auto const has = "(" + p + " = " + literal(table_.core_schema) + " OR " + document() + " ? " + p + ")";
+        return c.op == CompareOp::eq ? has : "(NOT " + has + ")";
+    }
+
+    std::string value_path(scim::BoundValuePath const& v) {
+        auto const json = attribute_json(v.path);
+        if (!v.path.attribute->multi_valued) return translate(*v.filter, &json);
+        auto const e = next_alias();
+        auto const element = e + ".v";
+        return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS " + e + "(v) WHERE " +
+               translate(*v.filter, &element) + ")";
+    }
+
+    ResourceTable const& table_;
+    SqlParameters& params_;
+    int aliases_ = 0;
+};
+
+}  // namespace
+
+std::string SqlParameters::add(std::string value) {
+    values_.push_back(std::move(value));
+    return "$" + std::to_string(first_ + values_.size());
+}
+
+ResourceTable const& users_table() {
+    static ResourceTable const table{
+        "User",
+        "urn:ietf:params:scim:schemas:core:2.0:User",
+        "users",
+        "r",
+        {{"id", "r.id::text", false},
+         {"externalId", "r.external_id"},
+         {"userName", "r.user_name", false},
+         {"displayName", "r.display_name"},
+         {"active", "r.active"},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {"emails"},
+    };
+    return table;
+}
+
+std::string filter_sql(scim::BoundFilter const& filter, ResourceTable const& table, SqlParameters& parameters) {
+    return Translator(table, parameters).translate(filter);
+}
+
+SortKey sort_key(scim::ResolvedPath const& path, ResourceTable const& table) {
+    auto const& target = path.target();
+    auto const fold_typed = [&](std::string x) { return case_insensitive(target) ? "lower(" + x + ")" : x; };
+    auto const fold = [&](std::string text) { return fold_typed(typed(text, target)); };
+    auto const name = path.to_string();
+    for (auto const& c : table.columns)
+        if (c.path == name) return {fold_typed(std::string(c.sql)), sql_type(target.type), c.nullable};
+    if (path.is_common())
+        throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
+    auto base = std::string(table.alias) + ".data";
+    if (path.in_extension) base += "->" + literal(path.schema);
+    auto const json = base + "->" + literal(path.attribute->name);
+    if (!path.attribute->multi_valued) {
+        auto const text = path.sub_attribute ? json + "->>" + literal(path.sub_attribute->name)
+                                             : base + "->>" + literal(path.attribute->name);
+        return {fold(text), sql_type(target.type), true};
+    }
+    if (!path.sub_attribute) return {fold(json + "->>0"), sql_type(target.type), true};
+    // The primary value, else the first.
+    return {"(SELECT " + fold("s.v->>" + literal(path.sub_attribute->name)) + " FROM jsonb_array_elements(" + json +
+                ") WITH ORDINALITY AS s(v, n) ORDER BY (s.v->'primary') = 'true'::jsonb DESC NULLS LAST, s.n LIMIT 1)",
+            sql_type(target.type), true};
+}
+
+SortKey default_sort_key(ResourceTable const& table) {
+    return {std::string(table.alias) + ".created_at", "timestamptz", false};
+}
+
+}  // namespace storage

@@ -1,0 +1,84 @@
+// List queries.
+#include "storage/resource_query.hpp"
+
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+#include <pqxx/pqxx>
+
+namespace storage {
+namespace {
+
+// Rows strictly after `key` in the order "sort key (ascending: NULL last), then id", or in its exact
+// reverse when `descending`.
+std::string after_condition(SortKey const& sort, std::string const& id_column, Keyset const& key, bool descending,
+                            SqlParameters& params) {
+    auto const s = sort.expression;
+    auto const id = params.add(key.id) + "::uuid";
+    char const* beyond = descending ? " < " : " > ";
+    if (!key.sort_value) {
+        // After a NULL key: ascending, only later NULLs; descending, later NULLs and every non-NULL.
+        return descending ? "((" + s + ") IS NOT NULL OR " + id_column + " < " + id + ")"
+                          : "((" + s + ") IS NULL AND " + id_column + " > " + id + ")";
+    }
+    auto const k = params.add(*key.sort_value) + "::" + sort.sql_type;
+    auto const row_order = "(" + s + ", " + id_column + ")" + beyond + "(" + k + ", " + id + ")";
+    if (!sort.nullable) return row_order;  // a row comparison: an index range scan
+    return "(" + row_order + (descending ? "" : " OR (" + s + ") IS NULL") + ")";
+}
+
+}  // namespace
+
+ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, std::string const& tenant_id,
+                        ListQuery const& query) {
+    std::string const alias(table.alias);
+    std::string const id_column = alias + ".id";
+    auto const sort = query.sort ? *query.sort : default_sort_key(table);
+    std::string const from = " FROM " + std::string(table.name) + " " + alias + " WHERE ";
+    SqlParameters params;
+    std::string matches = alias + ".tenant_id = " + params.add(tenant_id) + "::uuid";
+    if (query.filter) matches += " AND " + filter_sql(*query.filter, table, params);
+    auto const match_params = params.values();  // the count query takes these; keyset parameters come after
+
+    std::string where = matches;
+
+    bool const backwards = query.before.has_value();
+    bool const descending = query.descending != backwards;  // a previous page is read in reverse, then flipped
+    if (query.after) where += " AND " + after_condition(sort, id_column, *query.after, descending, params);
+    if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
+
+    auto const direction = descending ? " DESC" : " ASC";
+    auto const sql = "SELECT " + alias + ".id, " + alias + ".data::text, " + alias + ".version, " +
+                     "to_char(" + alias + ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
+                     "to_char(" + alias + ".modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
+                     "(" + sort.expression + ")::text" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +
+                     direction + " LIMIT " + std::to_string(query.count + 1) +
+                     (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
+    auto const rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params.values()));
+
+    ListPage page;
+    auto const n = std::min<std::size_t>(rows.size(), static_cast<std::size_t>(std::max<std::int64_t>(query.count, 0)));
+    bool const more = rows.size() > n;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto const& row = rows[static_cast<pqxx::result::size_type>(i)];
+        page.resources.push_back({row[0].as<std::string>(), boost::json::parse(row[1].c_str()).as_object(),
+                                  row[2].as<std::int64_t>(), row[3].as<std::string>(), row[4].as<std::string>()});
+        page.keys.push_back({row[5].is_null() ? std::nullopt : std::optional<std::string>(row[5].as<std::string>()),
+                             row[0].as<std::string>()});
+    }
+    if (backwards) {
+        std::reverse(page.resources.begin(), page.resources.end());
+        std::reverse(page.keys.begin(), page.keys.end());
+        page.more_before = more;
+        page.more_after = true;
+    } else {
+        page.more_after = more;
+        page.more_before = query.after.has_value() || query.offset > 0;
+    }
+    if (query.count_total)
+        page.total = tx.exec_params1("SELECT count(*)" + from + matches, pqxx::prepare::make_dynamic_params(match_params))[0]
+                         .as<std::int64_t>();
+    return page;
+}
+
+}  // namespace storage

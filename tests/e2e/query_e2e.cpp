@@ -1,0 +1,160 @@
+// Filters, sorting, index and cursor pagination, projection and .search over HTTPS.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "tests/e2e/e2e_fixture.hpp"
+
+namespace {
+
+std::string encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
+
+std::string users_query(std::string_view filter, std::string_view more = "") {
+    return "/scim/v2/Users?filter=" + encode(filter) + std::string(more);
+}
+
+}  // namespace
+
+TEST_CASE("Okta's import: startIndex + count=100 until totalResults sees every user exactly once") {
+    E2E e;
+    e.seed_users("acme", 1050);
+    e.seed_users("beta", 20);
+    std::set<std::string> seen;
+    std::int64_t total = -1;
+    int pages = 0;
+    for (std::int64_t start = 1;; start += 100) {
+        auto const r = e.get("/scim/v2/Users?startIndex=" + std::to_string(start) + "&count=100");
+        REQUIRE(r.status == 200);
+        auto const body = r.json().as_object();
+        total = body.at("totalResults").as_int64();
+        CHECK(body.at("startIndex") == start);
+        for (auto const& u : body.at("Resources").as_array()) CHECK(seen.insert(std::string(u.at("id").as_string())).second);
+        ++pages;
+        if (start + 100 > total) break;
+    }
+    CHECK(total == 1050);
+    CHECK(seen.size() == 1050);
+    CHECK(pages == 11);
+}
+
+TEST_CASE("cursor pages walk every user once, forwards and back, and page 10 costs what page 1 costs") {
+    E2E e;
+    e.seed_users("acme", 1050);
+    std::set<std::string> seen;
+    std::vector<std::string> cursors;
+    std::string next = "";
+    for (;;) {
+        auto const r = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(next));
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto const body = r.json().as_object();
+        CHECK_FALSE(body.contains("startIndex"));
+        for (auto const& u : body.at("Resources").as_array()) CHECK(seen.insert(std::string(u.at("id").as_string())).second);
+        if (!cursors.empty()) CHECK(body.contains("previousCursor"));
+        if (!body.contains("nextCursor")) break;
+        next = std::string(body.at("nextCursor").as_string());
+        cursors.push_back(next);
+    }
+    CHECK(seen.size() == 1050);
+    CHECK(cursors.size() == 10);
+    // One step back from the last page gives the tenth page again.
+    auto const last = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(cursors.back())).json();
+    auto const back = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" +
+                            encode(std::string(last.at("previousCursor").as_string())))
+                          .json();
+    auto const tenth = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(cursors[cursors.size() - 2])).json();
+    CHECK(back.at("Resources") == tenth.at("Resources"));
+}
+
+TEST_CASE("Entra's lookups: userName, externalId, emails by type, and test connection") {
+    E2E e;
+    e.seed_users("acme", 200);
+    auto const by_name = e.get(users_query(R"(userName eq "USER42@Example.com")")).json();
+    CHECK(by_name.at("totalResults") == 1);
+    CHECK(by_name.at("Resources").at(0).at("userName") == "user42@example.com");
+    CHECK(e.get(users_query(R"(externalId eq "ext42")")).json().at("totalResults") == 1);
+    CHECK(e.get(users_query(R"(externalId eq "EXT42")")).json().at("totalResults") == 0);  // externalId is case-exact
+    CHECK(e.get(users_query(R"(emails[type eq "work"].value eq "mail42@example.com")")).json().at("totalResults") == 1);
+    auto const none = e.get(users_query(R"(userName eq "8a1c7d4e-no-such-user")"));
+    CHECK(none.status == 200);
+    CHECK(none.json().at("totalResults") == 0);
+    CHECK(none.json().at("Resources").as_array().empty());
+}
+
+TEST_CASE("a + in a value survives when the client percent-encodes it") {
+    E2E e;
+    e.create_user("first+tag@example.com");
+    auto const r = e.get("/scim/v2/Users?filter=userName%20eq%20%22first%2Btag%40example.com%22");
+    CHECK(r.json().at("totalResults") == 1);
+}
+
+TEST_CASE("sortBy and sortOrder order the whole result; count=0 returns only the total") {
+    E2E e;
+    e.seed_users("acme", 30);
+    auto const page = e.get("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending&count=3&attributes=name").json();
+    for (auto const& u : page.at("Resources").as_array()) CHECK(u.at("name").at("familyName") == "F9");
+    auto const only_total = e.get("/scim/v2/Users?count=0").json();
+    CHECK(only_total.at("totalResults") == 30);
+    CHECK(only_total.at("itemsPerPage") == 0);
+    CHECK(only_total.at("Resources").as_array().empty());
+    auto const clamped = e.get("/scim/v2/Users?count=100000&startIndex=-5").json();
+    CHECK(clamped.at("startIndex") == 1);
+    CHECK(clamped.at("itemsPerPage") == 30);
+}
+
+TEST_CASE("POST /Users/.search and POST /.search answer like GET, also with a read token") {
+    E2E e;
+    e.seed_users("acme", 50);
+    std::string const body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "attributes":["userName"],"filter":"name.familyName eq \"F3\"","sortBy":"userName","startIndex":1,"count":2})";
+    for (auto const* path : {"/scim/v2/Users/.search", "/scim/v2/.search"}) {
+        CAPTURE(path);
+        auto const r = e.call("POST", path, body, e.acme.read_token, {{"Content-Type", "application/scim+json"}});
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto const json = r.json().as_object();
+        CHECK(json.at("totalResults") == 5);
+        CHECK(json.at("itemsPerPage") == 2);
+        auto const& first = json.at("Resources").at(0).as_object();
+        CHECK(first.at("userName") == "user13@example.com");
+        CHECK_FALSE(first.contains("name"));
+    }
+    auto const bad = e.call("POST", "/scim/v2/Users/.search", R"({"filter":"userName pr"})", e.acme.read_token,
+                            {{"Content-Type", "application/scim+json"}});
+    CHECK(bad.status == 400);
+    CHECK(bad.json().at("scimType") == "invalidSyntax");
+}
+
+TEST_CASE("bad queries are 400 with the scimType that says why") {
+    E2E e;
+    e.seed_users("acme", 5);
+    std::pair<std::string, std::string> const cases[] = {
+        {users_query("userName eq"), "invalidFilter"},
+        {users_query(R"(shoeSize eq "9")"), "invalidFilter"},
+        {users_query("active gt true"), "invalidFilter"},
+        {"/scim/v2/Users?sortBy=shoeSize", "invalidValue"},
+        {"/scim/v2/Users?sortBy=userName&sortOrder=sideways", "invalidValue"},
+        {"/scim/v2/Users?count=ten", "invalidValue"},
+        {"/scim/v2/Users?cursor=bm90LWEtY3Vyc29y.bm9wZQ", "invalidCursor"},
+        {"/scim/v2/Users?cursor=&startIndex=1", "invalidValue"},
+    };
+    for (auto const& [path, type] : cases) {
+        CAPTURE(path);
+        auto const r = e.get(path);
+        CHECK(r.status == 400);
+        CHECK(r.json().at("scimType").as_string() == type);
+    }
+}
+
+TEST_CASE("a cursor of one query or tenant is refused for another") {
+    E2E e;
+    e.seed_users("acme", 10);
+    e.seed_users("beta", 10);
+    auto const next = std::string(e.get("/scim/v2/Users?count=2&cursor=").json().at("nextCursor").as_string());
+    CHECK(e.get("/scim/v2/Users?count=2&cursor=" + encode(next)).status == 200);
+    auto const other_query = e.get(users_query("userName pr", "&count=2&cursor=" + encode(next)));
+    CHECK(other_query.json().at("scimType") == "invalidCursor");
+    auto const other_tenant = e.call("GET", "/scim/v2/Users?count=2&cursor=" + encode(next), "", e.beta.write_token);
+    CHECK(other_tenant.json().at("scimType") == "invalidCursor");
+}
