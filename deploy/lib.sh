@@ -3,6 +3,8 @@
 
 scimd_packages=(cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
                 libpqxx-dev libssl-dev doctest-dev postgresql openssl ca-certificates curl)
+# Only deploy/test.sh needs these: clang and its libFuzzer runtime for the fuzz targets.
+scimd_test_packages=(clang libclang-rt-14-dev)
 
 say() { printf 'scimd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -13,10 +15,11 @@ as_root() {
     else die "need root to run: $* (install sudo or run as root)"; fi
 }
 
-# Installs the Debian packages that are missing; says nothing when all are present.
+# Installs the Debian packages that are missing (those named, or scimd's); says nothing when all are present.
 install_packages() {
-    local missing=()
-    for p in "${scimd_packages[@]}"; do
+    local missing=() wanted=("$@")
+    [ ${#wanted[@]} -gt 0 ] || wanted=("${scimd_packages[@]}")
+    for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

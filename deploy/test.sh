@@ -7,7 +7,27 @@ scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$scimd_root/deploy/lib.sh"
 
 install_packages
+install_packages "${scimd_test_packages[@]}"
 build_scimd "$scimd_root/build"
+
+# The fuzz targets: a clang build of the libraries, then a short run of each from its corpus.
+fuzz_seconds=${SCIMD_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" -gt 0 ]; then
+    CXX=clang++ cmake -S "$scimd_root" -B "$scimd_root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DSCIMD_BUILD_FUZZERS=ON >/dev/null
+    cmake --build "$scimd_root/build-fuzz" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+    for target in "$scimd_root"/tests/fuzz/corpus/*/; do
+        name=$(basename "$target")
+        scratch=$(mktemp -d /tmp/scimd-fuzz.XXXXXX)
+        if ! "$scimd_root/build-fuzz/tests/fuzz/${name}_fuzz" "$scratch" "$target" -max_total_time="$fuzz_seconds" \
+                -max_len=1024 -print_final_stats=1 -artifact_prefix="$scimd_root/" >"$scratch.log" 2>&1; then
+            tail -n 40 "$scratch.log" >&2
+            die "fuzz target $name failed; the crashing input is in $scimd_root (crash-*): make it a unit test"
+        fi
+        say "fuzz: $name ran $(grep -o 'number_of_executed_units: *[0-9]*' "$scratch.log" | grep -o '[0-9]*$') inputs in ${fuzz_seconds}s without a failure"
+        rm -rf "$scratch" "$scratch.log"
+    done
+fi
 
 work=$(mktemp -d /tmp/scimd-test.XXXXXX)
 chmod 755 "$work"

@@ -67,6 +67,30 @@ Selection parse_selection(std::string_view attributes, std::string_view excluded
     return s;
 }
 
+StoredMembers stored_members(Selection const& selection, ResourceType const& type, SchemaRegistry const& registry) {
+    // The stored member a canonical selection path lies in, and whether the path names all of it.
+    auto const member = [&](std::string const& path) -> std::pair<std::string, bool> {
+        for (auto const& e : type.extensions) {
+            auto const urn = to_lower(e.schema);
+            if (path == urn) return {e.schema, true};
+            if (path.size() > urn.size() && path.compare(0, urn.size(), urn) == 0 && path[urn.size()] == ':') {
+                return {e.schema, false};
+            }
+        }
+        auto const top = path.substr(0, path.find('.'));
+        if (auto const* attr = registry.schema(type.schema)->find(top)) return {attr->name, top == path};
+        if (auto const* attr = registry.common_attribute(top)) return {attr->name, top == path};
+        return {{}, false};
+    };
+    StoredMembers out;
+    for (auto const& path : selection.attributes)
+        if (auto [name, whole] = member(path); !name.empty()) out.only.push_back(name);
+    if (!selection.attributes.empty() && out.only.empty()) out.only.push_back("id");  // nothing stored is wanted
+    for (auto const& path : selection.excluded)
+        if (auto [name, whole] = member(path); !name.empty() && whole) out.without.push_back(name);
+    return out;
+}
+
 Pick pick(Selection const& selection, std::string_view path, Returned returned) {
     if (returned == Returned::never) return Pick::none;
     if (returned == Returned::always) return Pick::whole;

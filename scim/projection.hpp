@@ -23,6 +23,14 @@ struct Selection {
 Selection parse_selection(std::string_view attributes, std::string_view excluded_attributes, ResourceType const& type,
                           SchemaRegistry const& registry);
 
+/// The top-level members of a stored resource (attribute names, extension URNs) that a selection can use:
+/// `only` when it names what it wants, else `without` what it excludes whole. Both empty: everything.
+struct StoredMembers {
+    std::vector<std::string> only;
+    std::vector<std::string> without;
+};
+StoredMembers stored_members(Selection const& selection, ResourceType const& type, SchemaRegistry const& registry);
+
 /// How much of an attribute a selection keeps.
 enum class Pick { none, whole, partial };
 

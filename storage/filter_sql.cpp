@@ -14,12 +14,6 @@ namespace json = boost::json;
 using scim::AttributeType;
 using scim::CompareOp;
 
-std::string literal(std::string_view key) {
-    // Keys come from the schema (attribute names, URNs), never from the request.
-    for (char c : key)
-        if (c == '\'' || c == '\\') throw std::logic_error("unexpected character in a schema name");
-    return "'" + std::string(key) + "'";
-}
 
 std::string sql_type(AttributeType t) {
     switch (t) {
@@ -90,8 +84,8 @@ private:
     // The jsonb value of the path's top-level attribute.
     std::string attribute_json(scim::ResolvedPath const& path) const {
         auto base = document();
-        if (path.in_extension) base += "->" + literal(path.schema);
-        return base + "->" + literal(path.attribute->name);
+        if (path.in_extension) base += "->" + sql_key(path.schema);
+        return base + "->" + sql_key(path.attribute->name);
     }
 
     std::string next_alias() { return "e" + std::to_string(++aliases_); }
@@ -129,12 +123,12 @@ private:
     std::string comparison(scim::BoundComparison const& c, std::string const* element) {
         auto const& path = c.path;
         if (element)
-            return compare(typed(*element + "->>" + literal(path.target().name), path.target()), path.target(), c.op,
+            return compare(typed(*element + "->>" + sql_key(path.target().name), path.target()), path.target(), c.op,
                            c.value);
         if (path.is_common() && path.attribute->name == "schemas") return schemas(c);
         if (path.is_common() && path.attribute->name == "meta" && path.sub_attribute &&
             path.sub_attribute->name == "resourceType")
-            return compare(literal(table_.resource_type), path.target(), c.op, c.value);
+            return compare(sql_key(table_.resource_type), path.target(), c.op, c.value);
         if (auto const* col = column(path)) return compare(std::string(col->sql), path.target(), c.op, c.value);
         if (path.is_common() && path.attribute->name == "meta")
             throw scim::Error::invalid_filter("\"" + path.to_string() + "\" cannot be used in a filter");
@@ -145,7 +139,7 @@ private:
                     return "(" + json + " IS NOT NULL AND " + json + " <> '{}'::jsonb)";
                 return compare(typed(document_text(path), path.target()), path.target(), c.op, c.value);
             }
-            return compare(typed(json + "->>" + literal(path.sub_attribute->name), path.target()), path.target(), c.op,
+            return compare(typed(json + "->>" + sql_key(path.sub_attribute->name), path.target()), path.target(), c.op,
                            c.value);
         }
         if (c.op == CompareOp::pr && !path.sub_attribute) return "(jsonb_array_length(" + json + ") > 0)";
@@ -159,7 +153,7 @@ private:
                    compare(typed(e + ".v", path.target()), path.target(), c.op, c.value) + ")";
         }
         return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + json + ") AS " + e + "(v) WHERE " +
-               compare(typed(e + ".v->>" + literal(path.sub_attribute->name), path.target()), path.target(), c.op,
+               compare(typed(e + ".v->>" + sql_key(path.sub_attribute->name), path.target()), path.target(), c.op,
                        c.value) +
                ")";
     }
@@ -167,8 +161,8 @@ private:
     // The text of a single-valued top-level attribute.
     std::string document_text(scim::ResolvedPath const& path) const {
         auto base = document();
-        if (path.in_extension) base += "->" + literal(path.schema);
-        return base + "->>" + literal(path.attribute->name);
+        if (path.in_extension) base += "->" + sql_key(path.schema);
+        return base + "->>" + sql_key(path.attribute->name);
     }
 
     bool indexed(scim::ResolvedPath const& path) const {
@@ -185,7 +179,7 @@ private:
             throw scim::Error::invalid_filter("\"schemas\" can only be compared with eq, ne or pr");
         if (c.value.is_null()) return c.op == CompareOp::eq ? "false" : "true";
         auto const p = params_.add(std::string(c.value.get_string()));
-        auto const has = "(" + p + " = " + literal(table_.core_schema) + " OR " + document() + " ? " + p + ")";
+        auto const has = "(" + p + " = " + sql_key(table_.core_schema) + " OR " + document() + " ? " + p + ")";
         return c.op == CompareOp::eq ? has : "(NOT " + has + ")";
     }
 
@@ -204,6 +198,13 @@ private:
 };
 
 }  // namespace
+
+std::string sql_key(std::string_view key) {
+    // Keys come from the schema (attribute names, URNs), never from the request.
+    for (char c : key)
+        if (c == '\'' || c == '\\') throw std::logic_error("unexpected character in a schema name");
+    return "'" + std::string(key) + "'";
+}
 
 std::string SqlParameters::add(std::string value) {
     values_.push_back(std::move(value));
@@ -243,16 +244,16 @@ SortKey sort_key(scim::ResolvedPath const& path, ResourceTable const& table) {
     if (path.is_common())
         throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
     auto base = std::string(table.alias) + ".data";
-    if (path.in_extension) base += "->" + literal(path.schema);
-    auto const json = base + "->" + literal(path.attribute->name);
+    if (path.in_extension) base += "->" + sql_key(path.schema);
+    auto const json = base + "->" + sql_key(path.attribute->name);
     if (!path.attribute->multi_valued) {
-        auto const text = path.sub_attribute ? json + "->>" + literal(path.sub_attribute->name)
-                                             : base + "->>" + literal(path.attribute->name);
+        auto const text = path.sub_attribute ? json + "->>" + sql_key(path.sub_attribute->name)
+                                             : base + "->>" + sql_key(path.attribute->name);
         return {fold(text), sql_type(target.type), true};
     }
     if (!path.sub_attribute) return {fold(json + "->>0"), sql_type(target.type), true};
     // The primary value, else the first.
-    return {"(SELECT " + fold("s.v->>" + literal(path.sub_attribute->name)) + " FROM jsonb_array_elements(" + json +
+    return {"(SELECT " + fold("s.v->>" + sql_key(path.sub_attribute->name)) + " FROM jsonb_array_elements(" + json +
                 ") WITH ORDINALITY AS s(v, n) ORDER BY (s.v->'primary') = 'true'::jsonb DESC NULLS LAST, s.n LIMIT 1)",
             sql_type(target.type), true};
 }

@@ -41,6 +41,10 @@ struct ResourceTable {
 
 ResourceTable const& users_table();
 
+/// A jsonb key from the schema (an attribute name or URN) as an SQL string literal.
+/// @throws std::logic_error for a quote or backslash, which no schema name has.
+std::string sql_key(std::string_view key);
+
 /// A WHERE condition (without "WHERE") equivalent to `filter` on `table`.
 std::string filter_sql(scim::BoundFilter const& filter, ResourceTable const& table, SqlParameters& parameters);
 

@@ -27,6 +27,20 @@ std::string after_condition(SortKey const& sort, std::string const& id_column, K
     return "(" + row_order + (descending ? "" : " OR (" + s + ") IS NULL") + ")";
 }
 
+// The stored document, or only the members a projection can use.
+std::string document_sql(std::string const& alias, scim::StoredMembers const& members) {
+    auto const document = alias + ".data";
+    if (!members.only.empty()) {
+        std::string out = "jsonb_strip_nulls(jsonb_build_object(";
+        for (std::size_t i = 0; i < members.only.size(); ++i)
+            out += (i ? ", " : "") + sql_key(members.only[i]) + ", " + document + "->" + sql_key(members.only[i]);
+        return out + "))";
+    }
+    std::string out = document;
+    for (auto const& name : members.without) out = "(" + out + " - " + sql_key(name) + ")";
+    return out;
+}
+
 }  // namespace
 
 ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, std::string const& tenant_id,
@@ -48,7 +62,7 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
 
     auto const direction = descending ? " DESC" : " ASC";
-    auto const sql = "SELECT " + alias + ".id, " + alias + ".data::text, " + alias + ".version, " +
+    auto const sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text, " + alias + ".version, " +
                      "to_char(" + alias + ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
                      "to_char(" + alias + ".modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
                      "(" + sort.expression + ")::text" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +

@@ -9,6 +9,7 @@
 #include <pqxx/transaction_base>
 
 #include "scim/filter_binding.hpp"
+#include "scim/projection.hpp"
 #include "storage/filter_sql.hpp"
 #include "storage/stored_resource.hpp"
 
@@ -29,6 +30,7 @@ struct ListQuery {
     std::optional<Keyset> after;    // keyset pagination: the rows after this one...
     std::optional<Keyset> before;   // ...or the rows before it, in the same order
     bool count_total = true;        // also count every match (a second query)
+    scim::StoredMembers members;    // read only these members of each stored resource (projection)
 };
 
 struct ListPage {

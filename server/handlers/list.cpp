@@ -36,6 +36,7 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     // RFC 7644 §3.4.2.4: a negative count means 0; more than the server's maximum means the maximum.
     query.count = std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
     auto const selection = scim::parse_selection(request.attributes, request.excluded_attributes, type, registry);
+    query.members = scim::stored_members(selection, type, registry);
 
     bool const cursor_mode = request.cursor.has_value();
     std::int64_t start_index = 1;

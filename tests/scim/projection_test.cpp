@@ -65,3 +65,18 @@ TEST_CASE("a whole extension can be selected or excluded") {
     auto const without = select("", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
     CHECK(scim::pick(without, ent + ":department", scim::Returned::by_default) == scim::Pick::none);
 }
+
+TEST_CASE("a selection tells which stored members a read needs") {
+    auto const& r = scim::SchemaRegistry::builtin();
+    auto const& user = *r.resource_type("User");
+    auto const members = [&](std::string_view attributes, std::string_view excluded) {
+        return scim::stored_members(scim::parse_selection(attributes, excluded, user, r), user, r);
+    };
+    auto const only = members("userName,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "");
+    CHECK(only.only == std::vector<std::string>{"userName", "name", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
+    CHECK(members("id", "").only == std::vector<std::string>{"id"});
+    auto const without = members("", "emails,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+    CHECK(without.without == std::vector<std::string>{"emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
+    CHECK(members("", "").only.empty());
+    CHECK(members("", "").without.empty());
+}

@@ -225,3 +225,19 @@ TEST_CASE("the hot lookups are answered from indexes (EXPLAIN)") {
         CHECK(found[0][0].as<int>() == 1);
     }
 }
+
+TEST_CASE("a projection reads only the stored members it needs") {
+    Directory d;
+    storage::ListQuery q;
+    q.members.only = {"userName", "name"};
+    pqxx::work tx(d.db.connection());
+    auto const page = storage::list_resources(tx, storage::users_table(), d.ctx.tenant_id, q);
+    REQUIRE(page.resources.size() == 4);
+    CHECK(page.resources[0].attributes.size() == 2);
+    CHECK(page.resources[0].attributes.at("name").at("givenName") == "Barbara");
+    CHECK(page.resources[3].attributes.size() == 1);  // no name stored: no member, not a null
+    q.members = {{}, {"emails", "name"}};
+    auto const without = storage::list_resources(tx, storage::users_table(), d.ctx.tenant_id, q);
+    CHECK_FALSE(without.resources[0].attributes.contains("emails"));
+    CHECK(without.resources[0].attributes.contains("title"));
+}
