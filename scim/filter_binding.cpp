@@ -113,6 +113,11 @@ BoundFilter bind_filter(Filter const& filter, ResourceType const& type, SchemaRe
     return *bind(filter, type, registry, nullptr);
 }
 
+BoundFilter bind_value_filter(Filter const& filter, ResolvedPath const& parent, ResourceType const& type,
+                              SchemaRegistry const& registry) {
+    return *bind(filter, type, registry, &parent);
+}
+
 ResolvedPath resolve_sort_path(std::string_view sort_by, ResourceType const& type, SchemaRegistry const& registry) {
     auto const invalid = [](std::string detail) { return Error::invalid_value("sortBy: " + detail); };
     AttributePath path;

@@ -52,6 +52,11 @@ struct BoundFilter {
 /// @throws Error invalid_filter naming the attribute or value at fault.
 BoundFilter bind_filter(Filter const& filter, ResourceType const& type, SchemaRegistry const& registry);
 
+/// Binds the filter of a value path (`emails[type eq "work"]`): its paths name sub-attributes of `parent`.
+/// @throws Error invalid_filter as bind_filter does.
+BoundFilter bind_value_filter(Filter const& filter, ResolvedPath const& parent, ResourceType const& type,
+                              SchemaRegistry const& registry);
+
 /// Resolves a `sortBy` path: any attribute or sub-attribute that is not write-only; a multi-valued complex
 /// attribute sorts by its primary (or first) `value`.
 /// @throws Error invalid_value naming the path.

@@ -100,8 +100,8 @@ Reply users(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (method == "GET") co_return co_await handlers::get_user(ctx, id);
     if (method == "PUT") co_return co_await handlers::replace_user(ctx, id);
     if (method == "DELETE") co_return co_await handlers::delete_user(ctx, id);
-    if (method == "PATCH") throw not_supported("PATCH");
-    co_return method_not_allowed(method, "/Users/{id}", "GET, PUT, DELETE");
+    if (method == "PATCH") co_return co_await handlers::patch_user(ctx, id);
+    co_return method_not_allowed(method, "/Users/{id}", "GET, PUT, PATCH, DELETE");
 }
 
 Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {

@@ -23,6 +23,7 @@ Reply create_user(RequestContext& ctx);
 Reply list_users(RequestContext& ctx, ListRequest const& request);
 Reply get_user(RequestContext& ctx, std::string_view id);
 Reply replace_user(RequestContext& ctx, std::string_view id);
+Reply patch_user(RequestContext& ctx, std::string_view id);
 Reply delete_user(RequestContext& ctx, std::string_view id);
 
 HttpResponse service_provider_config(RequestContext const& ctx);

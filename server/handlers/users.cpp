@@ -5,6 +5,7 @@
 
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
+#include "scim/patch.hpp"
 #include "scim/resource.hpp"
 #include "server/crypto.hpp"
 #include "server/responses.hpp"
@@ -81,6 +82,31 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
         if (merged == current->attributes && !hash) return std::move(*current);  // nothing changes: same version
         return users.update(id, merged, hash);
     });
+    co_return resource_response(200, ctx, type, stored, selection);
+}
+
+Reply patch_user(RequestContext& ctx, std::string_view id) {
+    auto const& type = user_type(ctx);
+    auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
+    auto const selection = request_selection(ctx, type);
+    auto const hash = co_await password_hash(ctx, scim::patch_password(request));
+    auto const change = ctx.change();
+    auto const stored = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        storage::UserRepository users(tx, change);
+        auto current = users.find(id, true);
+        if (!current) throw no_such_user(id);
+        check_if_match(ctx, current->version);
+        auto outcome = scim::apply_patch(current->attributes, request, type, ctx.app.registry);
+        if (!outcome.changed) return std::move(*current);  // nothing changes: same version
+        return users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt);
+    });
+    // RFC 7644 §3.5.2: 204 is allowed; a client that asks for no attributes ("attributes=") gets it.
+    if (ctx.has_query_param("attributes") && ctx.query_param("attributes").empty()) {
+        HttpResponse res;
+        res.status = 204;
+        res.set_header("ETag", scim::weak_etag(stored.version));
+        co_return res;
+    }
     co_return resource_response(200, ctx, type, stored, selection);
 }
 

@@ -11,7 +11,7 @@ TEST_CASE("ServiceProviderConfig tells what is supported") {
     auto const body = r.json().as_object();
     CHECK(body.at("schemas").at(0) == "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
     CHECK(body.at("etag").at("supported") == true);
-    CHECK(body.at("patch").at("supported") == false);
+    CHECK(body.at("patch").at("supported") == true);
     CHECK(body.at("bulk").at("supported") == false);
     CHECK(body.at("filter").at("supported") == true);
     CHECK(body.at("filter").at("maxResults") == 1000);
