@@ -27,6 +27,14 @@ void check_if_match(RequestContext const& ctx, std::int64_t version) {
                                            scim::weak_etag(version) + "; read the resource again and retry");
 }
 
+// The user, locked until the transaction ends, once If-Match has been checked against it.
+storage::StoredResource lock_for_change(storage::UserRepository& users, RequestContext const& ctx, std::string_view id) {
+    auto current = users.find(id, true);
+    if (!current) throw no_such_user(id);
+    check_if_match(ctx, current->version);
+    return std::move(*current);
+}
+
 boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext& ctx,
                                                                  std::optional<std::string> const& password) {
     if (!password) co_return std::nullopt;
@@ -75,11 +83,9 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
     auto const change = ctx.change();
     auto const stored = co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::UserRepository users(tx, change);
-        auto current = users.find(id, true);
-        if (!current) throw no_such_user(id);
-        check_if_match(ctx, current->version);
-        auto merged = scim::merge_for_replace(current->attributes, input.attributes, type, ctx.app.registry);
-        if (merged == current->attributes && !hash) return std::move(*current);  // nothing changes: same version
+        auto current = lock_for_change(users, ctx, id);
+        auto merged = scim::merge_for_replace(current.attributes, input.attributes, type, ctx.app.registry);
+        if (merged == current.attributes && !hash) return current;  // nothing changes: same version
         return users.update(id, merged, hash);
     });
     co_return resource_response(200, ctx, type, stored, selection);
@@ -93,11 +99,9 @@ Reply patch_user(RequestContext& ctx, std::string_view id) {
     auto const change = ctx.change();
     auto const stored = co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::UserRepository users(tx, change);
-        auto current = users.find(id, true);
-        if (!current) throw no_such_user(id);
-        check_if_match(ctx, current->version);
-        auto outcome = scim::apply_patch(current->attributes, request, type, ctx.app.registry);
-        if (!outcome.changed) return std::move(*current);  // nothing changes: same version
+        auto current = lock_for_change(users, ctx, id);
+        auto outcome = scim::apply_patch(current.attributes, request, type, ctx.app.registry);
+        if (!outcome.changed) return current;  // nothing changes: same version
         return users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt);
     });
     // RFC 7644 §3.5.2: 204 is allowed; a client that asks for no attributes ("attributes=") gets it.
@@ -114,11 +118,7 @@ Reply delete_user(RequestContext& ctx, std::string_view id) {
     auto const change = ctx.change();
     co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::UserRepository users(tx, change);
-        if (!ctx.request.if_match.empty()) {
-            auto const current = users.find(id, true);
-            if (!current) throw no_such_user(id);
-            check_if_match(ctx, current->version);
-        }
+        if (!ctx.request.if_match.empty()) lock_for_change(users, ctx, id);
         if (!users.remove(id)) throw no_such_user(id);
     });
     HttpResponse res;
