@@ -46,7 +46,9 @@ CommandSpec const serve_spec{
      {"access-log", "on|off", "one log line per request on stderr", "on"},
      {"default-page-size", "N", "resources per page when a list names no count", "100"},
      {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
-     {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"}},
+     {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
+     {"max-inline-members", "N", "the most members a group response carries; page larger groups' members through "
+                                 "/Users?filter=groups.value eq \"<id>\"", "100000"}},
     0};
 
 CommandSpec const migrate_spec{"migrate", "",
@@ -120,6 +122,7 @@ int run_serve(ParsedOptions const& o) {
     c.max_page_size = o.get_number("max-page-size", 1, 100000);
     c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);
     c.cursor_lifetime = std::chrono::seconds(o.get_number("cursor-timeout", 1, 7 * 24 * 3600));
+    c.max_inline_members = o.get_number("max-inline-members", 0, 100000000);
     return server::serve(c);
 }
 

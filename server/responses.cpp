@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "scim/error.hpp"
 #include "scim/etag.hpp"
 #include "scim/render.hpp"
 #include "scim/urns.hpp"
@@ -16,6 +17,25 @@ HttpResponse json_response(int status, boost::json::object const& body) {
     res.body = boost::json::serialize(body);
     res.set_header("Content-Type", scim_content_type);
     return res;
+}
+
+HttpResponse not_modified(std::int64_t version) {
+    HttpResponse res;
+    res.status = 304;
+    res.set_header("ETag", scim::weak_etag(version));
+    return res;
+}
+
+HttpResponse no_content() {
+    HttpResponse res;
+    res.status = 204;
+    return res;
+}
+
+void check_if_match(RequestContext const& ctx, std::int64_t version) {
+    if (ctx.request.if_match.empty() || scim::etag_list_matches(ctx.request.if_match, version)) return;
+    throw scim::Error::precondition_failed("If-Match " + ctx.request.if_match + " does not match the current version " +
+                                           scim::weak_etag(version) + "; read the resource again and retry");
 }
 
 std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id) {

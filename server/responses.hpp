@@ -25,6 +25,15 @@ boost::json::object render(RequestContext const& ctx, scim::ResourceType const& 
 HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
                                storage::StoredResource const& stored, scim::Selection const& selection);
 
+/// 304 Not Modified for a conditional GET, with the ETag.
+HttpResponse not_modified(std::int64_t version);
+
+/// 204 No Content.
+HttpResponse no_content();
+
+/// @throws scim::Error 412 when the request's If-Match names another version (RFC 7644 §3.14).
+void check_if_match(RequestContext const& ctx, std::int64_t version);
+
 /// The absolute URL of a resource: base URL + endpoint + "/" + id.
 std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id);
 

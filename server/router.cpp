@@ -104,6 +104,23 @@ Reply users(RequestContext& ctx, std::vector<std::string> const& rest) {
     co_return method_not_allowed(method, "/Users/{id}", "GET, PUT, PATCH, DELETE");
 }
 
+Reply groups(RequestContext& ctx, std::vector<std::string> const& rest) {
+    auto const& method = ctx.request.method;
+    if (rest.size() == 1) {
+        if (method == "GET") co_return co_await handlers::list_groups(ctx, handlers::list_request_from_query(ctx));
+        if (method == "POST") co_return co_await handlers::create_group(ctx);
+        co_return method_not_allowed(method, "/Groups", "GET, POST");
+    }
+    auto const& id = rest[1];
+    if (id == ".search")
+        co_return co_await search(ctx, "/Groups/.search", [&](auto const& r) { return handlers::list_groups(ctx, r); });
+    if (method == "GET") co_return co_await handlers::get_group(ctx, id);
+    if (method == "PUT") co_return co_await handlers::replace_group(ctx, id);
+    if (method == "PATCH") co_return co_await handlers::patch_group(ctx, id);
+    if (method == "DELETE") co_return co_await handlers::delete_group(ctx, id);
+    co_return method_not_allowed(method, "/Groups/{id}", "GET, PUT, PATCH, DELETE");
+}
+
 Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (rest.empty()) throw scim::Error::not_found("name an endpoint, such as " + ctx.base_url + "/Users");
     auto const& endpoint = rest[0];
@@ -112,6 +129,7 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (rest.size() > 2) throw scim::Error::not_found("no such endpoint");
 
     if (scim::iequals(endpoint, "Users")) co_return co_await users(ctx, rest);
+    if (scim::iequals(endpoint, "Groups")) co_return co_await groups(ctx, rest);
     if (scim::iequals(endpoint, "ServiceProviderConfig") || scim::iequals(endpoint, "ResourceTypes") ||
         scim::iequals(endpoint, "Schemas")) {
         if (method != "GET") co_return method_not_allowed(method, "/" + endpoint, "GET");
@@ -120,10 +138,9 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
         if (!id.empty()) throw scim::Error::not_found("no such endpoint");
         co_return handlers::service_provider_config(ctx);
     }
-    // The root search covers every resource type this server has; today that is Users.
     if (endpoint == ".search" && rest.size() == 1)
-        co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::list_users(ctx, r); });
-    for (std::string_view later : {"Groups", "Bulk", "Me"})
+        co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::search_all(ctx, r); });
+    for (std::string_view later : {"Bulk", "Me"})
         if (scim::iequals(endpoint, later)) throw not_supported("/" + std::string(later));
     throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
 }

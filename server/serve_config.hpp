@@ -25,6 +25,7 @@ struct ServeConfig {
     std::int64_t default_page_size = 100;  // count when a list request names none
     std::int64_t max_page_size = 1000;     // the largest count honoured (ServiceProviderConfig filter.maxResults)
     std::chrono::seconds cursor_lifetime{3600};
+    std::int64_t max_inline_members = 100000;  // larger groups are read with excludedAttributes=members
 };
 
 }  // namespace server

@@ -6,6 +6,7 @@
 
 #include "scim/error.hpp"
 #include "scim/text.hpp"
+#include "storage/stored_resource.hpp"
 
 namespace storage {
 namespace {
@@ -120,8 +121,49 @@ private:
         return "(" + lhs + collate + symbol + param(value_text(value)) + ")";
     }
 
+    // members.value / members.type of a group, from the membership rows (primary key index).
+    std::string members(scim::BoundComparison const& c) {
+        auto const rows = "EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = " + std::string(table_.alias) +
+                          ".tenant_id AND m.group_id = " + std::string(table_.alias) + ".id";
+        auto const sub = c.path.sub_attribute ? c.path.sub_attribute->name : std::string("value");
+        if (c.op == CompareOp::pr) return rows + ")";
+        if (c.op == CompareOp::eq || c.op == CompareOp::ne) {
+            std::string predicate;
+            if (c.value.is_null()) predicate = "false";
+            else if (sub == "value") predicate = is_uuid_text(c.value) ? rows + " AND m.member_id = " + params_.add(value_text(c.value)) + "::uuid)" : "false";
+            else if (sub == "type") predicate = rows + " AND lower(m.member_type) = lower(" + params_.add(value_text(c.value)) + "))";
+            if (!predicate.empty()) return c.op == CompareOp::eq ? "(" + predicate + ")" : "(NOT " + predicate + ")";
+        }
+        throw scim::Error::invalid_filter("members can be filtered with members.value eq, members.type eq or members pr");
+    }
+
+    // groups.value of a user: the groups it is in, directly or through nested groups.
+    std::string user_groups(scim::BoundComparison const& c) {
+        auto const alias = std::string(table_.alias);
+        auto const sub = c.path.sub_attribute ? c.path.sub_attribute->name : std::string("value");
+        if (c.op == CompareOp::pr)
+            return "EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = " + alias + ".tenant_id AND m.member_id = " +
+                   alias + ".id)";
+        if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && sub == "value" && !c.value.is_null()) {
+            if (!is_uuid_text(c.value)) return c.op == CompareOp::eq ? "false" : "true";
+            // The group and every group nested in it (UNION stops at cycles), then their user members.
+            auto const in = alias + ".id IN (WITH RECURSIVE nested(id) AS (SELECT " + params_.add(value_text(c.value)) +
+                            "::uuid UNION SELECT m.member_id FROM group_members m JOIN nested n ON m.group_id = n.id "
+                            "WHERE m.member_type = 'Group') SELECT m.member_id FROM group_members m JOIN nested n ON "
+                            "m.group_id = n.id WHERE m.member_type = 'User')";
+            return c.op == CompareOp::eq ? "(" + in + ")" : "(NOT " + in + ")";
+        }
+        throw scim::Error::invalid_filter("groups can be filtered with groups.value eq \"<group id>\" or groups pr");
+    }
+
+    static bool is_uuid_text(json::value const& v) { return v.is_string() && storage::is_uuid(v.get_string()); }
+
     std::string comparison(scim::BoundComparison const& c, std::string const* element) {
         auto const& path = c.path;
+        if (!element && !path.is_common() && !path.in_extension) {
+            if (path.attribute->name == table_.members_attribute) return members(c);
+            if (path.attribute->name == table_.groups_attribute) return user_groups(c);
+        }
         if (element)
             return compare(typed(*element + "->>" + sql_key(path.target().name), path.target()), path.target(), c.op,
                            c.value);
@@ -184,6 +226,10 @@ private:
     }
 
     std::string value_path(scim::BoundValuePath const& v) {
+        if (!v.path.in_extension && (v.path.attribute->name == table_.members_attribute ||
+                                     v.path.attribute->name == table_.groups_attribute))
+            throw scim::Error::invalid_filter("\"" + v.path.attribute->name + "[...]\" cannot be filtered; use " +
+                                              v.path.attribute->name + ".value eq \"<id>\"");
         auto const json = attribute_json(v.path);
         if (!v.path.attribute->multi_valued) return translate(*v.filter, &json);
         auto const e = next_alias();
@@ -226,6 +272,27 @@ ResourceTable const& users_table() {
          {"meta.lastModified", "r.modified_at", false},
          {"meta.version", "('W/\"' || r.version || '\"')", false}},
         {"emails"},
+        {},
+        "groups",
+    };
+    return table;
+}
+
+ResourceTable const& groups_table() {
+    static ResourceTable const table{
+        "Group",
+        "urn:ietf:params:scim:schemas:core:2.0:Group",
+        "groups",
+        "r",
+        {{"id", "r.id::text", false},
+         {"externalId", "r.external_id"},
+         {"displayName", "r.display_name", false},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {},
+        "members",
+        {},
     };
     return table;
 }
@@ -241,6 +308,8 @@ SortKey sort_key(scim::ResolvedPath const& path, ResourceTable const& table) {
     auto const name = path.to_string();
     for (auto const& c : table.columns)
         if (c.path == name) return {fold_typed(std::string(c.sql)), sql_type(target.type), c.nullable};
+    if (!path.in_extension && (path.attribute->name == table.members_attribute || path.attribute->name == table.groups_attribute))
+        throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
     if (path.is_common())
         throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
     auto base = std::string(table.alias) + ".data";

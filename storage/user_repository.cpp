@@ -6,24 +6,17 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
 
 namespace storage {
 namespace {
 
 namespace json = boost::json;
 
-#define SCIMD_TS(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+using detail::or_null;
+using detail::resource_from;
 
-constexpr char const* select_columns = "id, data::text, version, " SCIMD_TS("created_at") ", " SCIMD_TS("modified_at");
-
-StoredResource resource_from(pqxx::row const& row) {
-    auto data = json::parse(row[1].c_str());
-    return {row[0].as<std::string>(), std::move(data.as_object()), row[2].as<std::int64_t>(), row[3].as<std::string>(),
-            row[4].as<std::string>()};
-}
-
-char const* or_null(std::string const& s) { return s.empty() ? nullptr : s.c_str(); }
-char const* or_null(std::optional<std::string> const& s) { return s ? s->c_str() : nullptr; }
+constexpr char const* select_columns = detail::resource_columns;
 
 [[noreturn]] void user_name_taken(json::object const& attributes) {
     auto const* name = attributes.if_contains("userName");

@@ -19,12 +19,22 @@ using Reply = boost::asio::awaitable<HttpResponse>;
 Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storage::ResourceTable const& table,
                      ListRequest const& request);
 
+/// POST /.search: users, then groups, paged together by startIndex.
+Reply search_all(RequestContext& ctx, ListRequest const& request);
+
 Reply create_user(RequestContext& ctx);
 Reply list_users(RequestContext& ctx, ListRequest const& request);
 Reply get_user(RequestContext& ctx, std::string_view id);
 Reply replace_user(RequestContext& ctx, std::string_view id);
 Reply patch_user(RequestContext& ctx, std::string_view id);
 Reply delete_user(RequestContext& ctx, std::string_view id);
+
+Reply create_group(RequestContext& ctx);
+Reply list_groups(RequestContext& ctx, ListRequest const& request);
+Reply get_group(RequestContext& ctx, std::string_view id);
+Reply replace_group(RequestContext& ctx, std::string_view id);
+Reply patch_group(RequestContext& ctx, std::string_view id);
+Reply delete_group(RequestContext& ctx, std::string_view id);
 
 HttpResponse service_provider_config(RequestContext const& ctx);
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id);  // id empty: all

@@ -3,12 +3,16 @@
 
 #include <algorithm>
 
+#include <boost/json/serialize.hpp>
+
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
 #include "scim/filter_parser.hpp"
 #include "scim/text.hpp"
 #include "scim/urns.hpp"
+#include "server/error_response.hpp"
+#include "server/handlers/views.hpp"
 #include "server/responses.hpp"
 
 namespace server::handlers {
@@ -18,6 +22,41 @@ bool descending(std::string const& sort_order) {
     if (sort_order.empty() || scim::iequals(sort_order, "ascending")) return false;
     if (scim::iequals(sort_order, "descending")) return true;
     throw scim::Error::invalid_value("sortOrder must be \"ascending\" or \"descending\", not \"" + sort_order + "\"");
+}
+
+}  // namespace
+
+namespace {
+
+struct RenderedPage {
+    storage::ListPage page;
+    std::vector<std::string> texts;
+};
+
+// A ListResponse written as text around resources that are already text.
+std::string list_text(std::vector<std::string> const& resources, std::optional<std::int64_t> total,
+                      std::optional<std::int64_t> start_index, boost::json::object extra = {}) {
+    boost::json::object head;
+    head["schemas"] = boost::json::array{scim::urn::list_response};
+    if (total) head["totalResults"] = *total;
+    head["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
+    if (start_index) head["startIndex"] = *start_index;
+    for (auto& [k, v] : extra) head[k] = v;
+    auto text = boost::json::serialize(head);
+    text.pop_back();
+    text += ",\"Resources\":[";
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+        if (i) text += ',';
+        text += resources[i];
+    }
+    return text + "]}";
+}
+
+HttpResponse list_reply(std::string body) {
+    HttpResponse res;
+    res.body = std::move(body);
+    res.set_header("Content-Type", scim_content_type);
+    return res;
 }
 
 }  // namespace
@@ -58,24 +97,81 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     }
 
     auto const tenant = ctx.grant.tenant_id;
-    auto const page = co_await ctx.app.db.run(
-        [&](pqxx::work& tx) { return storage::list_resources(tx, table, tenant, query); });
+    auto result = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        RenderedPage out{storage::list_resources(tx, table, tenant, query), {}};
+        out.texts = render_resources(tx, ctx, type, out.page.resources, selection);
+        return out;
+    });
+    auto const& page = result.page;
+    if (!cursor_mode) co_return list_reply(list_text(result.texts, page.total.value_or(0), start_index));
 
-    boost::json::array resources;
-    resources.reserve(page.resources.size());
-    for (auto const& stored : page.resources) resources.emplace_back(render(ctx, type, stored, selection));
-    if (!cursor_mode)
-        co_return json_response(200, list_response(std::move(resources), page.total.value_or(0), start_index));
-
-    boost::json::object body;
-    body["schemas"] = boost::json::array{scim::urn::list_response};
-    body["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
+    boost::json::object cursors;
     if (page.more_after && !page.keys.empty())
-        body["nextCursor"] = ctx.app.cursors.encode({page.keys.back(), false}, binding, ctx.now);
+        cursors["nextCursor"] = ctx.app.cursors.encode({page.keys.back(), false}, binding, ctx.now);
     if (page.more_before && !page.keys.empty())
-        body["previousCursor"] = ctx.app.cursors.encode({page.keys.front(), true}, binding, ctx.now);
-    body["Resources"] = std::move(resources);
-    co_return json_response(200, body);
+        cursors["previousCursor"] = ctx.app.cursors.encode({page.keys.front(), true}, binding, ctx.now);
+    co_return list_reply(list_text(result.texts, std::nullopt, std::nullopt, std::move(cursors)));
+}
+
+Reply search_all(RequestContext& ctx, ListRequest const& request) {
+    if (request.cursor)
+        throw scim::Error::invalid_value("cursors page one resource type: use /Users/.search or /Groups/.search");
+    auto const& registry = ctx.app.registry;
+    auto const& config = ctx.app.config;
+    struct Kind {
+        scim::ResourceType const* type;
+        storage::ResourceTable const* table;
+        std::optional<scim::BoundFilter> filter;
+        bool applies = true;
+    };
+    std::vector<Kind> kinds{{registry.resource_type("User"), &storage::users_table(), {}, true},
+                            {registry.resource_type("Group"), &storage::groups_table(), {}, true}};
+    // A filter naming an attribute one type does not have matches nothing of that type (RFC 7644 §3.4.3).
+    std::optional<scim::Error> refused;
+    for (auto& kind : kinds) {
+        if (!request.filter) continue;
+        try {
+            kind.filter = scim::bind_filter(scim::parse_filter(*request.filter), *kind.type, registry);
+        } catch (scim::Error const& e) {
+            if (e.scim_type() != scim::ScimType::invalid_filter || e.detail().find("unknown attribute") == std::string::npos)
+                throw;
+            kind.applies = false;
+            refused = e;
+        }
+    }
+    if (std::none_of(kinds.begin(), kinds.end(), [](Kind const& k) { return k.applies; })) throw *refused;
+    auto const count = std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
+    auto const start_index = std::max<std::int64_t>(1, request.start_index.value_or(1));
+    auto const tenant = ctx.grant.tenant_id;
+    // Users first, then groups: one order across both, paged by startIndex.
+    auto const texts = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        std::pair<std::int64_t, std::vector<std::string>> out{0, {}};
+        auto skip = start_index - 1;
+        for (auto const& kind : kinds) {
+            if (!kind.applies) continue;
+            auto const selection = scim::parse_selection(request.attributes, request.excluded_attributes, *kind.type, registry);
+            storage::ListQuery query;
+            query.filter = kind.filter ? &*kind.filter : nullptr;
+            query.members = scim::stored_members(selection, *kind.type, registry);
+            // Each type is sorted on its own; a type without the sortBy attribute keeps its default order.
+            if (!request.sort_by.empty()) {
+                try {
+                    query.sort = storage::sort_key(scim::resolve_sort_path(request.sort_by, *kind.type, registry), *kind.table);
+                } catch (scim::Error const&) {
+                }
+            }
+            query.descending = descending(request.sort_order);
+            query.count = std::max<std::int64_t>(0, count - static_cast<std::int64_t>(out.second.size()));
+            query.offset = skip;
+            auto page = storage::list_resources(tx, *kind.table, tenant, query);
+            out.first += page.total.value_or(0);
+            skip = std::max<std::int64_t>(0, skip - page.total.value_or(0));
+            for (auto& text : render_resources(tx, ctx, *kind.type, page.resources, selection))
+                out.second.push_back(std::move(text));
+        }
+        return out;
+    });
+    co_return list_reply(list_text(texts.second, texts.first, start_index));
 }
 
 }  // namespace server::handlers

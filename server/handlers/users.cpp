@@ -1,4 +1,4 @@
-// /Users: create, read, replace, delete, and an unfiltered list.
+// /Users: create, read, replace, patch, delete, list.
 #include "server/handlers/handlers.hpp"
 
 #include <pqxx/transaction>
@@ -8,6 +8,7 @@
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
 #include "server/crypto.hpp"
+#include "server/handlers/views.hpp"
 #include "server/responses.hpp"
 #include "storage/user_repository.hpp"
 
@@ -18,13 +19,6 @@ scim::ResourceType const& user_type(RequestContext const& ctx) { return *ctx.app
 
 scim::Error no_such_user(std::string_view id) {
     return scim::Error::not_found("no user with id \"" + std::string(id) + "\" in this tenant");
-}
-
-// RFC 7644 §3.14: a stale If-Match means the client would overwrite a change it has not seen.
-void check_if_match(RequestContext const& ctx, std::int64_t version) {
-    if (ctx.request.if_match.empty() || scim::etag_list_matches(ctx.request.if_match, version)) return;
-    throw scim::Error::precondition_failed("If-Match " + ctx.request.if_match + " does not match the current version " +
-                                           scim::weak_etag(version) + "; read the resource again and retry");
 }
 
 // The user, locked until the transaction ends, once If-Match has been checked against it.
@@ -42,6 +36,16 @@ boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext&
     co_return co_await run_on(ctx.app.cpu, hash);
 }
 
+// The stored user and its text, rendered in the same transaction.
+using Rendered = std::pair<storage::StoredResource, std::string>;
+
+Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
+                  scim::Selection const& selection) {
+    std::vector<storage::StoredResource> one{std::move(stored)};
+    auto text = render_resources(tx, ctx, user_type(ctx), one, selection);
+    return {std::move(one.front()), std::move(text.front())};
+}
+
 }  // namespace
 
 Reply create_user(RequestContext& ctx) {
@@ -50,9 +54,10 @@ Reply create_user(RequestContext& ctx) {
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
     auto const change = ctx.change();
-    auto const stored = co_await ctx.app.db.run(
-        [&](pqxx::work& tx) { return storage::UserRepository(tx, change).create(input.attributes, hash); });
-    co_return resource_response(201, ctx, type, stored, selection);
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        return rendered(tx, ctx, storage::UserRepository(tx, change).create(input.attributes, hash), selection);
+    });
+    co_return text_resource_response(201, ctx, type, stored, text);
 }
 
 Reply list_users(RequestContext& ctx, ListRequest const& request) {
@@ -63,16 +68,16 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const stored =
-        co_await ctx.app.db.run([&](pqxx::work& tx) { return storage::UserRepository(tx, change).find(id); });
-    if (!stored) throw no_such_user(id);
-    if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version)) {
-        HttpResponse not_modified;
-        not_modified.status = 304;
-        not_modified.set_header("ETag", scim::weak_etag(stored->version));
-        co_return not_modified;
-    }
-    co_return resource_response(200, ctx, type, *stored, selection);
+    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) -> std::optional<Rendered> {
+        auto stored = storage::UserRepository(tx, change).find(id);
+        if (!stored) return std::nullopt;
+        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
+            return Rendered{std::move(*stored), std::string()};
+        return rendered(tx, ctx, std::move(*stored), selection);
+    });
+    if (!found) throw no_such_user(id);
+    if (found->second.empty()) co_return not_modified(found->first.version);
+    co_return text_resource_response(200, ctx, type, found->first, found->second);
 }
 
 Reply replace_user(RequestContext& ctx, std::string_view id) {
@@ -81,14 +86,14 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
     auto const change = ctx.change();
-    auto const stored = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::UserRepository users(tx, change);
         auto current = lock_for_change(users, ctx, id);
         auto merged = scim::merge_for_replace(current.attributes, input.attributes, type, ctx.app.registry);
-        if (merged == current.attributes && !hash) return current;  // nothing changes: same version
-        return users.update(id, merged, hash);
+        if (merged == current.attributes && !hash) return rendered(tx, ctx, std::move(current), selection);  // same version
+        return rendered(tx, ctx, users.update(id, merged, hash), selection);
     });
-    co_return resource_response(200, ctx, type, stored, selection);
+    co_return modified_response(ctx, type, stored, text);
 }
 
 Reply patch_user(RequestContext& ctx, std::string_view id) {
@@ -97,21 +102,14 @@ Reply patch_user(RequestContext& ctx, std::string_view id) {
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, scim::patch_password(request));
     auto const change = ctx.change();
-    auto const stored = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::UserRepository users(tx, change);
         auto current = lock_for_change(users, ctx, id);
         auto outcome = scim::apply_patch(current.attributes, request, type, ctx.app.registry);
-        if (!outcome.changed) return current;  // nothing changes: same version
-        return users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt);
+        if (!outcome.changed) return rendered(tx, ctx, std::move(current), selection);  // same version
+        return rendered(tx, ctx, users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt), selection);
     });
-    // RFC 7644 §3.5.2: 204 is allowed; a client that asks for no attributes ("attributes=") gets it.
-    if (ctx.has_query_param("attributes") && ctx.query_param("attributes").empty()) {
-        HttpResponse res;
-        res.status = 204;
-        res.set_header("ETag", scim::weak_etag(stored.version));
-        co_return res;
-    }
-    co_return resource_response(200, ctx, type, stored, selection);
+    co_return modified_response(ctx, type, stored, text);
 }
 
 Reply delete_user(RequestContext& ctx, std::string_view id) {
@@ -121,9 +119,7 @@ Reply delete_user(RequestContext& ctx, std::string_view id) {
         if (!ctx.request.if_match.empty()) lock_for_change(users, ctx, id);
         if (!users.remove(id)) throw no_such_user(id);
     });
-    HttpResponse res;
-    res.status = 204;
-    co_return res;
+    co_return no_content();
 }
 
 }  // namespace server::handlers

@@ -25,13 +25,14 @@ TEST_CASE("ServiceProviderConfig tells what is supported") {
 TEST_CASE("ResourceTypes lists the served resource types, with their extensions") {
     E2E e;
     auto const list = e.get("/scim/v2/ResourceTypes").json().as_object();
-    CHECK(list.at("totalResults") == 1);
+    CHECK(list.at("totalResults") == 2);
     auto const& user = list.at("Resources").at(0).as_object();
     CHECK(user.at("endpoint") == "/Users");
     CHECK(user.at("schemaExtensions").as_array().size() == 2);
     auto const one = e.get("/scim/v2/ResourceTypes/User");
     REQUIRE(one.status == 200);
     CHECK(one.json().at("schema") == "urn:ietf:params:scim:schemas:core:2.0:User");
+    CHECK(e.get("/scim/v2/ResourceTypes/Group").json().at("endpoint") == "/Groups");
     CHECK(e.get("/scim/v2/ResourceTypes/Printer").status == 404);
 }
 

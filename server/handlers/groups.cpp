@@ -1,0 +1,169 @@
+// /Groups: create, read, replace, patch, delete, list. Members live in the membership table: adding one member to
+// a group of any size is one insert, and members are never read unless the response shows them.
+#include "server/handlers/handlers.hpp"
+
+#include <algorithm>
+
+#include <pqxx/transaction>
+
+#include "scim/error.hpp"
+#include "scim/etag.hpp"
+#include "scim/group_members.hpp"
+#include "scim/resource.hpp"
+#include "server/handlers/views.hpp"
+#include "server/responses.hpp"
+#include "storage/group_repository.hpp"
+
+namespace server::handlers {
+namespace {
+
+scim::ResourceType const& group_type(RequestContext const& ctx) { return *ctx.app.registry.resource_type("Group"); }
+
+scim::Error no_such_group(std::string_view id) {
+    return scim::Error::not_found("no group with id \"" + std::string(id) + "\" in this tenant");
+}
+
+storage::StoredResource lock_for_change(storage::GroupRepository& groups, RequestContext const& ctx, std::string_view id) {
+    auto current = groups.find(id, true);
+    if (!current) throw no_such_group(id);
+    check_if_match(ctx, current->version);
+    return std::move(*current);
+}
+
+std::vector<storage::MemberRef> refs(std::vector<scim::MemberValue> const& members) {
+    std::vector<storage::MemberRef> out;
+    out.reserve(members.size());
+    for (auto const& m : members) out.push_back({m.value, m.type});
+    return out;
+}
+
+// A group's own attributes and its members, taken apart: the members go to the membership table.
+std::pair<boost::json::object, std::vector<scim::MemberValue>> split_members(boost::json::object attributes) {
+    std::vector<scim::MemberValue> members;
+    if (auto* m = attributes.if_contains("members")) {
+        members = scim::member_values(*m);
+        attributes.erase("members");
+    }
+    return {std::move(attributes), std::move(members)};
+}
+
+// Makes the members exactly `members`; returns whether any membership changed.
+bool replace_members(storage::GroupRepository& groups, std::string_view id, std::vector<scim::MemberValue> const& members) {
+    auto const resolved = groups.resolve_members(id, refs(members));
+    std::vector<std::string> keep;
+    for (auto const& r : resolved) keep.push_back(r.id);
+    auto const removed = groups.remove_members_except(id, keep);
+    return groups.add_members(id, resolved) + removed > 0;
+}
+
+using Rendered = std::pair<storage::StoredResource, std::string>;
+
+Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
+                  scim::Selection const& selection) {
+    std::vector<storage::StoredResource> one{std::move(stored)};
+    auto text = render_resources(tx, ctx, group_type(ctx), one, selection);
+    return {std::move(one.front()), std::move(text.front())};
+}
+
+}  // namespace
+
+Reply create_group(RequestContext& ctx) {
+    auto const& type = group_type(ctx);
+    auto [attributes, members] =
+        split_members(scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry).attributes);
+    auto const selection = request_selection(ctx, type);
+    auto const change = ctx.change();
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        storage::GroupRepository groups(tx, change);
+        auto created = groups.create(attributes);
+        groups.add_members(created.id, groups.resolve_members(created.id, refs(members)));
+        return rendered(tx, ctx, std::move(created), selection);
+    });
+    co_return text_resource_response(201, ctx, type, stored, text);
+}
+
+Reply list_groups(RequestContext& ctx, ListRequest const& request) {
+    return list_resources(ctx, group_type(ctx), storage::groups_table(), request);
+}
+
+Reply get_group(RequestContext& ctx, std::string_view id) {
+    auto const& type = group_type(ctx);
+    auto const selection = request_selection(ctx, type);
+    auto const change = ctx.change();
+    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) -> std::optional<Rendered> {
+        auto stored = storage::GroupRepository(tx, change).find(id);
+        if (!stored) return std::nullopt;
+        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
+            return Rendered{std::move(*stored), std::string()};
+        return rendered(tx, ctx, std::move(*stored), selection);
+    });
+    if (!found) throw no_such_group(id);
+    if (found->second.empty()) co_return not_modified(found->first.version);
+    co_return text_resource_response(200, ctx, type, found->first, found->second);
+}
+
+Reply replace_group(RequestContext& ctx, std::string_view id) {
+    auto const& type = group_type(ctx);
+    auto [attributes, members] =
+        split_members(scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry).attributes);
+    auto const selection = request_selection(ctx, type);
+    auto const change = ctx.change();
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        storage::GroupRepository groups(tx, change);
+        auto current = lock_for_change(groups, ctx, id);
+        auto merged = scim::merge_for_replace(current.attributes, attributes, type, ctx.app.registry);
+        bool const members_changed = replace_members(groups, id, members);  // PUT replaces the members
+        if (merged != current.attributes) return rendered(tx, ctx, groups.update(id, merged), selection);
+        if (members_changed) return rendered(tx, ctx, groups.touch(id), selection);
+        return rendered(tx, ctx, std::move(current), selection);
+    });
+    co_return modified_response(ctx, type, stored, text);
+}
+
+Reply patch_group(RequestContext& ctx, std::string_view id) {
+    auto const& type = group_type(ctx);
+    auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
+    auto const split = scim::split_group_patch(request, type, ctx.app.registry);
+    auto const selection = request_selection(ctx, type);
+    auto const change = ctx.change();
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        storage::GroupRepository groups(tx, change);
+        auto current = lock_for_change(groups, ctx, id);
+        bool members_changed = false;
+        for (auto const& m : split.members) {
+            using Kind = scim::MemberChange::Kind;
+            switch (m.kind) {
+                case Kind::add:
+                    members_changed |= groups.add_members(id, groups.resolve_members(id, refs(m.members))) > 0;
+                    break;
+                case Kind::remove: {
+                    std::vector<std::string> ids;
+                    for (auto const& v : m.members) ids.push_back(v.value);
+                    members_changed |= groups.remove_members(id, ids) > 0;
+                    break;
+                }
+                case Kind::remove_all: members_changed |= groups.remove_all_members(id) > 0; break;
+                case Kind::replace: members_changed |= replace_members(groups, id, m.members); break;
+            }
+        }
+        if (!split.attributes.operations.empty()) {
+            auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry);
+            if (outcome.changed) return rendered(tx, ctx, groups.update(id, outcome.attributes), selection);
+        }
+        if (members_changed) return rendered(tx, ctx, groups.touch(id), selection);
+        return rendered(tx, ctx, std::move(current), selection);  // nothing changed: same version
+    });
+    co_return modified_response(ctx, type, stored, text);
+}
+
+Reply delete_group(RequestContext& ctx, std::string_view id) {
+    auto const change = ctx.change();
+    co_await ctx.app.db.run([&](pqxx::work& tx) {
+        storage::GroupRepository groups(tx, change);
+        if (!ctx.request.if_match.empty()) lock_for_change(groups, ctx, id);
+        if (!groups.remove(id)) throw no_such_group(id);
+    });
+    co_return no_content();
+}
+
+}  // namespace server::handlers

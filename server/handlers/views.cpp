@@ -1,0 +1,133 @@
+// Rendering of users with their groups and groups with their members.
+#include "server/handlers/views.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "scim/error.hpp"
+#include "scim/etag.hpp"
+#include "server/error_response.hpp"
+#include "server/responses.hpp"
+#include "storage/group_repository.hpp"
+
+namespace server::handlers {
+namespace {
+
+namespace json = boost::json;
+
+bool selected(scim::Selection const& selection, std::string_view path, scim::Attribute const* attr) {
+    return attr && scim::pick(selection, path, attr->returned) != scim::Pick::none;
+}
+
+void add_user_groups(pqxx::work& tx, RequestContext const& ctx, std::vector<storage::StoredResource>& users) {
+    std::vector<std::string> ids;
+    for (auto const& u : users) ids.push_back(u.id);
+    auto const change = ctx.change();
+    auto const groups = storage::GroupRepository(tx, change).groups_of(ids);
+    for (auto& user : users) {
+        json::array list;
+        for (auto const& g : groups) {
+            if (g.member_id != user.id) continue;
+            list.push_back(json::object{{"value", g.group_id},
+                                        {"$ref", ctx.base_url + "/Groups/" + g.group_id},
+                                        {"display", g.display},
+                                        {"type", g.direct ? "direct" : "indirect"}});
+        }
+        if (!list.empty()) user.attributes["groups"] = std::move(list);
+    }
+}
+
+// The group's JSON with its members spliced in before meta, written member by member from the database rows.
+std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                       storage::StoredResource const& group, scim::Selection const& selection,
+                       scim::Attribute const& members) {
+    auto object = render(ctx, type, group, selection);
+    json::value meta;
+    if (auto* m = object.if_contains("meta")) {
+        meta = *m;
+        object.erase("meta");
+    }
+    auto text = json::serialize(object);
+    text.pop_back();  // the closing brace
+    auto const change = ctx.change();
+    storage::GroupRepository groups(tx, change);
+    auto const count = groups.count_members(group.id);
+    if (count > ctx.app.config.max_inline_members)
+        throw scim::Error::too_many("group \"" + group.id + "\" has " + std::to_string(count) +
+                                    " members, more than the " + std::to_string(ctx.app.config.max_inline_members) +
+                                    " this server returns inline; read it with excludedAttributes=members and page its "
+                                    "members with /Users?filter=groups.value eq \"" + group.id + "\"");
+    if (count > 0) {
+        auto const want = [&](char const* sub) {
+            auto const* attr = members.find_sub(sub);
+            return selected(selection, std::string("members.") + sub, attr);
+        };
+        bool const value = want("value"), ref = want("$ref"), kind = want("type"), display = want("display");
+        text += ",\"members\":[";
+        bool first = true;
+        groups.for_each_member(group.id, [&](storage::Member const& m) {
+            text += first ? "{" : ",{";
+            first = false;
+            bool field = false;
+            auto const put = [&](char const* key, std::string const& v) {
+                text += field ? ",\"" : "\"";
+                text += key;
+                text += "\":";
+                text += json::serialize(json::string_view(v));
+                field = true;
+            };
+            if (value) put("value", m.id);
+            if (ref) put("$ref", ctx.base_url + (m.type == "User" ? "/Users/" : "/Groups/") + m.id);
+            if (kind) put("type", m.type);
+            if (display && !m.display.empty()) put("display", m.display);
+            text += "}";
+        });
+        text += "]";
+    }
+    if (!meta.is_null()) text += ",\"meta\":" + json::serialize(meta);
+    text += "}";
+    return text;
+}
+
+}  // namespace
+
+std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                                          std::vector<storage::StoredResource>& resources,
+                                          scim::Selection const& selection) {
+    auto const& core = *ctx.app.registry.schema(type.schema);
+    std::vector<std::string> out;
+    out.reserve(resources.size());
+    if (auto const* groups = core.find("groups"); groups && selected(selection, "groups", groups) && !resources.empty())
+        add_user_groups(tx, ctx, resources);
+    auto const* members = core.find("members");
+    bool const with_members = members && selected(selection, "members", members);
+    for (auto const& r : resources)
+        out.push_back(with_members ? group_text(tx, ctx, type, r, selection, *members)
+                                   : json::serialize(render(ctx, type, r, selection)));
+    return out;
+}
+
+HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
+                                    storage::StoredResource const& stored, std::string body) {
+    HttpResponse res;
+    res.status = status;
+    res.body = std::move(body);
+    res.set_header("Content-Type", scim_content_type);
+    res.set_header("ETag", scim::weak_etag(stored.version));
+    if (status == 201) res.set_header("Location", resource_location(ctx, type, stored.id));
+    return res;
+}
+
+bool wants_no_body(RequestContext const& ctx) {
+    return ctx.has_query_param("attributes") && ctx.query_param("attributes").empty();
+}
+
+HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,
+                               storage::StoredResource const& stored, std::string body) {
+    if (!wants_no_body(ctx)) return text_resource_response(200, ctx, type, stored, std::move(body));
+    HttpResponse res;  // RFC 7644 §3.5.2 allows 204 after a PATCH
+    res.status = 204;
+    res.set_header("ETag", scim::weak_etag(stored.version));
+    return res;
+}
+
+}  // namespace server::handlers

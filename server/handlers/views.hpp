@@ -1,0 +1,35 @@
+// Resources as clients see them, rendered inside the request's transaction: what is stored, plus what is derived
+// (a user's groups, a group's members).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction>
+
+#include "scim/projection.hpp"
+#include "scim/schema.hpp"
+#include "server/request_context.hpp"
+#include "storage/stored_resource.hpp"
+
+namespace server::handlers {
+
+/// The JSON text of each resource, projected by `selection`. Users get their `groups` (direct and indirect) when
+/// selected; groups get their `members`, read in batches straight into the text.
+/// @throws scim::Error 400 tooMany when a group has more members than the server returns inline.
+std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                                          std::vector<storage::StoredResource>& resources,
+                                          scim::Selection const& selection);
+
+/// A single resource response from its text: status, ETag, and Location when created.
+HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
+                                    storage::StoredResource const& stored, std::string body);
+
+/// What PUT and PATCH answer: the resource, or 204 when the query asks for no attributes ("attributes=").
+HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,
+                               storage::StoredResource const& stored, std::string body);
+
+/// Whether the request's `attributes=` is present and empty: the client wants no body.
+bool wants_no_body(RequestContext const& ctx);
+
+}  // namespace server::handlers

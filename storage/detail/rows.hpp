@@ -1,0 +1,31 @@
+// Pieces of SQL and row decoding shared by the resource repositories.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <pqxx/row>
+
+#include "storage/stored_resource.hpp"
+
+namespace storage::detail {
+
+/// The columns every resource query selects, in the order resource_from() reads them.
+inline constexpr char const* resource_columns =
+    "id, data::text, version, "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "to_char(modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+StoredResource resource_from(pqxx::row const& row);
+
+/// NULL for an empty or absent text, for parameters (libpqxx 6 binds a null char pointer as NULL).
+inline char const* or_null(std::string const& s) { return s.empty() ? nullptr : s.c_str(); }
+inline char const* or_null(std::optional<std::string> const& s) { return s ? s->c_str() : nullptr; }
+
+/// An INSERT INTO audit_log ... SELECT from the CTE `source`, which has columns id and version. Parameters:
+/// $1 tenant, `at` the timestamp, `token` and `request` as placeholders.
+std::string audit_insert(std::string const& source, char const* resource_type, char const* operation,
+                         std::string const& at, std::string const& token, std::string const& request,
+                         char const* version_before, char const* version_after);
+
+}  // namespace storage::detail

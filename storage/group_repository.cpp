@@ -1,0 +1,215 @@
+// Group rows, membership rows, and the audit rows of their changes.
+#include "storage/group_repository.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
+
+#include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
+
+namespace storage {
+namespace {
+
+namespace json = boost::json;
+using detail::or_null;
+
+std::string const group_columns = detail::resource_columns;
+
+[[noreturn]] void name_taken(json::object const& attributes) {
+    auto const* name = attributes.if_contains("displayName");
+    throw scim::Error::uniqueness("displayName " + (name ? json::serialize(*name) : std::string("\"\"")) +
+                                  " is already taken in this tenant (group names are unique regardless of case)");
+}
+
+scim::Error no_such_group(std::string_view id) {
+    return scim::Error::not_found("no group with id \"" + std::string(id) + "\" in this tenant");
+}
+
+// A PostgreSQL array literal of values known to hold no quotes, commas or braces (UUIDs, "User", "Group").
+std::string array_literal(std::vector<std::string> const& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];
+    return out + "}";
+}
+
+}  // namespace
+
+StoredResource GroupRepository::create(json::object const& attributes) {
+    auto const at = format_timestamp(context_.now);
+    try {
+        auto const row = tx_.exec_params1(
+            "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
+            "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz) RETURNING *),"
+            " a AS (" + detail::audit_insert("g", "Group", "create", "$3", "$4", "$5", "NULL", "version") + ") "
+            "SELECT " + group_columns + " FROM g",
+            context_.tenant_id, json::serialize(attributes), at, or_null(context_.token_id), or_null(context_.request_id));
+        return detail::resource_from(row);
+    } catch (pqxx::unique_violation const&) {
+        name_taken(attributes);
+    }
+}
+
+std::optional<StoredResource> GroupRepository::find(std::string_view id, bool for_update) {
+    if (!is_uuid(id)) return std::nullopt;
+    auto const r = tx_.exec_params("SELECT " + group_columns + " FROM groups WHERE tenant_id = $1 AND id = $2" +
+                                       (for_update ? " FOR UPDATE" : ""),
+                                   context_.tenant_id, std::string(id));
+    if (r.empty()) return std::nullopt;
+    return detail::resource_from(r[0]);
+}
+
+StoredResource GroupRepository::update(std::string_view id, json::object const& attributes) {
+    if (!is_uuid(id)) throw no_such_group(id);
+    try {
+        auto const r = tx_.exec_params(
+            "WITH g AS (UPDATE groups SET data = $3::jsonb, version = version + 1, modified_at = $4::timestamptz"
+            "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
+            " a AS (" + detail::audit_insert("g", "Group", "replace", "$4", "$5", "$6", "version - 1", "version") + ") "
+            "SELECT " + group_columns + " FROM g",
+            context_.tenant_id, std::string(id), json::serialize(attributes), format_timestamp(context_.now),
+            or_null(context_.token_id), or_null(context_.request_id));
+        if (r.empty()) throw no_such_group(id);
+        return detail::resource_from(r[0]);
+    } catch (pqxx::unique_violation const&) {
+        name_taken(attributes);
+    }
+}
+
+StoredResource GroupRepository::touch(std::string_view id) {
+    auto const r = tx_.exec_params(
+        "WITH g AS (UPDATE groups SET version = version + 1, modified_at = $3::timestamptz"
+        "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
+        " a AS (" + detail::audit_insert("g", "Group", "members", "$3", "$4", "$5", "version - 1", "version") + ") "
+        "SELECT " + group_columns + " FROM g",
+        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
+        or_null(context_.request_id));
+    if (r.empty()) throw no_such_group(id);
+    return detail::resource_from(r[0]);
+}
+
+bool GroupRepository::remove(std::string_view id) {
+    if (!is_uuid(id)) return false;
+    auto const r = tx_.exec_params(
+        "WITH g AS (DELETE FROM groups WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
+        " a AS (" + detail::audit_insert("g", "Group", "delete", "$3", "$4", "$5", "version", "NULL") + ") "
+        "SELECT count(*) FROM g",
+        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
+        or_null(context_.request_id));
+    return r[0][0].as<int>() > 0;
+}
+
+std::vector<MemberRef> GroupRepository::resolve_members(std::string_view group_id, std::vector<MemberRef> const& members) {
+    std::vector<std::string> ids, unknown;
+    for (auto const& m : members) {
+        if (is_uuid(m.id) && m.id != group_id) ids.push_back(m.id);
+        else unknown.push_back(m.id);
+    }
+    std::vector<MemberRef> resolved;
+    if (!ids.empty()) {
+        auto const rows = tx_.exec_params(
+            "SELECT x.id::text, CASE WHEN u.id IS NOT NULL THEN 'User' WHEN g.id IS NOT NULL THEN 'Group' END "
+            "FROM (SELECT DISTINCT unnest($2::uuid[]) AS id) x "
+            "LEFT JOIN users u ON u.tenant_id = $1 AND u.id = x.id "
+            "LEFT JOIN groups g ON g.tenant_id = $1 AND g.id = x.id ORDER BY x.id",
+            context_.tenant_id, array_literal(ids));
+        for (auto const& row : rows) {
+            if (row[1].is_null()) unknown.push_back(row[0].as<std::string>());
+            else resolved.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+        }
+    }
+    if (!unknown.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < unknown.size() && i < 20; ++i) list += (i ? ", \"" : "\"") + unknown[i] + "\"";
+        if (unknown.size() > 20) list += " and " + std::to_string(unknown.size() - 20) + " more";
+        throw scim::Error::invalid_value("members must be users or groups of this tenant (and not the group itself); "
+                                         "unknown: " + list);
+    }
+    for (auto const& m : members)
+        for (auto const& r : resolved)
+            if (r.id == m.id && !m.type.empty() && m.type != r.type)
+                throw scim::Error::invalid_value("member \"" + m.id + "\" is a " + r.type + ", not a " + m.type);
+    return resolved;
+}
+
+std::int64_t GroupRepository::add_members(std::string_view group_id, std::vector<MemberRef> const& members) {
+    if (members.empty()) return 0;
+    std::vector<std::string> ids, types;
+    for (auto const& m : members) {
+        ids.push_back(m.id);
+        types.push_back(m.type);
+    }
+    auto const r = tx_.exec_params(
+        "INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
+        "SELECT $1, $2, x.id, x.type FROM unnest($3::uuid[], $4::text[]) AS x(id, type) ON CONFLICT DO NOTHING",
+        context_.tenant_id, std::string(group_id), array_literal(ids), array_literal(types));
+    return static_cast<std::int64_t>(r.affected_rows());
+}
+
+std::int64_t GroupRepository::remove_members(std::string_view group_id, std::vector<std::string> const& member_ids) {
+    std::vector<std::string> ids;
+    for (auto const& id : member_ids)
+        if (is_uuid(id)) ids.push_back(id);
+    if (ids.empty()) return 0;
+    auto const r = tx_.exec_params(
+        "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])",
+        context_.tenant_id, std::string(group_id), array_literal(ids));
+    return static_cast<std::int64_t>(r.affected_rows());
+}
+
+std::int64_t GroupRepository::remove_all_members(std::string_view group_id) {
+    auto const r = tx_.exec_params("DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2",
+                                   context_.tenant_id, std::string(group_id));
+    return static_cast<std::int64_t>(r.affected_rows());
+}
+
+std::int64_t GroupRepository::remove_members_except(std::string_view group_id, std::vector<std::string> const& keep_ids) {
+    auto const r = tx_.exec_params(
+        "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id <> ALL($3::uuid[])",
+        context_.tenant_id, std::string(group_id), array_literal(keep_ids));
+    return static_cast<std::int64_t>(r.affected_rows());
+}
+
+std::int64_t GroupRepository::count_members(std::string_view group_id) {
+    return tx_.exec_params1("SELECT count(*) FROM group_members WHERE tenant_id = $1 AND group_id = $2",
+                            context_.tenant_id, std::string(group_id))[0]
+        .as<std::int64_t>();
+}
+
+std::vector<UserGroup> GroupRepository::groups_of(std::vector<std::string> const& member_ids) {
+    std::vector<UserGroup> out;
+    if (member_ids.empty()) return out;
+    auto const rows = tx_.exec_params(
+        "WITH RECURSIVE up(member_id, group_id, direct) AS ("
+        "  SELECT m.member_id, m.group_id, true FROM group_members m"
+        "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2::uuid[])"
+        "  UNION"
+        "  SELECT up.member_id, m.group_id, false FROM group_members m JOIN up ON m.member_id = up.group_id"
+        "  WHERE m.tenant_id = $1) "
+        "SELECT up.member_id::text, up.group_id::text, g.display_name, bool_or(up.direct) "
+        "FROM up JOIN groups g ON g.tenant_id = $1 AND g.id = up.group_id "
+        "GROUP BY up.member_id, up.group_id, g.display_name ORDER BY up.member_id, g.display_name",
+        context_.tenant_id, array_literal(member_ids));
+    for (auto const& row : rows)
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
+    return out;
+}
+
+void GroupRepository::for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each) {
+    // A server-side cursor: a 100,000-member group is read in batches, never held whole.
+    tx_.exec_params(
+        "DECLARE scimd_members NO SCROLL CURSOR FOR "
+        "SELECT m.member_id::text, m.member_type, coalesce(u.display_name, u.user_name, g.display_name, '') "
+        "FROM group_members m "
+        "LEFT JOIN users u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
+        "LEFT JOIN groups g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
+        "WHERE m.tenant_id = $1 AND m.group_id = $2 ORDER BY m.member_id",
+        context_.tenant_id, std::string(group_id));
+    for (;;) {
+        auto const batch = tx_.exec("FETCH 5000 FROM scimd_members");
+        for (auto const& row : batch) each({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+        if (batch.size() < 5000) break;
+    }
+    tx_.exec("CLOSE scimd_members");
+}
+
+}  // namespace storage

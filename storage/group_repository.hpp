@@ -1,0 +1,73 @@
+// Groups of one tenant and their memberships (one row per membership). Every statement is scoped by the tenant.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/transaction_base>
+
+#include "storage/stored_resource.hpp"
+
+namespace storage {
+
+/// A member as the client names it; the type is looked up when the client does not say.
+struct MemberRef {
+    std::string id;
+    std::string type;  // "User", "Group" or empty
+};
+
+/// A member as stored, with what responses show of it.
+struct Member {
+    std::string id;
+    std::string type;     // "User" or "Group"
+    std::string display;  // the user's displayName (else userName), or the group's displayName
+};
+
+/// A group a user is in: directly, or through a group nested in it.
+struct UserGroup {
+    std::string member_id;  // the user
+    std::string group_id;
+    std::string display;
+    bool direct = true;
+};
+
+class GroupRepository {
+public:
+    GroupRepository(pqxx::transaction_base& tx, ChangeContext const& context) : tx_(tx), context_(context) {}
+
+    /// Stores a new group (displayName, externalId; members go through add_members).
+    /// @throws scim::Error uniqueness when the displayName is taken, in any case.
+    StoredResource create(boost::json::object const& attributes);
+    std::optional<StoredResource> find(std::string_view id, bool for_update = false);
+    /// Replaces the stored attributes and bumps the version. @throws scim::Error uniqueness, not_found.
+    StoredResource update(std::string_view id, boost::json::object const& attributes);
+    /// Bumps the version after a change of members only.
+    StoredResource touch(std::string_view id);
+    bool remove(std::string_view id);
+
+    /// The members as stored, with their types; unknown ids, ids of another tenant and the group itself are refused.
+    /// @throws scim::Error invalid_value naming every id that is not a user or group of this tenant.
+    std::vector<MemberRef> resolve_members(std::string_view group_id, std::vector<MemberRef> const& members);
+    /// Inserts memberships (existing ones are kept); returns how many were new. One statement, whatever the size.
+    std::int64_t add_members(std::string_view group_id, std::vector<MemberRef> const& members);
+    /// Deletes the listed memberships; returns how many there were.
+    std::int64_t remove_members(std::string_view group_id, std::vector<std::string> const& member_ids);
+    std::int64_t remove_all_members(std::string_view group_id);
+    /// Deletes every membership but those of `keep_ids`; returns how many went.
+    std::int64_t remove_members_except(std::string_view group_id, std::vector<std::string> const& keep_ids);
+    std::int64_t count_members(std::string_view group_id);
+    /// The groups of each of `member_ids`, direct and indirect, in one query (a cycle of nested groups ends).
+    std::vector<UserGroup> groups_of(std::vector<std::string> const& member_ids);
+    /// Calls `each` for every member, in id order, without holding them all.
+    void for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each);
+
+private:
+    pqxx::transaction_base& tx_;
+    ChangeContext const& context_;
+};
+
+}  // namespace storage
