@@ -82,7 +82,10 @@ public:
                              inner);
                 continue;
             }
-            apply_at(operation.op, parse_patch_path(key, type_, registry_), value);
+            auto const path = parse_patch_path(key, type_, registry_);
+            // Okta repeats "id" in path-less values; read-only attributes there are ignored, as on create.
+            if (path.target.attribute->mutability == Mutability::read_only) continue;
+            apply_at(operation.op, path, value);
         }
     }
 

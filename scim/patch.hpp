@@ -52,7 +52,8 @@ struct PatchOutcome {
 };
 
 /// Applies every operation of `request`, in order, to a copy of `stored`, then validates the result against the
-/// schema. Client quirks accepted: path-less add/replace with dotted or URN-qualified keys, `add` on a
+/// schema. Read-only attributes inside path-less values are ignored (Okta repeats "id"); named by a path, they are
+/// refused. Client quirks accepted: path-less add/replace with dotted or URN-qualified keys, `add` on a
 /// single-valued attribute as replace, "True"/"False" strings, a bare id for `manager`, `remove` of a multi-valued
 /// attribute with a value list removing only those values, add/replace on `emails[type eq "work"].value` creating
 /// the element when none matches.

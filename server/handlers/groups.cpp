@@ -58,10 +58,11 @@ bool replace_members(storage::GroupRepository& groups, std::string_view id, std:
 
 using Rendered = std::pair<storage::StoredResource, std::string>;
 
+// After a write the change stands even when the group is too large to show with its members.
 Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
-                  scim::Selection const& selection) {
+                  scim::Selection const& selection, LargeGroups large = LargeGroups::omit_members) {
     std::vector<storage::StoredResource> one{std::move(stored)};
-    auto text = render_resources(tx, ctx, group_type(ctx), one, selection);
+    auto text = render_resources(tx, ctx, group_type(ctx), one, selection, large);
     return {std::move(one.front()), std::move(text.front())};
 }
 
@@ -95,7 +96,7 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
         if (!stored) return std::nullopt;
         if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
             return Rendered{std::move(*stored), std::string()};
-        return rendered(tx, ctx, std::move(*stored), selection);
+        return rendered(tx, ctx, std::move(*stored), selection, LargeGroups::refuse);
     });
     if (!found) throw no_such_group(id);
     if (found->second.empty()) co_return not_modified(found->first.version);
@@ -125,6 +126,9 @@ Reply patch_group(RequestContext& ctx, std::string_view id) {
     auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
     auto const split = scim::split_group_patch(request, type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
+    // A membership change answers 204 (RFC 7644 §3.5.2; what Okta and Entra expect), so adding one member to a
+    // 100,000-member group never writes 100,000 members back. Asking for attributes gets the 200 with a body.
+    bool const body = ctx.has_query_param("attributes") || ctx.has_query_param("excludedAttributes");
     auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         storage::GroupRepository groups(tx, change);
@@ -146,13 +150,21 @@ Reply patch_group(RequestContext& ctx, std::string_view id) {
                 case Kind::replace: members_changed |= replace_members(groups, id, m.members); break;
             }
         }
+        auto const respond = [&](storage::StoredResource r) {
+            return body ? rendered(tx, ctx, std::move(r), selection) : Rendered{std::move(r), std::string()};
+        };
         if (!split.attributes.operations.empty()) {
             auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry);
-            if (outcome.changed) return rendered(tx, ctx, groups.update(id, outcome.attributes), selection);
+            if (outcome.changed) return respond(groups.update(id, outcome.attributes));
         }
-        if (members_changed) return rendered(tx, ctx, groups.touch(id), selection);
-        return rendered(tx, ctx, std::move(current), selection);  // nothing changed: same version
+        if (members_changed) return respond(groups.touch(id));
+        return respond(std::move(current));  // nothing changed: same version
     });
+    if (!body) {
+        auto res = no_content();
+        res.set_header("ETag", scim::weak_etag(stored.version));
+        co_return res;
+    }
     co_return modified_response(ctx, type, stored, text);
 }
 

@@ -39,7 +39,7 @@ void add_user_groups(pqxx::work& tx, RequestContext const& ctx, std::vector<stor
 // The group's JSON with its members spliced in before meta, written member by member from the database rows.
 std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
                        storage::StoredResource const& group, scim::Selection const& selection,
-                       scim::Attribute const& members) {
+                       scim::Attribute const& members, LargeGroups large) {
     auto object = render(ctx, type, group, selection);
     json::value meta;
     if (auto* m = object.if_contains("meta")) {
@@ -50,7 +50,8 @@ std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::Resource
     text.pop_back();  // the closing brace
     auto const change = ctx.change();
     storage::GroupRepository groups(tx, change);
-    auto const count = groups.count_members(group.id);
+    auto count = groups.count_members(group.id);
+    if (count > ctx.app.config.max_inline_members && large == LargeGroups::omit_members) count = 0;
     if (count > ctx.app.config.max_inline_members)
         throw scim::Error::too_many("group \"" + group.id + "\" has " + std::to_string(count) +
                                     " members, more than the " + std::to_string(ctx.app.config.max_inline_members) +
@@ -92,7 +93,7 @@ std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::Resource
 
 std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
-                                          scim::Selection const& selection) {
+                                          scim::Selection const& selection, LargeGroups large) {
     auto const& core = *ctx.app.registry.schema(type.schema);
     std::vector<std::string> out;
     out.reserve(resources.size());
@@ -101,7 +102,7 @@ std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& 
     auto const* members = core.find("members");
     bool const with_members = members && selected(selection, "members", members);
     for (auto const& r : resources)
-        out.push_back(with_members ? group_text(tx, ctx, type, r, selection, *members)
+        out.push_back(with_members ? group_text(tx, ctx, type, r, selection, *members, large)
                                    : json::serialize(render(ctx, type, r, selection)));
     return out;
 }

@@ -14,12 +14,18 @@
 
 namespace server::handlers {
 
+/// What to do with a group whose members are more than the server returns inline.
+enum class LargeGroups {
+    refuse,        // reads: 400 tooMany, saying how to read it instead
+    omit_members,  // write responses: the change is made; the response leaves the members out
+};
+
 /// The JSON text of each resource, projected by `selection`. Users get their `groups` (direct and indirect) when
 /// selected; groups get their `members`, read in batches straight into the text.
-/// @throws scim::Error 400 tooMany when a group has more members than the server returns inline.
+/// @throws scim::Error 400 tooMany for a large group when `large` is refuse.
 std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
-                                          scim::Selection const& selection);
+                                          scim::Selection const& selection, LargeGroups large = LargeGroups::refuse);
 
 /// A single resource response from its text: status, ETag, and Location when created.
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,

@@ -49,8 +49,10 @@ struct HttpsClient::Impl {
     }
 
     HttpResult read_response() {
-        http::response<http::string_body> res;
-        with_stream([&](auto& s) { http::read(s, buffer, res); });
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(boost::none);  // a group's members can be tens of megabytes
+        with_stream([&](auto& s) { http::read(s, buffer, parser); });
+        auto res = parser.release();
         HttpResult out;
         out.status = static_cast<int>(res.result_int());
         for (auto const& field : res) {
