@@ -56,14 +56,10 @@ bool replace_members(storage::GroupRepository& groups, std::string_view id, std:
     return groups.add_members(id, resolved) + removed > 0;
 }
 
-using Rendered = std::pair<storage::StoredResource, std::string>;
-
 // After a write the change stands even when the group is too large to show with its members.
 Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
                   scim::Selection const& selection, LargeGroups large = LargeGroups::omit_members) {
-    std::vector<storage::StoredResource> one{std::move(stored)};
-    auto text = render_resources(tx, ctx, group_type(ctx), one, selection, large);
-    return {std::move(one.front()), std::move(text.front())};
+    return render_one(tx, ctx, group_type(ctx), std::move(stored), selection, large);
 }
 
 }  // namespace

@@ -36,14 +36,9 @@ boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext&
     co_return co_await run_on(ctx.app.cpu, hash);
 }
 
-// The stored user and its text, rendered in the same transaction.
-using Rendered = std::pair<storage::StoredResource, std::string>;
-
 Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
                   scim::Selection const& selection) {
-    std::vector<storage::StoredResource> one{std::move(stored)};
-    auto text = render_resources(tx, ctx, user_type(ctx), one, selection);
-    return {std::move(one.front()), std::move(text.front())};
+    return render_one(tx, ctx, user_type(ctx), std::move(stored), selection);
 }
 
 }  // namespace

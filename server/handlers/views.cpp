@@ -107,6 +107,13 @@ std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& 
     return out;
 }
 
+Rendered render_one(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                    storage::StoredResource stored, scim::Selection const& selection, LargeGroups large) {
+    std::vector<storage::StoredResource> one{std::move(stored)};
+    auto text = render_resources(tx, ctx, type, one, selection, large);
+    return {std::move(one.front()), std::move(text.front())};
+}
+
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
                                     storage::StoredResource const& stored, std::string body) {
     HttpResponse res;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/transaction>
@@ -26,6 +27,14 @@ enum class LargeGroups {
 std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
                                           scim::Selection const& selection, LargeGroups large = LargeGroups::refuse);
+
+/// A stored resource and its text, rendered in the same transaction.
+using Rendered = std::pair<storage::StoredResource, std::string>;
+
+/// render_resources for one resource.
+Rendered render_one(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                    storage::StoredResource stored, scim::Selection const& selection,
+                    LargeGroups large = LargeGroups::refuse);
 
 /// A single resource response from its text: status, ETag, and Location when created.
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
