@@ -15,6 +15,7 @@
 #include "storage/migrations.hpp"
 #include "storage/tenant_repository.hpp"
 #include "storage/token_repository.hpp"
+#include "storage/user_repository.hpp"
 
 namespace {
 
@@ -65,6 +66,7 @@ CommandSpec const token_issue_spec{
     {{"tenant", "NAME", "the tenant the token belongs to", ""},
      {"scope", "read|write", "read: GET only; write: every method", "write"},
      {"label", "LABEL", "a name for the token, unique among the tenant's active tokens (default: generated)", ""},
+     {"user", "USERNAME", "bind the token to this user of the tenant: /Me is that user", ""},
      database_url},
     0};
 CommandSpec const token_revoke_spec{"token revoke", "", "Revokes a tenant's token by its label.",
@@ -161,11 +163,19 @@ int run_token_issue(ParsedOptions const& o) {
     auto connection = storage::connect(o.get("database-url"));
     pqxx::work tx(*connection);
     auto const tenant = existing_tenant(tx, tenant_name);
+    std::string user_id;
+    if (auto const& user_name = o.get("user"); !user_name.empty()) {
+        storage::ChangeContext const context{tenant.id, "", "", std::chrono::system_clock::now()};
+        auto const id = storage::UserRepository(tx, context).id_of(user_name);
+        if (!id) throw scim::Error::not_found("tenant " + tenant.name + " has no user \"" + user_name + "\"");
+        user_id = *id;
+    }
     storage::TokenRepository(tx).issue(tenant.id, server::sha256_hex(token), label,
-                                       scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read);
+                                       scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read,
+                                       user_id);
     tx.commit();
     std::cerr << "scimd: issued " << scope_text << " token \"" << label << "\" for tenant " << tenant.name
-              << "; it is shown only now\n";
+              << (user_id.empty() ? "" : " acting as user " + o.get("user")) << "; it is shown only now\n";
     std::cout << token << "\n";
     return 0;
 }

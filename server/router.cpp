@@ -121,6 +121,20 @@ Reply groups(RequestContext& ctx, std::vector<std::string> const& rest) {
     co_return method_not_allowed(method, "/Groups/{id}", "GET, PUT, PATCH, DELETE");
 }
 
+// /Me is the user the token acts for (RFC 7644 §3.11), with the operations of /Users/{id}.
+Reply me(RequestContext& ctx, std::vector<std::string> const& rest) {
+    if (rest.size() > 1) throw scim::Error::not_found("no such endpoint");
+    if (ctx.grant.user_id.empty())
+        throw scim::Error::not_implemented("/Me needs a token bound to a user; this one is not (see 'scimd token issue --user')");
+    auto const& method = ctx.request.method;
+    auto const& id = ctx.grant.user_id;
+    if (method == "GET") co_return co_await handlers::get_user(ctx, id);
+    if (method == "PUT") co_return co_await handlers::replace_user(ctx, id);
+    if (method == "PATCH") co_return co_await handlers::patch_user(ctx, id);
+    if (method == "DELETE") co_return co_await handlers::delete_user(ctx, id);
+    co_return method_not_allowed(method, "/Me", "GET, PUT, PATCH, DELETE");
+}
+
 Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (rest.empty()) throw scim::Error::not_found("name an endpoint, such as " + ctx.base_url + "/Users");
     auto const& endpoint = rest[0];
@@ -130,6 +144,7 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
 
     if (scim::iequals(endpoint, "Users")) co_return co_await users(ctx, rest);
     if (scim::iequals(endpoint, "Groups")) co_return co_await groups(ctx, rest);
+    if (scim::iequals(endpoint, "Me")) co_return co_await me(ctx, rest);
     if (scim::iequals(endpoint, "ServiceProviderConfig") || scim::iequals(endpoint, "ResourceTypes") ||
         scim::iequals(endpoint, "Schemas")) {
         if (method != "GET") co_return method_not_allowed(method, "/" + endpoint, "GET");
@@ -140,7 +155,7 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     }
     if (endpoint == ".search" && rest.size() == 1)
         co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::search_all(ctx, r); });
-    for (std::string_view later : {"Bulk", "Me"})
+    for (std::string_view later : {"Bulk"})
         if (scim::iequals(endpoint, later)) throw not_supported("/" + std::string(later));
     throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
 }

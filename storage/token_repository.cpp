@@ -14,10 +14,11 @@ TokenScope scope_from(std::string const& s) { return s == "write" ? TokenScope::
 }  // namespace
 
 void TokenRepository::issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label,
-                            TokenScope scope) {
+                            TokenScope scope, std::string const& user_id) {
     try {
-        tx_.exec_params("INSERT INTO api_tokens (tenant_id, token_sha256, label, scope) VALUES ($1, $2, $3, $4)",
-                        tenant_id, sha256_hex, label, scope_name(scope));
+        tx_.exec_params(
+            "INSERT INTO api_tokens (tenant_id, token_sha256, label, scope, user_id) VALUES ($1, $2, $3, $4, $5::uuid)",
+            tenant_id, sha256_hex, label, scope_name(scope), user_id.empty() ? nullptr : user_id.c_str());
     } catch (pqxx::unique_violation const&) {
         throw scim::Error::conflict("the tenant has an active token labelled \"" + label +
                                     "\" already; choose another label or revoke it first");
@@ -34,14 +35,14 @@ bool TokenRepository::revoke(std::string const& tenant_id, std::string const& la
 std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256_hex) {
     auto const r = tx_.exec_params(
         "SELECT t.id, t.tenant_id, n.name, t.scope, "
-        "       coalesce(t.last_used_at > now() - interval '1 minute', false) "
+        "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, '') "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
         "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
         sha256_hex);
     if (r.empty()) return std::nullopt;
     auto const& row = r[0];
     return TokenGrant{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                      scope_from(row[3].as<std::string>()), row[4].as<bool>()};
+                      scope_from(row[3].as<std::string>()), row[4].as<bool>(), row[5].as<std::string>()};
 }
 
 void TokenRepository::record_use(std::string const& token_id) {

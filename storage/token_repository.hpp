@@ -18,6 +18,7 @@ struct TokenGrant {
     std::string tenant_name;
     TokenScope scope = TokenScope::read;
     bool used_recently = false;  // last_used_at within the last minute: no need to record the use again
+    std::string user_id;         // the user /Me stands for; empty for a token not bound to a user
 };
 
 struct TokenInfo {
@@ -33,7 +34,8 @@ public:
 
     /// Records a new token by its SHA-256 (hex). Labels are unique among a tenant's active tokens.
     /// @throws scim::Error conflict when the label is in use.
-    void issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label, TokenScope scope);
+    void issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label, TokenScope scope,
+               std::string const& user_id = {});
     /// Revokes the tenant's active token with that label; false when there is none.
     bool revoke(std::string const& tenant_id, std::string const& label);
     /// The grant of an active token, by SHA-256 (hex); nullopt when unknown or revoked.

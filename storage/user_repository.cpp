@@ -79,6 +79,13 @@ StoredResource UserRepository::update(std::string_view id, json::object const& a
     }
 }
 
+std::optional<std::string> UserRepository::id_of(std::string_view user_name) {
+    auto const r = tx_.exec_params("SELECT id::text FROM users WHERE tenant_id = $1 AND lower(user_name) = lower($2)",
+                                   context_.tenant_id, std::string(user_name));
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<std::string>();
+}
+
 bool UserRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
     auto const r = tx_.exec_params(

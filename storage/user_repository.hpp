@@ -28,6 +28,9 @@ public:
     StoredResource update(std::string_view id, boost::json::object const& attributes,
                           std::optional<std::string> const& password_hash);
 
+    /// The id of the user with that userName (in any case), or nullopt.
+    std::optional<std::string> id_of(std::string_view user_name);
+
     /// Deletes the user; false when there was none.
     bool remove(std::string_view id);
 
