@@ -5,7 +5,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -27,17 +26,6 @@ std::string base64(unsigned char const* data, std::size_t n) {
     std::string out(4 * ((n + 2) / 3), '\0');
     auto const written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
     out.resize(static_cast<std::size_t>(written));
-    return out;
-}
-
-std::vector<unsigned char> unbase64(std::string_view text) {
-    std::vector<unsigned char> out(3 * (text.size() / 4) + 3);
-    auto const n = EVP_DecodeBlock(out.data(), reinterpret_cast<unsigned char const*>(text.data()),
-                                   static_cast<int>(text.size()));
-    if (n < 0) return {};
-    std::size_t size = static_cast<std::size_t>(n);
-    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) --size;  // EVP_DecodeBlock keeps padding
-    out.resize(size);
     return out;
 }
 
@@ -81,19 +69,6 @@ std::string hash_password(std::string_view password) {
     auto const hash = pbkdf2(password, salt, password_iterations);
     return "$pbkdf2-sha256$" + std::to_string(password_iterations) + "$" + base64(salt.data(), salt.size()) + "$" +
            base64(hash.data(), hash.size());
-}
-
-bool verify_password(std::string_view password, std::string_view stored) {
-    constexpr std::string_view prefix = "$pbkdf2-sha256$";
-    if (!stored.starts_with(prefix)) return false;
-    stored.remove_prefix(prefix.size());
-    auto const first = stored.find('$'), second = stored.find('$', first + 1);
-    if (first == std::string_view::npos || second == std::string_view::npos) return false;
-    int const iterations = std::stoi(std::string(stored.substr(0, first)));
-    auto const salt = unbase64(stored.substr(first + 1, second - first - 1));
-    auto const expected = unbase64(stored.substr(second + 1));
-    auto const actual = pbkdf2(password, salt, iterations);
-    return expected.size() == actual.size() && CRYPTO_memcmp(expected.data(), actual.data(), actual.size()) == 0;
 }
 
 std::string new_request_id() {

@@ -16,9 +16,6 @@ std::string sha256_hex(std::string_view text);
 /// "$pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>". Slow on purpose: call it off the I/O threads.
 std::string hash_password(std::string_view password);
 
-/// Whether `password` matches a hash made by hash_password.
-bool verify_password(std::string_view password, std::string_view hash);
-
 /// A short random id for a request, to find it in the log: 16 hex characters.
 std::string new_request_id();
 

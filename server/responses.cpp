@@ -49,14 +49,6 @@ boost::json::object render(RequestContext const& ctx, scim::ResourceType const& 
     return scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection);
 }
 
-HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
-                               storage::StoredResource const& stored, scim::Selection const& selection) {
-    auto res = json_response(status, render(ctx, type, stored, selection));
-    res.set_header("ETag", scim::weak_etag(stored.version));
-    if (status == 201) res.set_header("Location", resource_location(ctx, type, stored.id));
-    return res;
-}
-
 boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index) {
     boost::json::object body;
     body["schemas"] = boost::json::array{scim::urn::list_response};

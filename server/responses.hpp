@@ -21,10 +21,6 @@ HttpResponse json_response(int status, boost::json::object const& body);
 boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource const& stored,
                            scim::Selection const& selection);
 
-/// A resource rendered with `selection`, with its ETag; 201 responses also carry Location.
-HttpResponse resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
-                               storage::StoredResource const& stored, scim::Selection const& selection);
-
 /// 304 Not Modified for a conditional GET, with the ETag.
 HttpResponse not_modified(std::int64_t version);
 

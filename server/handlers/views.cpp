@@ -89,6 +89,11 @@ std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::Resource
     return text;
 }
 
+// `attributes=` present and empty: the client wants no body.
+bool wants_no_body(RequestContext const& ctx) {
+    return ctx.has_query_param("attributes") && ctx.query_param("attributes").empty();
+}
+
 }  // namespace
 
 std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
@@ -123,10 +128,6 @@ HttpResponse text_resource_response(int status, RequestContext const& ctx, scim:
     res.set_header("ETag", scim::weak_etag(stored.version));
     if (status == 201) res.set_header("Location", resource_location(ctx, type, stored.id));
     return res;
-}
-
-bool wants_no_body(RequestContext const& ctx) {
-    return ctx.has_query_param("attributes") && ctx.query_param("attributes").empty();
 }
 
 HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,

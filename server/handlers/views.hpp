@@ -44,7 +44,4 @@ HttpResponse text_resource_response(int status, RequestContext const& ctx, scim:
 HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,
                                storage::StoredResource const& stored, std::string body);
 
-/// Whether the request's `attributes=` is present and empty: the client wants no body.
-bool wants_no_body(RequestContext const& ctx);
-
 }  // namespace server::handlers
