@@ -13,38 +13,54 @@ namespace scim {
 
 enum class CompareOp { eq, ne, co, sw, ew, gt, ge, lt, le, pr };
 
-struct Filter;
-using FilterPtr = std::shared_ptr<Filter const>;
+/// The filter tree, over a path type: AttributePath as parsed, ResolvedPath once bound to a schema
+/// (scim/filter_binding.hpp).
+template <class Path>
+struct BasicFilter;
+template <class Path>
+using BasicFilterPtr = std::shared_ptr<BasicFilter<Path> const>;
 
 /// `path op value`, or `path pr` (value null).
-struct Comparison {
-    AttributePath path;
+template <class Path>
+struct BasicComparison {
+    Path path;
     CompareOp op = CompareOp::pr;
     boost::json::value value;
 };
 
 /// `left and right`, `left or right`.
-struct Logical {
+template <class Path>
+struct BasicLogical {
     bool is_and = true;
-    FilterPtr left;
-    FilterPtr right;
+    BasicFilterPtr<Path> left;
+    BasicFilterPtr<Path> right;
 };
 
 /// `not (operand)`.
-struct Negation {
-    FilterPtr operand;
+template <class Path>
+struct BasicNegation {
+    BasicFilterPtr<Path> operand;
 };
 
 /// `path[filter]`: some value of the multi-valued attribute `path` matches `filter`, whose paths name its
 /// sub-attributes. `emails[type eq "work"].value eq "x"` is parsed as `emails[type eq "work" and value eq "x"]`.
-struct ValuePath {
-    AttributePath path;
-    FilterPtr filter;
+template <class Path>
+struct BasicValuePath {
+    Path path;
+    BasicFilterPtr<Path> filter;
 };
 
-struct Filter {
-    std::variant<Comparison, Logical, Negation, ValuePath> node;
+template <class Path>
+struct BasicFilter {
+    std::variant<BasicComparison<Path>, BasicLogical<Path>, BasicNegation<Path>, BasicValuePath<Path>> node;
 };
+
+using Filter = BasicFilter<AttributePath>;
+using FilterPtr = BasicFilterPtr<AttributePath>;
+using Comparison = BasicComparison<AttributePath>;
+using Logical = BasicLogical<AttributePath>;
+using Negation = BasicNegation<AttributePath>;
+using ValuePath = BasicValuePath<AttributePath>;
 
 std::string_view to_string(CompareOp op) noexcept;
 

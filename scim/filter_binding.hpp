@@ -1,9 +1,6 @@
 // Filters bound to a resource type's schema: every path resolved, every value checked against its attribute.
 #pragma once
 
-#include <memory>
-#include <variant>
-
 #include <boost/json/value.hpp>
 
 #include "scim/attribute_path.hpp"
@@ -11,37 +8,15 @@
 
 namespace scim {
 
-struct BoundFilter;
-using BoundFilterPtr = std::shared_ptr<BoundFilter const>;
-
-/// A comparison on a resolved path. Inside a value path, `path` names the value path's attribute and one of its
-/// sub-attributes. `value` has the attribute's type (booleans, numbers, strings; dateTimes as checked strings);
-/// it is null for `pr`.
-struct BoundComparison {
-    ResolvedPath path;
-    CompareOp op = CompareOp::pr;
-    boost::json::value value;
-};
-
-struct BoundLogical {
-    bool is_and = true;
-    BoundFilterPtr left;
-    BoundFilterPtr right;
-};
-
-struct BoundNegation {
-    BoundFilterPtr operand;
-};
-
-/// Some value of the complex attribute `path` matches `filter`.
-struct BoundValuePath {
-    ResolvedPath path;
-    BoundFilterPtr filter;
-};
-
-struct BoundFilter {
-    std::variant<BoundComparison, BoundLogical, BoundNegation, BoundValuePath> node;
-};
+/// A filter whose paths are resolved. Inside a value path, a comparison's path names the value path's attribute
+/// and one of its sub-attributes. Values have the attribute's type (booleans, numbers, strings; dateTimes as
+/// checked strings); null for `pr`.
+using BoundFilter = BasicFilter<ResolvedPath>;
+using BoundFilterPtr = BasicFilterPtr<ResolvedPath>;
+using BoundComparison = BasicComparison<ResolvedPath>;
+using BoundLogical = BasicLogical<ResolvedPath>;
+using BoundNegation = BasicNegation<ResolvedPath>;
+using BoundValuePath = BasicValuePath<ResolvedPath>;
 
 /// Binds `filter` to resources of `type` (RFC 7644 §3.4.2.2 semantics):
 /// - names resolve case-insensitively, qualified by any of the type's schema URNs or not;
