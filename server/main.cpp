@@ -49,7 +49,9 @@ CommandSpec const serve_spec{
      {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
      {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
      {"max-inline-members", "N", "the most members a group response carries; page larger groups' members through "
-                                 "/Users?filter=groups.value eq \"<id>\"", "100000"}},
+                                 "/Users?filter=groups.value eq \"<id>\"", "100000"},
+     {"bulk-max-operations", "N", "the most operations one /Bulk request may carry", "1000"},
+     {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"}},
     0};
 
 CommandSpec const migrate_spec{"migrate", "",
@@ -125,6 +127,8 @@ int run_serve(ParsedOptions const& o) {
     c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);
     c.cursor_lifetime = std::chrono::seconds(o.get_number("cursor-timeout", 1, 7 * 24 * 3600));
     c.max_inline_members = o.get_number("max-inline-members", 0, 100000000);
+    c.bulk_max_operations = static_cast<std::size_t>(o.get_number("bulk-max-operations", 1, 1000000));
+    c.bulk_max_payload_bytes = static_cast<std::size_t>(o.get_number("bulk-max-payload-bytes", 1024, 1L << 30));
     return server::serve(c);
 }
 

@@ -32,9 +32,9 @@ HttpResponse no_content() {
     return res;
 }
 
-void check_if_match(RequestContext const& ctx, std::int64_t version) {
-    if (ctx.request.if_match.empty() || scim::etag_list_matches(ctx.request.if_match, version)) return;
-    throw scim::Error::precondition_failed("If-Match " + ctx.request.if_match + " does not match the current version " +
+void check_if_match(std::string_view if_match, std::int64_t version) {
+    if (if_match.empty() || scim::etag_list_matches(if_match, version)) return;
+    throw scim::Error::precondition_failed("If-Match " + std::string(if_match) + " does not match the current version " +
                                            scim::weak_etag(version) + "; read the resource again and retry");
 }
 

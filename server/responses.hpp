@@ -27,8 +27,9 @@ HttpResponse not_modified(std::int64_t version);
 /// 204 No Content.
 HttpResponse no_content();
 
-/// @throws scim::Error 412 when the request's If-Match names another version (RFC 7644 §3.14).
-void check_if_match(RequestContext const& ctx, std::int64_t version);
+/// @throws scim::Error 412 when `if_match` (If-Match, or a bulk operation's version) names another version
+/// (RFC 7644 §3.14). An empty `if_match` matches every version.
+void check_if_match(std::string_view if_match, std::int64_t version);
 
 /// The absolute URL of a resource: base URL + endpoint + "/" + id.
 std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id);

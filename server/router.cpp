@@ -75,10 +75,6 @@ HttpResponse method_not_allowed(std::string_view method, std::string_view path, 
     return res;
 }
 
-scim::Error not_supported(std::string_view what) {
-    return scim::Error::not_implemented(std::string(what) + " is not supported by this server yet; see /ServiceProviderConfig");
-}
-
 // `run` is a lambda capturing by reference only: GCC 12 mishandles non-trivial temporaries in co_await expressions.
 template <class Run>
 Reply search(RequestContext& ctx, std::string_view path, Run const& run) {
@@ -155,8 +151,10 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     }
     if (endpoint == ".search" && rest.size() == 1)
         co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::search_all(ctx, r); });
-    for (std::string_view later : {"Bulk"})
-        if (scim::iequals(endpoint, later)) throw not_supported("/" + std::string(later));
+    if (scim::iequals(endpoint, "Bulk") && rest.size() == 1) {
+        if (method != "POST") co_return method_not_allowed(method, "/Bulk", "POST");
+        co_return co_await handlers::bulk(ctx);
+    }
     throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
 }
 

@@ -26,6 +26,8 @@ struct ServeConfig {
     std::int64_t max_page_size = 1000;     // the largest count honoured (ServiceProviderConfig filter.maxResults)
     std::chrono::seconds cursor_lifetime{3600};
     std::int64_t max_inline_members = 100000;  // larger groups are read with excludedAttributes=members
+    std::size_t bulk_max_operations = 1000;          // ServiceProviderConfig bulk.maxOperations
+    std::size_t bulk_max_payload_bytes = 1024 * 1024;  // bulk.maxPayloadSize: the body limit of POST /Bulk
 };
 
 }  // namespace server

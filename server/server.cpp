@@ -1,6 +1,7 @@
 // Listener, sessions and graceful shutdown (Boost.Beast over Boost.Asio coroutines, OpenSSL for TLS).
 #include "server/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -39,6 +40,14 @@ using tcp = net::ip::tcp;
 inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds handshake_timeout{10};
 constexpr std::size_t header_limit = 32 * 1024;
+
+// Whether a request target is the /Bulk endpoint, under either prefix.
+bool is_bulk_target(std::string_view target) {
+    auto path = target.substr(0, target.find('?'));
+    while (path.ends_with('/')) path.remove_suffix(1);
+    constexpr std::string_view bulk = "/bulk";
+    return path.size() >= bulk.size() && scim::iequals(path.substr(path.size() - bulk.size()), bulk);
+}
 
 // Open connections, so that a shutdown can close the idle ones and wait for the busy ones.
 class Connections {
@@ -159,15 +168,22 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
         if (server.connections.stopping()) co_return true;
         http::request_parser<http::string_body> parser;
         parser.header_limit(header_limit);
-        parser.body_limit(config.max_body_bytes);
+        // The header is checked against the larger limit; the endpoint's own limit applies once the target is known.
+        parser.body_limit(std::max(config.max_body_bytes, config.bulk_max_payload_bytes));
         entry.idle = true;
         tcp_stream.expires_after(config.idle_timeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         entry.idle = false;
         auto const version = parser.get().version() ? parser.get().version() : 11;
+        // /Bulk has its own limit, the maxPayloadSize of /ServiceProviderConfig.
+        bool const bulk = (!ec || ec == http::error::body_limit) && is_bulk_target(parser.get().target());
+        auto const body_limit = bulk ? config.bulk_max_payload_bytes : config.max_body_bytes;
+        if (!ec) parser.body_limit(body_limit);
         auto const too_large = [&] {
-            return scim::Error::payload_too_large("the request body is larger than the limit of " +
-                                                  std::to_string(config.max_body_bytes) + " bytes");
+            return scim::Error::payload_too_large(
+                bulk ? "the bulk request is larger than maxPayloadSize, " + std::to_string(body_limit) +
+                           " bytes; split it into smaller requests"
+                     : "the request body is larger than the limit of " + std::to_string(body_limit) + " bytes");
         };
         if (ec == http::error::header_limit) {
             co_await refuse_and_close(stream, scim::Error(431, scim::ScimType::none, "the request header is too large"),
@@ -175,7 +191,7 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
             co_return false;
         }
         if (ec == http::error::body_limit ||
-            (!ec && parser.content_length() && *parser.content_length() > config.max_body_bytes)) {
+            (!ec && parser.content_length() && *parser.content_length() > body_limit)) {
             co_await refuse_and_close(stream, too_large(), version);  // refused before reading it
             co_return false;
         }

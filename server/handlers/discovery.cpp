@@ -34,6 +34,11 @@ HttpResponse service_provider_config(RequestContext const& ctx) {
     auto const& config = ctx.app.config;
     if (auto* filter = doc.if_contains("filter"); filter && filter->is_object())
         filter->get_object()["maxResults"] = config.max_page_size;
+    if (auto* bulk = doc.if_contains("bulk"); bulk && bulk->is_object()) {
+        auto& b = bulk->get_object();
+        b["maxOperations"] = config.bulk_max_operations;
+        b["maxPayloadSize"] = config.bulk_max_payload_bytes;
+    }
     if (auto* pagination = doc.if_contains("pagination"); pagination && pagination->is_object()) {
         auto& p = pagination->get_object();
         p["defaultPageSize"] = config.default_page_size;

@@ -11,6 +11,7 @@
 #include "scim/group_members.hpp"
 #include "scim/resource.hpp"
 #include "server/handlers/views.hpp"
+#include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
 #include "storage/group_repository.hpp"
 
@@ -23,10 +24,10 @@ scim::Error no_such_group(std::string_view id) {
     return scim::Error::not_found("no group with id \"" + std::string(id) + "\" in this tenant");
 }
 
-storage::StoredResource lock_for_change(storage::GroupRepository& groups, RequestContext const& ctx, std::string_view id) {
+storage::StoredResource lock_for_change(storage::GroupRepository& groups, std::string_view id, std::string_view if_match) {
     auto current = groups.find(id, true);
     if (!current) throw no_such_group(id);
-    check_if_match(ctx, current->version);
+    check_if_match(if_match, current->version);
     return std::move(*current);
 }
 
@@ -64,17 +65,73 @@ Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredReso
 
 }  // namespace
 
+storage::StoredResource create_group_in(pqxx::work& tx, RequestContext const& ctx, scim::ResourceInput const& input) {
+    auto const [attributes, members] = split_members(input.attributes);
+    auto const change = ctx.change();
+    storage::GroupRepository groups(tx, change);
+    auto created = groups.create(attributes);
+    groups.add_members(created.id, groups.resolve_members(created.id, refs(members)));
+    return created;
+}
+
+storage::StoredResource replace_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                         scim::ResourceInput const& input, std::string_view if_match) {
+    auto const [attributes, members] = split_members(input.attributes);
+    auto const change = ctx.change();
+    storage::GroupRepository groups(tx, change);
+    auto current = lock_for_change(groups, id, if_match);
+    auto merged = scim::merge_for_replace(current.attributes, attributes, group_type(ctx), ctx.app.registry);
+    bool const members_changed = replace_members(groups, id, members);  // PUT replaces the members
+    if (merged != current.attributes) return groups.update(id, merged);
+    if (members_changed) return groups.touch(id);
+    return current;
+}
+
+storage::StoredResource patch_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                       scim::PatchRequest const& request, std::string_view if_match) {
+    auto const& type = group_type(ctx);
+    auto const split = scim::split_group_patch(request, type, ctx.app.registry);
+    auto const change = ctx.change();
+    storage::GroupRepository groups(tx, change);
+    auto current = lock_for_change(groups, id, if_match);
+    bool members_changed = false;
+    for (auto const& m : split.members) {
+        using Kind = scim::MemberChange::Kind;
+        switch (m.kind) {
+            case Kind::add:
+                members_changed |= groups.add_members(id, groups.resolve_members(id, refs(m.members))) > 0;
+                break;
+            case Kind::remove: {
+                std::vector<std::string> ids;
+                for (auto const& v : m.members) ids.push_back(v.value);
+                members_changed |= groups.remove_members(id, ids) > 0;
+                break;
+            }
+            case Kind::remove_all: members_changed |= groups.remove_all_members(id) > 0; break;
+            case Kind::replace: members_changed |= replace_members(groups, id, m.members); break;
+        }
+    }
+    if (!split.attributes.operations.empty()) {
+        auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry);
+        if (outcome.changed) return groups.update(id, outcome.attributes);
+    }
+    if (members_changed) return groups.touch(id);
+    return current;  // nothing changed: same version
+}
+
+void delete_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match) {
+    auto const change = ctx.change();
+    storage::GroupRepository groups(tx, change);
+    if (!if_match.empty()) lock_for_change(groups, id, if_match);
+    if (!groups.remove(id)) throw no_such_group(id);
+}
+
 Reply create_group(RequestContext& ctx) {
     auto const& type = group_type(ctx);
-    auto [attributes, members] =
-        split_members(scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry).attributes);
+    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::GroupRepository groups(tx, change);
-        auto created = groups.create(attributes);
-        groups.add_members(created.id, groups.resolve_members(created.id, refs(members)));
-        return rendered(tx, ctx, std::move(created), selection);
+        return rendered(tx, ctx, create_group_in(tx, ctx, input), selection);
     });
     co_return text_resource_response(201, ctx, type, stored, text);
 }
@@ -101,18 +158,10 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
 
 Reply replace_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
-    auto [attributes, members] =
-        split_members(scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry).attributes);
+    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::GroupRepository groups(tx, change);
-        auto current = lock_for_change(groups, ctx, id);
-        auto merged = scim::merge_for_replace(current.attributes, attributes, type, ctx.app.registry);
-        bool const members_changed = replace_members(groups, id, members);  // PUT replaces the members
-        if (merged != current.attributes) return rendered(tx, ctx, groups.update(id, merged), selection);
-        if (members_changed) return rendered(tx, ctx, groups.touch(id), selection);
-        return rendered(tx, ctx, std::move(current), selection);
+        return rendered(tx, ctx, replace_group_in(tx, ctx, id, input, ctx.request.if_match), selection);
     });
     co_return modified_response(ctx, type, stored, text);
 }
@@ -120,41 +169,13 @@ Reply replace_group(RequestContext& ctx, std::string_view id) {
 Reply patch_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
     auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
-    auto const split = scim::split_group_patch(request, type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
     // A membership change answers 204 (RFC 7644 §3.5.2; what Okta and Entra expect), so adding one member to a
     // 100,000-member group never writes 100,000 members back. Asking for attributes gets the 200 with a body.
     bool const body = ctx.has_query_param("attributes") || ctx.has_query_param("excludedAttributes");
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::GroupRepository groups(tx, change);
-        auto current = lock_for_change(groups, ctx, id);
-        bool members_changed = false;
-        for (auto const& m : split.members) {
-            using Kind = scim::MemberChange::Kind;
-            switch (m.kind) {
-                case Kind::add:
-                    members_changed |= groups.add_members(id, groups.resolve_members(id, refs(m.members))) > 0;
-                    break;
-                case Kind::remove: {
-                    std::vector<std::string> ids;
-                    for (auto const& v : m.members) ids.push_back(v.value);
-                    members_changed |= groups.remove_members(id, ids) > 0;
-                    break;
-                }
-                case Kind::remove_all: members_changed |= groups.remove_all_members(id) > 0; break;
-                case Kind::replace: members_changed |= replace_members(groups, id, m.members); break;
-            }
-        }
-        auto const respond = [&](storage::StoredResource r) {
-            return body ? rendered(tx, ctx, std::move(r), selection) : Rendered{std::move(r), std::string()};
-        };
-        if (!split.attributes.operations.empty()) {
-            auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry);
-            if (outcome.changed) return respond(groups.update(id, outcome.attributes));
-        }
-        if (members_changed) return respond(groups.touch(id));
-        return respond(std::move(current));  // nothing changed: same version
+        auto changed = patch_group_in(tx, ctx, id, request, ctx.request.if_match);
+        return body ? rendered(tx, ctx, std::move(changed), selection) : Rendered{std::move(changed), std::string()};
     });
     if (!body) {
         auto res = no_content();
@@ -165,12 +186,7 @@ Reply patch_group(RequestContext& ctx, std::string_view id) {
 }
 
 Reply delete_group(RequestContext& ctx, std::string_view id) {
-    auto const change = ctx.change();
-    co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::GroupRepository groups(tx, change);
-        if (!ctx.request.if_match.empty()) lock_for_change(groups, ctx, id);
-        if (!groups.remove(id)) throw no_such_group(id);
-    });
+    co_await ctx.app.db.run([&](pqxx::work& tx) { delete_group_in(tx, ctx, id, ctx.request.if_match); });
     co_return no_content();
 }
 

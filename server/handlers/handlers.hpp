@@ -36,6 +36,9 @@ Reply replace_group(RequestContext& ctx, std::string_view id);
 Reply patch_group(RequestContext& ctx, std::string_view id);
 Reply delete_group(RequestContext& ctx, std::string_view id);
 
+/// POST /Bulk (RFC 7644 §3.7).
+Reply bulk(RequestContext& ctx);
+
 HttpResponse service_provider_config(RequestContext const& ctx);
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id);  // id empty: all
 HttpResponse schemas(RequestContext const& ctx, std::string_view id);         // id empty: all

@@ -9,6 +9,7 @@
 #include "scim/resource.hpp"
 #include "server/crypto.hpp"
 #include "server/handlers/views.hpp"
+#include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
 #include "storage/user_repository.hpp"
 
@@ -22,10 +23,10 @@ scim::Error no_such_user(std::string_view id) {
 }
 
 // The user, locked until the transaction ends, once If-Match has been checked against it.
-storage::StoredResource lock_for_change(storage::UserRepository& users, RequestContext const& ctx, std::string_view id) {
+storage::StoredResource lock_for_change(storage::UserRepository& users, std::string_view id, std::string_view if_match) {
     auto current = users.find(id, true);
     if (!current) throw no_such_user(id);
-    check_if_match(ctx, current->version);
+    check_if_match(if_match, current->version);
     return std::move(*current);
 }
 
@@ -43,14 +44,49 @@ Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredReso
 
 }  // namespace
 
+storage::StoredResource create_user_in(pqxx::work& tx, RequestContext const& ctx, scim::ResourceInput const& input,
+                                       PasswordHash const& hash) {
+    auto const change = ctx.change();
+    return storage::UserRepository(tx, change).create(input.attributes, input.password ? hash : std::nullopt);
+}
+
+storage::StoredResource replace_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                        scim::ResourceInput const& input, PasswordHash const& hash,
+                                        std::string_view if_match) {
+    auto const change = ctx.change();
+    storage::UserRepository users(tx, change);
+    auto current = lock_for_change(users, id, if_match);
+    auto merged = scim::merge_for_replace(current.attributes, input.attributes, user_type(ctx), ctx.app.registry);
+    bool const new_password = input.password && hash;
+    if (merged == current.attributes && !new_password) return current;  // nothing changes: same version
+    return users.update(id, merged, new_password ? hash : std::nullopt);
+}
+
+storage::StoredResource patch_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                      scim::PatchRequest const& request, PasswordHash const& hash,
+                                      std::string_view if_match) {
+    auto const change = ctx.change();
+    storage::UserRepository users(tx, change);
+    auto current = lock_for_change(users, id, if_match);
+    auto outcome = scim::apply_patch(current.attributes, request, user_type(ctx), ctx.app.registry);
+    if (!outcome.changed) return current;  // same version
+    return users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt);
+}
+
+void delete_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match) {
+    auto const change = ctx.change();
+    storage::UserRepository users(tx, change);
+    if (!if_match.empty()) lock_for_change(users, id, if_match);
+    if (!users.remove(id)) throw no_such_user(id);
+}
+
 Reply create_user(RequestContext& ctx) {
     auto const& type = user_type(ctx);
     auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, storage::UserRepository(tx, change).create(input.attributes, hash), selection);
+        return rendered(tx, ctx, create_user_in(tx, ctx, input, hash), selection);
     });
     co_return text_resource_response(201, ctx, type, stored, text);
 }
@@ -80,13 +116,8 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
     auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::UserRepository users(tx, change);
-        auto current = lock_for_change(users, ctx, id);
-        auto merged = scim::merge_for_replace(current.attributes, input.attributes, type, ctx.app.registry);
-        if (merged == current.attributes && !hash) return rendered(tx, ctx, std::move(current), selection);  // same version
-        return rendered(tx, ctx, users.update(id, merged, hash), selection);
+        return rendered(tx, ctx, replace_user_in(tx, ctx, id, input, hash, ctx.request.if_match), selection);
     });
     co_return modified_response(ctx, type, stored, text);
 }
@@ -96,24 +127,14 @@ Reply patch_user(RequestContext& ctx, std::string_view id) {
     auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, scim::patch_password(request));
-    auto const change = ctx.change();
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::UserRepository users(tx, change);
-        auto current = lock_for_change(users, ctx, id);
-        auto outcome = scim::apply_patch(current.attributes, request, type, ctx.app.registry);
-        if (!outcome.changed) return rendered(tx, ctx, std::move(current), selection);  // same version
-        return rendered(tx, ctx, users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt), selection);
+        return rendered(tx, ctx, patch_user_in(tx, ctx, id, request, hash, ctx.request.if_match), selection);
     });
     co_return modified_response(ctx, type, stored, text);
 }
 
 Reply delete_user(RequestContext& ctx, std::string_view id) {
-    auto const change = ctx.change();
-    co_await ctx.app.db.run([&](pqxx::work& tx) {
-        storage::UserRepository users(tx, change);
-        if (!ctx.request.if_match.empty()) lock_for_change(users, ctx, id);
-        if (!users.remove(id)) throw no_such_user(id);
-    });
+    co_await ctx.app.db.run([&](pqxx::work& tx) { delete_user_in(tx, ctx, id, ctx.request.if_match); });
     co_return no_content();
 }
 

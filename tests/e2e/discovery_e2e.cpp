@@ -12,7 +12,9 @@ TEST_CASE("ServiceProviderConfig tells what is supported") {
     CHECK(body.at("schemas").at(0) == "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
     CHECK(body.at("etag").at("supported") == true);
     CHECK(body.at("patch").at("supported") == true);
-    CHECK(body.at("bulk").at("supported") == false);
+    CHECK(body.at("bulk").at("supported") == true);
+    CHECK(body.at("bulk").at("maxOperations") == 1000);
+    CHECK(body.at("bulk").at("maxPayloadSize") == 1048576);
     CHECK(body.at("filter").at("supported") == true);
     CHECK(body.at("filter").at("maxResults") == 1000);
     CHECK(body.at("sort").at("supported") == true);

@@ -78,12 +78,6 @@ TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow") {
                      405);
 }
 
-TEST_CASE("features this server does not have yet are 501, not a crash") {
-    E2E e;
-    check_error_body(e.call("POST", "/scim/v2/Bulk", "{}", e.acme.write_token, {{"Content-Type", "application/scim+json"}}),
-                     501);
-}
-
 TEST_CASE("a body over the limit is 413, refused before it is read") {
     E2E e({true, {"--max-body-bytes", "4096"}});
     HttpsClient client(e.server->port(), true);

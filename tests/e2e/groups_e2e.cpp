@@ -99,7 +99,7 @@ TEST_CASE("a user in three groups, one nested in another, shows each with the ri
     CHECK(e.get("/scim/v2/Groups?filter=" + encode("members.value eq \"" + u + "\"")).json().at("totalResults") == 2);
 }
 
-TEST_CASE("members must be users or groups of the same tenant; duplicates collapse; a failure changes nothing") {
+TEST_CASE("members must be users or groups of the same tenant - duplicates collapse - a failure changes nothing") {
     E2E e;
     auto const u = e.create_user("member");
     auto const id = create_group(e, "Rules", "[" + user_ref(u) + "," + user_ref(u) + "]");
@@ -121,7 +121,7 @@ TEST_CASE("members must be users or groups of the same tenant; duplicates collap
     CHECK(e.post("/scim/v2/Groups", group_body("rules")).status == 409);
 }
 
-TEST_CASE("PUT replaces a group's members; deleting a user removes its memberships") {
+TEST_CASE("PUT replaces a group's members - deleting a user removes its memberships") {
     E2E e;
     auto const a = e.create_user("a"), b = e.create_user("b");
     auto const id = create_group(e, "Team", "[" + user_ref(a) + "]");

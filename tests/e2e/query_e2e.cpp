@@ -90,7 +90,7 @@ TEST_CASE("a + in a value survives when the client percent-encodes it") {
     CHECK(r.json().at("totalResults") == 1);
 }
 
-TEST_CASE("sortBy and sortOrder order the whole result; count=0 returns only the total") {
+TEST_CASE("sortBy and sortOrder order the whole result - count=0 returns only the total") {
     E2E e;
     e.seed_users("acme", 30);
     auto const page = e.get("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending&count=3&attributes=name").json();

@@ -163,7 +163,7 @@ TEST_CASE("PUT replaces what the client owns, keeps id and created, and bumps th
     CHECK(directory.at("licenses").as_array().size() == 1);
 }
 
-TEST_CASE("PUT with a stale If-Match is 412 and changes nothing; the current one succeeds") {
+TEST_CASE("PUT with a stale If-Match is 412 and changes nothing - the current one succeeds") {
     E2E e;
     auto const id = e.create_user("match");
     auto const body = std::string("{") + core_user_schema + R"(,"userName":"match2"})";

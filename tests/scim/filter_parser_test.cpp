@@ -50,7 +50,7 @@ TEST_CASE("precedence: not binds tighter than and, and tighter than or") {
     CHECK(canonical("a pr and b pr and c pr") == "((a pr and b pr) and c pr)");
 }
 
-TEST_CASE("operators, keywords and literals are case-insensitive; values keep their case") {
+TEST_CASE("operators, keywords and literals are case-insensitive - values keep their case") {
     CHECK(canonical(R"(UserName EQ "BJensen")") == R"(UserName eq "BJensen")");
     CHECK(canonical(R"(a pr AND b Pr OR NOT (c PR))") == "((a pr and b pr) or not (c pr))");
     CHECK(canonical("active eq True") == "active eq true");

@@ -191,7 +191,7 @@ TEST_CASE("bad PATCH requests are 400 with the scimType that says why") {
     CHECK(no_schema.scim_type() == T::invalid_syntax);
 }
 
-TEST_CASE("a PATCH that changes nothing says so; a password is taken out, never stored") {
+TEST_CASE("a PATCH that changes nothing says so - a password is taken out, never stored") {
     auto const body = json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations":[{"op":"replace","path":"title","value":"Boss"}]})").as_object();
     auto const& type = *registry().resource_type("User");

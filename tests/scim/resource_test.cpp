@@ -110,7 +110,7 @@ TEST_CASE("canonical values match case-insensitively and are stored canonically"
     CHECK(e.detail().find("emails[0].type") != std::string::npos);
 }
 
-TEST_CASE("a single value for a multi-valued attribute becomes a list; duplicates collapse") {
+TEST_CASE("a single value for a multi-valued attribute becomes a list - duplicates collapse") {
     auto const in = read_user(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x",
         "emails":{"value":"a@x.com"},"roles":[{"value":"r"},{"value":"r"}]})");
     CHECK(in.attributes.at("emails").as_array().size() == 1);

@@ -38,7 +38,7 @@ TEST_CASE("values never appear in the SQL text") {
     CHECK(sql.params[1] == "%\\%\\_\\\\%");  // co escapes LIKE's wildcards
 }
 
-TEST_CASE("sw and ew anchor the pattern; case-exact attributes are not folded") {
+TEST_CASE("sw and ew anchor the pattern - case-exact attributes are not folded") {
     auto const sw = translate(R"(userName sw "bj")");
     CHECK(sw.where == "(lower(r.user_name) LIKE lower($2))");
     CHECK(sw.params[0] == "bj%");

@@ -1,0 +1,205 @@
+// POST /Bulk (RFC 7644 §3.7). Operations run in dependency order, many to a transaction, each inside its own
+// savepoint: a failed operation is rolled back alone and leaves no trace, and a thousand creates cost a handful of
+// commits instead of a thousand.
+#include "server/handlers/handlers.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <boost/json/array.hpp>
+#include <pqxx/transaction>
+
+#include "scim/bulk.hpp"
+#include "scim/error.hpp"
+#include "scim/etag.hpp"
+#include "scim/text.hpp"
+#include "server/crypto.hpp"
+#include "server/handlers/writes.hpp"
+#include "server/responses.hpp"
+
+namespace server::handlers {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view bulk_response_urn = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
+
+// Operations per transaction: enough to make commits rare, few enough that one bulk does not hold a database
+// connection (and its row locks) for long while other requests wait.
+constexpr std::size_t operations_per_transaction = 100;
+
+// The resource type a bulk path names ("/Users", "/Groups/{id}"), or 404.
+scim::ResourceType const& type_of(RequestContext const& ctx, std::string_view path) {
+    auto const end = path.find('/', 1);
+    auto const endpoint = path.substr(0, end);
+    for (std::string_view id : {"User", "Group"}) {
+        auto const* type = ctx.app.registry.resource_type(id);
+        if (type && scim::iequals(type->endpoint, endpoint)) return *type;
+    }
+    throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) + "\"; bulk operations work on /Users "
+                                 "and /Groups");
+}
+
+std::string id_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
+
+// The password an operation on a user sets, to hash before the transaction; errors surface when it runs.
+std::optional<std::string> password_of(RequestContext const& ctx, scim::BulkOperation const& op) {
+    if (op.error || !op.data.is_object() || !scim::iequals(type_of(ctx, op.path).id, "User")) return std::nullopt;
+    auto const& data = op.data.get_object();
+    if (op.method == scim::BulkMethod::patch) return scim::patch_password(scim::parse_patch_request(data));
+    for (auto const& [key, value] : data)
+        if (scim::iequals(key, "password") && value.is_string()) return std::string(value.get_string());
+    return std::nullopt;
+}
+
+struct Executed {
+    json::object result;         // the operation's entry in the BulkResponse
+    std::optional<std::string> created_id;
+    bool failed = false;
+};
+
+// One operation inside `tx`, references already resolvable through `created`. Throws scim::Error when it fails.
+json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::BulkOperation const& op,
+                           PasswordHash const& hash, scim::BulkIds const& created, std::optional<std::string>& new_id) {
+    if (op.error) throw *op.error;
+    auto const path = op.method == scim::BulkMethod::post ? op.path : scim::resolve_bulk_path(op.path, created);
+    auto const& type = type_of(ctx, path);
+    bool const is_user = type.id == "User";
+    auto data = op.data;
+    scim::resolve_bulk_ids(data, created);
+    json::object result;
+    result["location"] = nullptr;
+    int status = 200;
+    std::optional<storage::StoredResource> stored;
+    switch (*op.method) {
+        case scim::BulkMethod::post: {
+            auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            stored = is_user ? create_user_in(tx, ctx, input, hash) : create_group_in(tx, ctx, input);
+            new_id = stored->id;
+            status = 201;
+            break;
+        }
+        case scim::BulkMethod::put: {
+            auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            stored = is_user ? replace_user_in(tx, ctx, id_of(path), input, hash, op.version)
+                             : replace_group_in(tx, ctx, id_of(path), input, op.version);
+            break;
+        }
+        case scim::BulkMethod::patch: {
+            auto const request = scim::parse_patch_request(data.get_object());
+            stored = is_user ? patch_user_in(tx, ctx, id_of(path), request, hash, op.version)
+                             : patch_group_in(tx, ctx, id_of(path), request, op.version);
+            break;
+        }
+        case scim::BulkMethod::del:
+            if (is_user) delete_user_in(tx, ctx, id_of(path), op.version);
+            else delete_group_in(tx, ctx, id_of(path), op.version);
+            result["location"] = resource_location(ctx, type, id_of(path));
+            status = 204;
+            break;
+    }
+    if (stored) {
+        result["location"] = resource_location(ctx, type, stored->id);
+        result["version"] = scim::weak_etag(stored->version);
+    }
+    result["status"] = std::to_string(status);
+    return result;
+}
+
+// The entry of an operation that failed: where it pointed, if known, and the SCIM error.
+json::object failure(RequestContext const& ctx, scim::BulkOperation const& op, scim::BulkIds const& created,
+                     scim::Error const& e) {
+    json::object result;
+    if (!op.error && op.method != scim::BulkMethod::post) {
+        try {
+            auto const path = scim::resolve_bulk_path(op.path, created);
+            result["location"] = resource_location(ctx, type_of(ctx, path), id_of(path));
+        } catch (scim::Error const&) {
+            // the path itself is what failed; no location to report
+        }
+    }
+    result["status"] = std::to_string(e.status());
+    result["response"] = e.to_json();
+    return result;
+}
+
+// The state a run of operations carries from one transaction to the next.
+struct Progress {
+    scim::BulkIds created;
+    std::int64_t errors = 0;
+    std::size_t next = 0;  // position in the execution order
+    bool stopped = false;  // failOnErrors reached
+    std::vector<std::pair<std::size_t, json::object>> results;  // by request index, of the operations run
+};
+
+// Runs the operations after `before.next` in one transaction, each in a savepoint, and says how far it got. It
+// starts from `before` every time, so a retried transaction repeats exactly the same work.
+Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest const& request,
+                   std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
+                   Progress const& before) {
+    Progress progress{before.created, before.errors, before.next, before.stopped, {}};
+    auto const end = std::min(order.size(), progress.next + operations_per_transaction);
+    for (; progress.next < end && !progress.stopped; ++progress.next) {
+        auto const index = order[progress.next];
+        auto const& op = request.operations[index];
+        std::optional<std::string> new_id;
+        json::object result;
+        tx.exec0("SAVEPOINT bulk_operation");
+        try {
+            result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id);
+            tx.exec0("RELEASE SAVEPOINT bulk_operation");
+            if (new_id) progress.created.emplace(op.bulk_id, *new_id);
+        } catch (scim::Error const& e) {
+            tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
+            result = failure(ctx, op, progress.created, e);
+            ++progress.errors;
+            if (request.fail_on_errors && progress.errors >= *request.fail_on_errors) progress.stopped = true;
+        }
+        // The response repeats what names the operation: its method and bulkId.
+        json::object entry;
+        if (op.method) entry["method"] = scim::to_string(*op.method);
+        if (!op.bulk_id.empty()) entry["bulkId"] = op.bulk_id;
+        for (auto& [key, value] : result) entry[key] = std::move(value);
+        progress.results.emplace_back(index, std::move(entry));
+    }
+    return progress;
+}
+
+}  // namespace
+
+Reply bulk(RequestContext& ctx) {
+    auto request = scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);
+    auto const order = scim::bulk_execution_order(request.operations);
+
+    std::vector<PasswordHash> hashes(request.operations.size());
+    for (std::size_t i = 0; i < request.operations.size(); ++i) {
+        std::optional<std::string> password;
+        try {
+            password = password_of(ctx, request.operations[i]);
+        } catch (scim::Error const&) {
+            continue;  // reported when the operation runs
+        }
+        if (!password) continue;
+        auto hash = [&password] { return hash_password(*password); };
+        hashes[i] = co_await run_on(ctx.app.cpu, hash);
+    }
+
+    std::vector<std::optional<json::object>> results(request.operations.size());
+    Progress progress;
+    while (progress.next < order.size() && !progress.stopped) {
+        auto batch = [&](pqxx::work& tx) { return run_batch(tx, ctx, request, order, hashes, progress); };
+        progress = co_await ctx.app.db.run(batch);
+        for (auto& [index, result] : progress.results) results[index] = std::move(result);
+    }
+
+    // In request order; operations not run (after failOnErrors was reached) are not reported.
+    json::array reported;
+    for (auto& result : results)
+        if (result) reported.emplace_back(std::move(*result));
+    json::object body;
+    body["schemas"] = json::array{json::string(bulk_response_urn)};
+    body["Operations"] = std::move(reported);
+    co_return json_response(200, body);
+}
+
+}  // namespace server::handlers
