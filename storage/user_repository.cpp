@@ -46,6 +46,37 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
     }
 }
 
+std::vector<std::optional<StoredResource>> UserRepository::create_many(std::vector<NewUser> const& users) {
+    json::array batch;
+    batch.reserve(users.size());
+    for (auto const& u : users) {
+        json::object entry{{"d", u.attributes}};
+        if (u.password_hash) entry["h"] = *u.password_hash;
+        batch.emplace_back(std::move(entry));
+    }
+    // A taken userName skips its row (ON CONFLICT DO NOTHING) instead of failing the statement; each row that
+    // went in is matched back to the first entry with its userName.
+    auto const rows = tx_.exec_params(
+        "WITH input AS ("
+        "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, n FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)),"
+        " u AS ("
+        "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
+        "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz FROM input ORDER BY n"
+        "  ON CONFLICT DO NOTHING"
+        "  RETURNING id, data, version, created_at, modified_at, user_name),"
+        " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + ") "
+        "SELECT " + std::string(select_columns) + ","
+        "  (SELECT min(n) FROM input WHERE lower(input.data ->> 'userName') = lower(u.user_name)) FROM u",
+        context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), or_null(context_.token_id),
+        or_null(context_.request_id));
+    std::vector<std::optional<StoredResource>> out(users.size());
+    for (auto const& row : rows) {
+        auto const n = row[5].as<std::size_t>();
+        if (n >= 1 && n <= out.size()) out[n - 1] = resource_from(row);
+    }
+    return out;
+}
+
 std::optional<StoredResource> UserRepository::find(std::string_view id, bool for_update) {
     if (!is_uuid(id)) return std::nullopt;
     auto const r = tx_.exec_params("SELECT " + std::string(select_columns) +

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pqxx/transaction_base>
 
@@ -18,6 +19,14 @@ public:
 
     /// Stores a new user. @throws scim::Error uniqueness when its userName is taken, in any case.
     StoredResource create(boost::json::object const& attributes, std::optional<std::string> const& password_hash);
+
+    /// Stores many new users with one statement; the result has one entry per input, in order, nullopt where the
+    /// userName was taken (already, or by an earlier entry of the same batch). Nothing else can fail one entry.
+    struct NewUser {
+        boost::json::object attributes;
+        std::optional<std::string> password_hash;
+    };
+    std::vector<std::optional<StoredResource>> create_many(std::vector<NewUser> const& users);
 
     /// The user with that id, or nullopt (also for ids that are not UUIDs). `for_update` locks the row
     /// until the transaction ends, so a check of its version and the write that follows see the same row.

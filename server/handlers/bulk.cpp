@@ -7,6 +7,7 @@
 #include <optional>
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <pqxx/transaction>
 
 #include "scim/bulk.hpp"
@@ -16,6 +17,7 @@
 #include "server/crypto.hpp"
 #include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
+#include "storage/user_repository.hpp"
 
 namespace server::handlers {
 namespace {
@@ -132,35 +134,120 @@ struct Progress {
     std::vector<std::pair<std::size_t, json::object>> results;  // by request index, of the operations run
 };
 
-// Runs the operations after `before.next` in one transaction, each in a savepoint, and says how far it got. It
-// starts from `before` every time, so a retried transaction repeats exactly the same work.
+// Adds an operation's entry to the response, counting failures against failOnErrors.
+void record(Progress& progress, scim::BulkRequest const& request, std::size_t index, json::object result, bool failed) {
+    auto const& op = request.operations[index];
+    // The response repeats what names the operation: its method and bulkId.
+    json::object entry;
+    if (op.method) entry["method"] = scim::to_string(*op.method);
+    if (!op.bulk_id.empty()) entry["bulkId"] = op.bulk_id;
+    for (auto& [key, value] : result) entry[key] = std::move(value);
+    progress.results.emplace_back(index, std::move(entry));
+    if (!failed) return;
+    ++progress.errors;
+    if (request.fail_on_errors && progress.errors >= *request.fail_on_errors) progress.stopped = true;
+}
+
+bool is_user_create(RequestContext const& ctx, scim::BulkOperation const& op) {
+    return !op.error && op.method == scim::BulkMethod::post && type_of(ctx, op.path).id == "User";
+}
+
+// How many operations from `progress.next` are user creates that can go in as one statement: none references a
+// resource created in the same run, and failOnErrors cannot be reached inside it.
+std::size_t user_create_run(RequestContext const& ctx, scim::BulkRequest const& request,
+                            std::vector<std::size_t> const& order, Progress const& progress, std::size_t end) {
+    std::size_t n = 0;
+    for (auto at = progress.next; at < end; ++at, ++n) {
+        auto const& op = request.operations[order[at]];
+        bool creates_user = false;
+        try {
+            creates_user = is_user_create(ctx, op);
+        } catch (scim::Error const&) {
+            // an unknown endpoint: not a user create
+        }
+        if (!creates_user) break;
+        for (auto const& ref : op.references)
+            if (!progress.created.contains(ref)) return n;
+    }
+    if (request.fail_on_errors && static_cast<std::int64_t>(n) >= *request.fail_on_errors - progress.errors) return 0;
+    return n;
+}
+
+// `count` user creates from `progress.next`, validated one by one and inserted with one statement.
+void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest const& request,
+                           std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
+                           Progress& progress, std::size_t count) {
+    auto const& type = *ctx.app.registry.resource_type("User");
+    std::vector<std::optional<json::object>> failures(count);
+    std::vector<storage::UserRepository::NewUser> batch;
+    std::vector<std::size_t> batch_position;  // batch entry -> position in the run
+    for (std::size_t k = 0; k < count; ++k) {
+        auto const index = order[progress.next + k];
+        auto const& op = request.operations[index];
+        try {
+            auto data = op.data;
+            scim::resolve_bulk_ids(data, progress.created);
+            auto input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            batch.push_back({std::move(input.attributes), input.password ? hashes[index] : std::nullopt});
+            batch_position.push_back(k);
+        } catch (scim::Error const& e) {
+            failures[k] = failure(ctx, op, progress.created, e);
+        }
+    }
+    auto const change = ctx.change();
+    auto const stored = storage::UserRepository(tx, change).create_many(batch);
+    std::vector<std::optional<json::object>> results(count);
+    for (std::size_t j = 0; j < batch.size(); ++j) {
+        auto const k = batch_position[j];
+        auto const& op = request.operations[order[progress.next + k]];
+        if (!stored[j]) {
+            failures[k] = failure(ctx, op, progress.created,
+                                  scim::Error::uniqueness("userName " + json::serialize(batch[j].attributes.at("userName")) +
+                                                          " is already taken in this tenant (userName is unique "
+                                                          "regardless of case)"));
+            continue;
+        }
+        json::object result;
+        result["location"] = resource_location(ctx, type, stored[j]->id);
+        result["version"] = scim::weak_etag(stored[j]->version);
+        result["status"] = "201";
+        results[k] = std::move(result);
+        progress.created.emplace(op.bulk_id, stored[j]->id);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+        auto const index = order[progress.next + k];
+        if (failures[k]) record(progress, request, index, std::move(*failures[k]), true);
+        else record(progress, request, index, std::move(*results[k]), false);
+    }
+    progress.next += count;
+}
+
+// Runs the operations after `before.next` in one transaction and says how far it got. Consecutive user creates
+// go in together; any other operation runs in a savepoint of its own. It starts from `before` every time, so a
+// retried transaction repeats exactly the same work.
 Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest const& request,
                    std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
                    Progress const& before) {
     Progress progress{before.created, before.errors, before.next, before.stopped, {}};
     auto const end = std::min(order.size(), progress.next + operations_per_transaction);
-    for (; progress.next < end && !progress.stopped; ++progress.next) {
-        auto const index = order[progress.next];
+    while (progress.next < end && !progress.stopped) {
+        if (auto const run = user_create_run(ctx, request, order, progress, end); run > 1) {
+            create_users_together(tx, ctx, request, order, hashes, progress, run);
+            continue;
+        }
+        auto const index = order[progress.next++];
         auto const& op = request.operations[index];
         std::optional<std::string> new_id;
-        json::object result;
         tx.exec0("SAVEPOINT bulk_operation");
         try {
-            result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id);
+            auto result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id);
             tx.exec0("RELEASE SAVEPOINT bulk_operation");
             if (new_id) progress.created.emplace(op.bulk_id, *new_id);
+            record(progress, request, index, std::move(result), false);
         } catch (scim::Error const& e) {
             tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
-            result = failure(ctx, op, progress.created, e);
-            ++progress.errors;
-            if (request.fail_on_errors && progress.errors >= *request.fail_on_errors) progress.stopped = true;
+            record(progress, request, index, failure(ctx, op, progress.created, e), true);
         }
-        // The response repeats what names the operation: its method and bulkId.
-        json::object entry;
-        if (op.method) entry["method"] = scim::to_string(*op.method);
-        if (!op.bulk_id.empty()) entry["bulkId"] = op.bulk_id;
-        for (auto& [key, value] : result) entry[key] = std::move(value);
-        progress.results.emplace_back(index, std::move(entry));
     }
     return progress;
 }

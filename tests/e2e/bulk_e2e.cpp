@@ -196,3 +196,32 @@ TEST_CASE("a bulk of 1,000 creates creates 1,000 users") {
     auto const found = e.get("/scim/v2/Users?filter=userName%20eq%20%22bulk999@example.com%22").json();
     CHECK(found.at("totalResults") == 1);
 }
+
+TEST_CASE("user creates that go in together still fail one by one") {
+    E2E e;
+    e.create_user("taken@example.com");
+    auto const r = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("a", "a@example.com") + "," +
+                                                      user_op("b", "Taken@Example.com") + "," +
+                                                      user_op("c", "A@EXAMPLE.COM") + "," +
+                                                      user_op("d", "d@example.com", R"(,"active":"maybe")") + "," +
+                                                      user_op("e", "e@example.com", R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"bulkId:a"})") + "," +
+                                                      user_op("f", "f@example.com") + "]"));
+    auto const ops = operations_of(r);
+    REQUIRE(ops.size() == 6);
+    CHECK(ops[0].at("status") == "201");
+    CHECK(ops[1].at("status") == "409");
+    CHECK(ops[1].at("response").at("scimType") == "uniqueness");
+    CHECK(ops[2].at("status") == "409");  // taken by the first operation of the same request
+    CHECK(ops[3].at("status") == "400");
+    CHECK(ops[4].at("status") == "201");
+    CHECK(ops[5].at("status") == "201");
+    CHECK(e.count_users("acme") == 4);
+    auto const a_location = std::string(ops[0].at("location").as_string());
+    auto const e_location = std::string(ops[4].at("location").as_string());
+    auto const manager = e.get(e_location.substr(e_location.find("/scim/v2")))
+                             .json()
+                             .at("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+                             .at("manager")
+                             .at("value");
+    CHECK(a_location.ends_with("/" + std::string(manager.as_string())));
+}
