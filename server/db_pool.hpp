@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
 namespace server {
@@ -42,7 +43,15 @@ public:
     /// @throws whatever `f` throws (scim::Error passes through), or scim::Error 503 when the database is gone.
     template <class F>
     auto run(F const& f) -> net::awaitable<std::invoke_result_t<F const&, pqxx::work&>> {
-        auto job = [this, &f] { return execute(f); };
+        auto job = [this, &f] { return execute<pqxx::work>(f); };
+        co_return co_await run_on(threads_, job);
+    }
+
+    /// Runs `f(pqxx::transaction_base&)` for a read without BEGIN and COMMIT: each statement sees the data as of
+    /// its own start, and a read of one statement costs one round trip. Retried like run().
+    template <class F>
+    auto read(F const& f) -> net::awaitable<std::invoke_result_t<F const&, pqxx::nontransaction&>> {
+        auto job = [this, &f] { return execute<pqxx::nontransaction>(f); };
         co_return co_await run_on(threads_, job);
     }
 
@@ -54,13 +63,13 @@ private:
     void release(std::unique_ptr<pqxx::connection> connection);
     [[noreturn]] void fail_unavailable(std::exception const& e);
 
-    template <class F>
-    auto execute(F const& f) -> std::invoke_result_t<F const&, pqxx::work&> {
+    template <class Tx, class F>
+    auto execute(F const& f) -> std::invoke_result_t<F const&, Tx&> {
         for (int attempt = 1;; ++attempt) {
             Lease lease(*this);
             try {
-                pqxx::work tx(lease.connection());
-                if constexpr (std::is_void_v<std::invoke_result_t<F const&, pqxx::work&>>) {
+                Tx tx(lease.connection());
+                if constexpr (std::is_void_v<std::invoke_result_t<F const&, Tx&>>) {
                     f(tx);
                     tx.commit();
                     return;

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
 
 namespace storage {
@@ -37,7 +38,7 @@ std::string array_literal(std::vector<std::string> const& values) {
 StoredResource GroupRepository::create(json::object const& attributes) {
     auto const at = format_timestamp(context_.now);
     try {
-        auto const row = tx_.exec_params1(
+        auto const row = detail::exec_sql1(tx_,
             "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
             "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz) RETURNING *),"
             " a AS (" + detail::audit_insert("g", "Group", "create", "$3", "$4", "$5", "NULL", "version") + ") "
@@ -51,7 +52,7 @@ StoredResource GroupRepository::create(json::object const& attributes) {
 
 std::optional<StoredResource> GroupRepository::find(std::string_view id, bool for_update) {
     if (!is_uuid(id)) return std::nullopt;
-    auto const r = tx_.exec_params("SELECT " + group_columns + " FROM groups WHERE tenant_id = $1 AND id = $2" +
+    auto const r = detail::exec_sql(tx_, "SELECT " + group_columns + " FROM groups WHERE tenant_id = $1 AND id = $2" +
                                        (for_update ? " FOR UPDATE" : ""),
                                    context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
@@ -61,7 +62,7 @@ std::optional<StoredResource> GroupRepository::find(std::string_view id, bool fo
 StoredResource GroupRepository::update(std::string_view id, json::object const& attributes) {
     if (!is_uuid(id)) throw no_such_group(id);
     try {
-        auto const r = tx_.exec_params(
+        auto const r = detail::exec_sql(tx_,
             "WITH g AS (UPDATE groups SET data = $3::jsonb, version = version + 1, modified_at = $4::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
             " a AS (" + detail::audit_insert("g", "Group", "replace", "$4", "$5", "$6", "version - 1", "version") + ") "
@@ -76,7 +77,7 @@ StoredResource GroupRepository::update(std::string_view id, json::object const& 
 }
 
 StoredResource GroupRepository::touch(std::string_view id) {
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "WITH g AS (UPDATE groups SET version = version + 1, modified_at = $3::timestamptz"
         "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
         " a AS (" + detail::audit_insert("g", "Group", "members", "$3", "$4", "$5", "version - 1", "version") + ") "
@@ -89,7 +90,7 @@ StoredResource GroupRepository::touch(std::string_view id) {
 
 bool GroupRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "WITH g AS (DELETE FROM groups WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
         " a AS (" + detail::audit_insert("g", "Group", "delete", "$3", "$4", "$5", "version", "NULL") + ") "
         "SELECT count(*) FROM g",
@@ -106,7 +107,7 @@ std::vector<MemberRef> GroupRepository::resolve_members(std::string_view group_i
     }
     std::vector<MemberRef> resolved;
     if (!ids.empty()) {
-        auto const rows = tx_.exec_params(
+        auto const rows = detail::exec_sql(tx_,
             "SELECT x.id::text, CASE WHEN u.id IS NOT NULL THEN 'User' WHEN g.id IS NOT NULL THEN 'Group' END "
             "FROM (SELECT DISTINCT unnest($2::uuid[]) AS id) x "
             "LEFT JOIN users u ON u.tenant_id = $1 AND u.id = x.id "
@@ -138,7 +139,7 @@ std::int64_t GroupRepository::add_members(std::string_view group_id, std::vector
         ids.push_back(m.id);
         types.push_back(m.type);
     }
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
         "SELECT $1, $2, x.id, x.type FROM unnest($3::uuid[], $4::text[]) AS x(id, type) ON CONFLICT DO NOTHING",
         context_.tenant_id, std::string(group_id), array_literal(ids), array_literal(types));
@@ -150,27 +151,27 @@ std::int64_t GroupRepository::remove_members(std::string_view group_id, std::vec
     for (auto const& id : member_ids)
         if (is_uuid(id)) ids.push_back(id);
     if (ids.empty()) return 0;
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])",
         context_.tenant_id, std::string(group_id), array_literal(ids));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
 std::int64_t GroupRepository::remove_all_members(std::string_view group_id) {
-    auto const r = tx_.exec_params("DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2",
+    auto const r = detail::exec_sql(tx_, "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2",
                                    context_.tenant_id, std::string(group_id));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
 std::int64_t GroupRepository::remove_members_except(std::string_view group_id, std::vector<std::string> const& keep_ids) {
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id <> ALL($3::uuid[])",
         context_.tenant_id, std::string(group_id), array_literal(keep_ids));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
 std::int64_t GroupRepository::count_members(std::string_view group_id) {
-    return tx_.exec_params1("SELECT count(*) FROM group_members WHERE tenant_id = $1 AND group_id = $2",
+    return detail::exec_sql1(tx_, "SELECT count(*) FROM group_members WHERE tenant_id = $1 AND group_id = $2",
                             context_.tenant_id, std::string(group_id))[0]
         .as<std::int64_t>();
 }
@@ -178,13 +179,13 @@ std::int64_t GroupRepository::count_members(std::string_view group_id) {
 std::vector<UserGroup> GroupRepository::groups_of(std::vector<std::string> const& member_ids) {
     std::vector<UserGroup> out;
     if (member_ids.empty()) return out;
-    auto const rows = tx_.exec_params(
+    auto const rows = detail::exec_sql(tx_,
         "WITH RECURSIVE up(member_id, group_id, direct) AS ("
         "  SELECT m.member_id, m.group_id, true FROM group_members m"
         "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2::uuid[])"
         "  UNION"
         "  SELECT up.member_id, m.group_id, false FROM group_members m JOIN up ON m.member_id = up.group_id"
-        "  WHERE m.tenant_id = $1) "
+        "  WHERE m.tenant_id = $1 AND m.member_type = 'Group') "
         "SELECT up.member_id::text, up.group_id::text, g.display_name, bool_or(up.direct) "
         "FROM up JOIN groups g ON g.tenant_id = $1 AND g.id = up.group_id "
         "GROUP BY up.member_id, up.group_id, g.display_name ORDER BY up.member_id, g.display_name",

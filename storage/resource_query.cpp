@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
+#include "storage/detail/statements.hpp"
+
 namespace storage {
 namespace {
 
@@ -68,7 +70,7 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
                      "(" + sort.expression + ")::text" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +
                      direction + " LIMIT " + std::to_string(query.count + 1) +
                      (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
-    auto const rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params.values()));
+    auto const rows = detail::exec_sql(tx, sql, pqxx::prepare::make_dynamic_params(params.values()));
 
     ListPage page;
     auto const n = std::min<std::size_t>(rows.size(), static_cast<std::size_t>(std::max<std::int64_t>(query.count, 0)));
@@ -89,9 +91,19 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
         page.more_after = more;
         page.more_before = query.after.has_value() || query.offset > 0;
     }
-    if (query.count_total)
-        page.total = tx.exec_params1("SELECT count(*)" + from + matches, pqxx::prepare::make_dynamic_params(match_params))[0]
+    if (!query.count_total) return page;
+    if (!more && !backwards && !query.after && (n > 0 || query.offset == 0)) {
+        page.total = query.offset + static_cast<std::int64_t>(n);  // the last page: the count is known
+    } else if (!query.filter) {
+        page.total = detail::exec_sql1(tx,
+                                       "SELECT coalesce(sum(n), 0)::bigint FROM resource_counts "
+                                       "WHERE tenant_id = $1 AND resource_type = $2",
+                                       tenant_id, std::string(table.resource_type))[0]
                          .as<std::int64_t>();
+    } else {
+        page.total = detail::exec_sql1(tx, "SELECT count(*)" + from + matches, pqxx::prepare::make_dynamic_params(match_params))[0]
+                         .as<std::int64_t>();
+    }
     return page;
 }
 

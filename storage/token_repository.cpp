@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/statements.hpp"
 
 namespace storage {
 namespace {
@@ -16,7 +17,7 @@ TokenScope scope_from(std::string const& s) { return s == "write" ? TokenScope::
 void TokenRepository::issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label,
                             TokenScope scope, std::string const& user_id) {
     try {
-        tx_.exec_params(
+        detail::exec_sql(tx_,
             "INSERT INTO api_tokens (tenant_id, token_sha256, label, scope, user_id) VALUES ($1, $2, $3, $4, $5::uuid)",
             tenant_id, sha256_hex, label, scope_name(scope), user_id.empty() ? nullptr : user_id.c_str());
     } catch (pqxx::unique_violation const&) {
@@ -26,14 +27,14 @@ void TokenRepository::issue(std::string const& tenant_id, std::string const& sha
 }
 
 bool TokenRepository::revoke(std::string const& tenant_id, std::string const& label) {
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND label = $2 AND revoked_at IS NULL", tenant_id,
         label);
     return r.affected_rows() > 0;
 }
 
 std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256_hex) {
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "SELECT t.id, t.tenant_id, n.name, t.scope, "
         "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, '') "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
@@ -46,12 +47,12 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
 }
 
 void TokenRepository::record_use(std::string const& token_id) {
-    tx_.exec_params("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", token_id);
+    detail::exec_sql(tx_, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1", token_id);
 }
 
 std::vector<TokenInfo> TokenRepository::list_active(std::string const& tenant_id) {
     std::vector<TokenInfo> out;
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "SELECT label, scope, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
         "       coalesce(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
         "FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at",

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
 
 namespace storage {
@@ -28,7 +29,7 @@ constexpr char const* select_columns = detail::resource_columns;
 
 StoredResource UserRepository::create(json::object const& attributes, std::optional<std::string> const& password_hash) {
     try {
-        auto const row = tx_.exec_params1(
+        auto const row = detail::exec_sql1(tx_,
             "WITH u AS ("
             "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
             "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz)"
@@ -56,7 +57,7 @@ std::vector<std::optional<StoredResource>> UserRepository::create_many(std::vect
     }
     // A taken userName skips its row (ON CONFLICT DO NOTHING) instead of failing the statement; each row that
     // went in is matched back to the first entry with its userName.
-    auto const rows = tx_.exec_params(
+    auto const rows = detail::exec_sql(tx_,
         "WITH input AS ("
         "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, n FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)),"
         " u AS ("
@@ -79,7 +80,7 @@ std::vector<std::optional<StoredResource>> UserRepository::create_many(std::vect
 
 std::optional<StoredResource> UserRepository::find(std::string_view id, bool for_update) {
     if (!is_uuid(id)) return std::nullopt;
-    auto const r = tx_.exec_params("SELECT " + std::string(select_columns) +
+    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(select_columns) +
                                        " FROM users WHERE tenant_id = $1 AND id = $2" + (for_update ? " FOR UPDATE" : ""),
                                    context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
@@ -90,7 +91,7 @@ StoredResource UserRepository::update(std::string_view id, json::object const& a
                                       std::optional<std::string> const& password_hash) {
     if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
     try {
-        auto const r = tx_.exec_params(
+        auto const r = detail::exec_sql(tx_,
             "WITH u AS ("
             "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash),"
             "                   version = version + 1, modified_at = $5::timestamptz"
@@ -111,7 +112,7 @@ StoredResource UserRepository::update(std::string_view id, json::object const& a
 }
 
 std::optional<std::string> UserRepository::id_of(std::string_view user_name) {
-    auto const r = tx_.exec_params("SELECT id::text FROM users WHERE tenant_id = $1 AND lower(user_name) = lower($2)",
+    auto const r = detail::exec_sql(tx_, "SELECT id::text FROM users WHERE tenant_id = $1 AND lower(user_name) = lower($2)",
                                    context_.tenant_id, std::string(user_name));
     if (r.empty()) return std::nullopt;
     return r[0][0].as<std::string>();
@@ -119,7 +120,7 @@ std::optional<std::string> UserRepository::id_of(std::string_view user_name) {
 
 bool UserRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
-    auto const r = tx_.exec_params(
+    auto const r = detail::exec_sql(tx_,
         "WITH d AS (DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
         " a AS ("
         "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"

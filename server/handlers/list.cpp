@@ -97,11 +97,16 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     }
 
     auto const tenant = ctx.grant.tenant_id;
-    auto result = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto const page_of = [&](pqxx::transaction_base& tx) {
         RenderedPage out{storage::list_resources(tx, table, tenant, query), {}};
         out.texts = render_resources(tx, ctx, type, out.page.resources, selection);
         return out;
-    });
+    };
+    // Users are read without a transaction (fewer round trips); group members are read through a cursor, which
+    // needs one.
+    RenderedPage result;
+    if (type.id == "User") result = co_await ctx.app.db.read(page_of);
+    else result = co_await ctx.app.db.run(page_of);
     auto const& page = result.page;
     if (!cursor_mode) co_return list_reply(list_text(result.texts, page.total.value_or(0), start_index));
 

@@ -37,7 +37,7 @@ boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext&
     co_return co_await run_on(ctx.app.cpu, hash);
 }
 
-Rendered rendered(pqxx::work& tx, RequestContext const& ctx, storage::StoredResource stored,
+Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage::StoredResource stored,
                   scim::Selection const& selection) {
     return render_one(tx, ctx, user_type(ctx), std::move(stored), selection);
 }
@@ -99,7 +99,7 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) -> std::optional<Rendered> {
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
         auto stored = storage::UserRepository(tx, change).find(id);
         if (!stored) return std::nullopt;
         if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))

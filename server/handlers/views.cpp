@@ -18,7 +18,7 @@ bool selected(scim::Selection const& selection, std::string_view path, scim::Att
     return attr && scim::pick(selection, path, attr->returned) != scim::Pick::none;
 }
 
-void add_user_groups(pqxx::work& tx, RequestContext const& ctx, std::vector<storage::StoredResource>& users) {
+void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx, std::vector<storage::StoredResource>& users) {
     std::vector<std::string> ids;
     for (auto const& u : users) ids.push_back(u.id);
     auto const change = ctx.change();
@@ -37,7 +37,7 @@ void add_user_groups(pqxx::work& tx, RequestContext const& ctx, std::vector<stor
 }
 
 // The group's JSON with its members spliced in before meta, written member by member from the database rows.
-std::string group_text(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                        storage::StoredResource const& group, scim::Selection const& selection,
                        scim::Attribute const& members, LargeGroups large) {
     auto object = render(ctx, type, group, selection);
@@ -96,7 +96,7 @@ bool wants_no_body(RequestContext const& ctx) {
 
 }  // namespace
 
-std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
                                           scim::Selection const& selection, LargeGroups large) {
     auto const& core = *ctx.app.registry.schema(type.schema);
@@ -112,7 +112,7 @@ std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& 
     return out;
 }
 
-Rendered render_one(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                     storage::StoredResource stored, scim::Selection const& selection, LargeGroups large) {
     std::vector<storage::StoredResource> one{std::move(stored)};
     auto text = render_resources(tx, ctx, type, one, selection, large);

@@ -24,7 +24,7 @@ enum class LargeGroups {
 /// The JSON text of each resource, projected by `selection`. Users get their `groups` (direct and indirect) when
 /// selected; groups get their `members`, read in batches straight into the text.
 /// @throws scim::Error 400 tooMany for a large group when `large` is refuse.
-std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
                                           scim::Selection const& selection, LargeGroups large = LargeGroups::refuse);
 
@@ -32,7 +32,7 @@ std::vector<std::string> render_resources(pqxx::work& tx, RequestContext const& 
 using Rendered = std::pair<storage::StoredResource, std::string>;
 
 /// render_resources for one resource.
-Rendered render_one(pqxx::work& tx, RequestContext const& ctx, scim::ResourceType const& type,
+Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                     storage::StoredResource stored, scim::Selection const& selection,
                     LargeGroups large = LargeGroups::refuse);
 

@@ -40,6 +40,32 @@ TEST_CASE("Okta's import: startIndex + count=100 until totalResults sees every u
     CHECK(pages == 11);
 }
 
+TEST_CASE("totalResults follows creates, bulk creates and deletes, per tenant") {
+    E2E e;
+    e.seed_users("acme", 150);
+    e.seed_users("beta", 7);
+    auto const total = [&](std::string const& query) {
+        return e.get("/scim/v2/Users" + query).json().at("totalResults").as_int64();
+    };
+    CHECK(total("?count=10") == 150);
+    auto const id = e.create_user("one@example.com");
+    CHECK(total("?count=10") == 151);
+    CHECK(total("?startIndex=140&count=100") == 151);  // the last page
+    CHECK(e.del("/scim/v2/Users/" + id).status == 204);
+    CHECK(e.del("/scim/v2/Users/" + e.create_user("two@example.com")).status == 204);
+    CHECK(total("?count=10") == 150);
+    CHECK(total("?count=0") == 150);
+    auto const bulk = e.post("/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{)" + std::string(core_user_schema) +
+                                                  R"(,"userName":"a@example.com"}},
+                      {"method":"POST","path":"/Users","bulkId":"b","data":{)" + std::string(core_user_schema) +
+                                                  R"(,"userName":"b@example.com"}}]})");
+    REQUIRE(bulk.status == 200);
+    CHECK(total("?count=0") == 152);
+    CHECK(total("?filter=" + encode("userName sw \"user1\"") + "&count=5") == 62);  // user1, user10-19, user100-150
+    CHECK(e.call("GET", "/scim/v2/Users?count=1", "", e.beta.read_token).json().at("totalResults") == 7);
+}
+
 TEST_CASE("cursor pages walk every user once, forwards and back, and page 10 costs what page 1 costs") {
     E2E e;
     e.seed_users("acme", 1050);

@@ -1,0 +1,20 @@
+#include "storage/detail/statements.hpp"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace storage::detail {
+
+std::string statement_name(std::string const& sql) {
+    constexpr std::size_t most_statements = 1000;
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::string> names;
+    std::lock_guard lock(mutex);
+    if (auto it = names.find(sql); it != names.end()) return it->second;
+    if (names.size() >= most_statements) return {};
+    auto name = "scimd_" + std::to_string(names.size() + 1);
+    names.emplace(sql, name);
+    return name;
+}
+
+}  // namespace storage::detail
