@@ -47,7 +47,7 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
     }
 }
 
-std::vector<std::optional<StoredResource>> UserRepository::create_many(std::vector<NewUser> const& users) {
+std::vector<std::optional<UserRepository::Created>> UserRepository::create_many(std::vector<NewUser> const& users) {
     json::array batch;
     batch.reserve(users.size());
     for (auto const& u : users) {
@@ -64,16 +64,16 @@ std::vector<std::optional<StoredResource>> UserRepository::create_many(std::vect
         "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
         "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz FROM input ORDER BY n"
         "  ON CONFLICT DO NOTHING"
-        "  RETURNING id, data, version, created_at, modified_at, user_name),"
+        "  RETURNING id, version, user_name),"
         " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + ") "
-        "SELECT " + std::string(select_columns) + ","
+        "SELECT id, version,"
         "  (SELECT min(n) FROM input WHERE lower(input.data ->> 'userName') = lower(u.user_name)) FROM u",
         context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), or_null(context_.token_id),
         or_null(context_.request_id));
-    std::vector<std::optional<StoredResource>> out(users.size());
+    std::vector<std::optional<Created>> out(users.size());
     for (auto const& row : rows) {
-        auto const n = row[5].as<std::size_t>();
-        if (n >= 1 && n <= out.size()) out[n - 1] = resource_from(row);
+        auto const n = row[2].as<std::size_t>();
+        if (n >= 1 && n <= out.size()) out[n - 1] = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
     }
     return out;
 }

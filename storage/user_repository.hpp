@@ -1,6 +1,7 @@
 // Users of one tenant in PostgreSQL. Every statement is scoped by the tenant; uniqueness is the database's.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,7 +27,11 @@ public:
         boost::json::object attributes;
         std::optional<std::string> password_hash;
     };
-    std::vector<std::optional<StoredResource>> create_many(std::vector<NewUser> const& users);
+    struct Created {
+        std::string id;
+        std::int64_t version = 1;
+    };
+    std::vector<std::optional<Created>> create_many(std::vector<NewUser> const& users);
 
     /// The user with that id, or nullopt (also for ids that are not UUIDs). `for_update` locks the row
     /// until the transaction ends, so a check of its version and the write that follows see the same row.

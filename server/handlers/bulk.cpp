@@ -26,9 +26,9 @@ namespace json = boost::json;
 
 constexpr std::string_view bulk_response_urn = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
-// Operations per transaction: enough to make commits rare, few enough that one bulk does not hold a database
-// connection (and its row locks) for long while other requests wait.
-constexpr std::size_t operations_per_transaction = 100;
+// Operations per transaction: a bulk of the default maximum size commits once; larger ones (a raised
+// maxOperations) commit along the way, so one request never holds its row locks for very long.
+constexpr std::size_t operations_per_transaction = 1000;
 
 // The resource type a bulk path names ("/Users", "/Groups/{id}"), or 404.
 scim::ResourceType const& type_of(RequestContext const& ctx, std::string_view path) {
