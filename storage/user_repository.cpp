@@ -65,9 +65,9 @@ std::vector<std::optional<UserRepository::Created>> UserRepository::create_many(
         "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz FROM input ORDER BY n"
         "  ON CONFLICT DO NOTHING"
         "  RETURNING id, version, user_name),"
-        " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + ") "
-        "SELECT id, version,"
-        "  (SELECT min(n) FROM input WHERE lower(input.data ->> 'userName') = lower(u.user_name)) FROM u",
+        " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + "),"
+        " firsts AS (SELECT lower(data ->> 'userName') AS key, min(n) AS n FROM input GROUP BY 1) "
+        "SELECT u.id, u.version, f.n FROM u JOIN firsts f ON f.key = lower(u.user_name)",
         context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), or_null(context_.token_id),
         or_null(context_.request_id));
     std::vector<std::optional<Created>> out(users.size());
