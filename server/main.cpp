@@ -13,6 +13,7 @@
 #include "server/server.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/site_repository.hpp"
 #include "storage/tenant_repository.hpp"
 #include "storage/token_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -79,9 +80,22 @@ CommandSpec const token_revoke_spec{"token revoke", "", "Revokes a tenant's toke
 CommandSpec const token_list_spec{"token list", "", "Lists a tenant's active tokens (label, scope, created, last used).",
                                   {{"tenant", "NAME", "the tenant", ""}, database_url}, 0};
 
-std::vector<CommandSpec const*> const commands{&serve_spec,       &migrate_spec,      &tenant_create_spec,
-                                               &tenant_list_spec, &token_issue_spec, &token_revoke_spec,
-                                               &token_list_spec};
+CommandSpec const site_create_spec{
+    "site create", "NAME", "Creates a site (a business location) of a tenant, with its dial plan and user defaults.",
+    {{"tenant", "NAME", "the tenant", ""},
+     {"site-code", "DIGITS", "the prefix of the site's fully qualified extensions (1-8 digits)", ""},
+     {"extension-length", "N", "digits of an extension at this site (site code + extension: at most 10)", "4"},
+     {"locale", "LOCALE", "the language its users get unless they say otherwise, e.g. en-GB", ""},
+     {"timezone", "ZONE", "the time zone its users get unless they say otherwise, e.g. Europe/London", ""},
+     database_url},
+    1};
+CommandSpec const site_list_spec{"site list", "",
+                                 "Lists a tenant's sites: name, site code, extension length, locale, time zone.",
+                                 {{"tenant", "NAME", "the tenant", ""}, database_url}, 0};
+
+std::vector<CommandSpec const*> const commands{&serve_spec,        &migrate_spec,     &tenant_create_spec,
+                                               &tenant_list_spec,  &token_issue_spec, &token_revoke_spec,
+                                               &token_list_spec,   &site_create_spec, &site_list_spec};
 
 std::string overview() {
     std::string out = "usage: scimd COMMAND [options]\n\nscimd is a SCIM 2.0 provisioning server.\n\ncommands:\n";
@@ -208,6 +222,34 @@ int run_token_list(ParsedOptions const& o) {
     return 0;
 }
 
+int run_site_create(ParsedOptions const& o) {
+    auto const& tenant_name = required(o, "tenant", site_create_spec);
+    storage::Site site;
+    site.name = o.positional()[0];
+    site.site_code = required(o, "site-code", site_create_spec);
+    site.extension_length = static_cast<int>(o.get_number("extension-length", 2, 8));
+    site.locale = o.get("locale");
+    site.timezone = o.get("timezone");
+    auto connection = storage::connect(o.get("database-url"));
+    pqxx::work tx(*connection);
+    auto const tenant = existing_tenant(tx, tenant_name);
+    auto const created = storage::SiteRepository(tx, tenant.id).create(site);
+    tx.commit();
+    std::cerr << "scimd: created site " << created.name << " (" << created.id << ") of tenant " << tenant.name << "\n";
+    return 0;
+}
+
+int run_site_list(ParsedOptions const& o) {
+    auto const& tenant_name = required(o, "tenant", site_list_spec);
+    auto connection = storage::connect(o.get("database-url"));
+    pqxx::read_transaction tx(*connection);
+    auto const tenant = existing_tenant(tx, tenant_name);
+    for (auto const& s : storage::SiteRepository(tx, tenant.id).list())
+        std::cout << s.name << "\t" << s.site_code << "\t" << s.extension_length << "\t" << s.locale << "\t"
+                  << s.timezone << "\n";
+    return 0;
+}
+
 int run(std::vector<std::string> const& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << overview();
@@ -230,6 +272,8 @@ int run(std::vector<std::string> const& args) {
         if (spec == &tenant_list_spec) return run_tenant_list(options);
         if (spec == &token_issue_spec) return run_token_issue(options);
         if (spec == &token_revoke_spec) return run_token_revoke(options);
+        if (spec == &site_create_spec) return run_site_create(options);
+        if (spec == &site_list_spec) return run_site_list(options);
         return run_token_list(options);
     }
     throw UsageError("unknown command \"" + args[0] + (args.size() > 1 && args[1][0] != '-' ? " " + args[1] : "") +
