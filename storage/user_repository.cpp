@@ -19,11 +19,7 @@ using detail::resource_from;
 
 constexpr char const* select_columns = detail::resource_columns;
 
-[[noreturn]] void user_name_taken(json::object const& attributes) {
-    auto const* name = attributes.if_contains("userName");
-    throw scim::Error::uniqueness("userName " + (name ? json::serialize(*name) : std::string("\"\"")) +
-                                  " is already taken in this tenant (userName is unique regardless of case)");
-}
+[[noreturn]] void user_name_taken(json::object const& attributes) { throw UserRepository::name_taken(attributes); }
 
 }  // namespace
 
@@ -45,6 +41,12 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
     } catch (pqxx::unique_violation const&) {
         user_name_taken(attributes);
     }
+}
+
+scim::Error UserRepository::name_taken(json::object const& attributes) {
+    auto const* name = attributes.if_contains("userName");
+    return scim::Error::uniqueness("userName " + (name ? json::serialize(*name) : std::string("\"\"")) +
+                                   " is already taken in this tenant (userName is unique regardless of case)");
 }
 
 std::vector<std::optional<UserRepository::Created>> UserRepository::create_many(std::vector<NewUser> const& users) {

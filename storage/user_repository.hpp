@@ -9,6 +9,7 @@
 
 #include <pqxx/transaction_base>
 
+#include "scim/error.hpp"
 #include "storage/stored_resource.hpp"
 
 namespace storage {
@@ -32,6 +33,9 @@ public:
         std::int64_t version = 1;
     };
     std::vector<std::optional<Created>> create_many(std::vector<NewUser> const& users);
+
+    /// The 409 uniqueness error for a user whose userName is taken.
+    static scim::Error name_taken(boost::json::object const& attributes);
 
     /// The user with that id, or nullopt (also for ids that are not UUIDs). `for_update` locks the row
     /// until the transaction ends, so a check of its version and the write that follows see the same row.

@@ -7,7 +7,6 @@
 #include <optional>
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/transaction>
 
 #include "scim/bulk.hpp"
@@ -54,11 +53,15 @@ std::optional<std::string> password_of(RequestContext const& ctx, scim::BulkOper
     return std::nullopt;
 }
 
-struct Executed {
-    json::object result;         // the operation's entry in the BulkResponse
-    std::optional<std::string> created_id;
-    bool failed = false;
-};
+// The entry of an operation that succeeded on the resource `id`, now at `version` (none after a DELETE).
+json::object success(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id,
+                     std::optional<std::int64_t> version, int status) {
+    json::object result;
+    result["location"] = resource_location(ctx, type, id);
+    if (version) result["version"] = scim::weak_etag(*version);
+    result["status"] = std::to_string(status);
+    return result;
+}
 
 // One operation inside `tx`, references already resolvable through `created`. Throws scim::Error when it fails.
 json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::BulkOperation const& op,
@@ -69,8 +72,6 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
     bool const is_user = type.id == "User";
     auto data = op.data;
     scim::resolve_bulk_ids(data, created);
-    json::object result;
-    result["location"] = nullptr;
     int status = 200;
     std::optional<storage::StoredResource> stored;
     switch (*op.method) {
@@ -96,16 +97,9 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
         case scim::BulkMethod::del:
             if (is_user) delete_user_in(tx, ctx, id_of(path), op.version);
             else delete_group_in(tx, ctx, id_of(path), op.version);
-            result["location"] = resource_location(ctx, type, id_of(path));
-            status = 204;
-            break;
+            return success(ctx, type, id_of(path), std::nullopt, 204);
     }
-    if (stored) {
-        result["location"] = resource_location(ctx, type, stored->id);
-        result["version"] = scim::weak_etag(stored->version);
-    }
-    result["status"] = std::to_string(status);
-    return result;
+    return success(ctx, type, stored->id, stored->version, status);
 }
 
 // The entry of an operation that failed: where it pointed, if known, and the SCIM error.
@@ -156,6 +150,12 @@ bool is_user_create(RequestContext const& ctx, scim::BulkOperation const& op) {
 // resource created in the same run, and failOnErrors cannot be reached inside it.
 std::size_t user_create_run(RequestContext const& ctx, scim::BulkRequest const& request,
                             std::vector<std::size_t> const& order, Progress const& progress, std::size_t end) {
+    // At most one error short of failOnErrors, so that no operation of the run can be the one that stops.
+    if (request.fail_on_errors) {
+        auto const budget = *request.fail_on_errors - progress.errors - 1;
+        if (budget < 2) return 0;
+        end = std::min(end, progress.next + static_cast<std::size_t>(budget));
+    }
     std::size_t n = 0;
     for (auto at = progress.next; at < end; ++at, ++n) {
         auto const& op = request.operations[order[at]];
@@ -169,7 +169,6 @@ std::size_t user_create_run(RequestContext const& ctx, scim::BulkRequest const& 
         for (auto const& ref : op.references)
             if (!progress.created.contains(ref)) return n;
     }
-    if (request.fail_on_errors && static_cast<std::int64_t>(n) >= *request.fail_on_errors - progress.errors) return 0;
     return n;
 }
 
@@ -178,7 +177,7 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
                            std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
                            Progress& progress, std::size_t count) {
     auto const& type = *ctx.app.registry.resource_type("User");
-    std::vector<std::optional<json::object>> failures(count);
+    std::vector<std::pair<json::object, bool>> entries(count);  // by position in the run: entry, failed
     std::vector<storage::UserRepository::NewUser> batch;
     std::vector<std::size_t> batch_position;  // batch entry -> position in the run
     for (std::size_t k = 0; k < count; ++k) {
@@ -191,34 +190,24 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
             batch.push_back({std::move(input.attributes), input.password ? hashes[index] : std::nullopt});
             batch_position.push_back(k);
         } catch (scim::Error const& e) {
-            failures[k] = failure(ctx, op, progress.created, e);
+            entries[k] = {failure(ctx, op, progress.created, e), true};
         }
     }
     auto const change = ctx.change();
     auto const stored = storage::UserRepository(tx, change).create_many(batch);
-    std::vector<std::optional<json::object>> results(count);
     for (std::size_t j = 0; j < batch.size(); ++j) {
         auto const k = batch_position[j];
         auto const& op = request.operations[order[progress.next + k]];
         if (!stored[j]) {
-            failures[k] = failure(ctx, op, progress.created,
-                                  scim::Error::uniqueness("userName " + json::serialize(batch[j].attributes.at("userName")) +
-                                                          " is already taken in this tenant (userName is unique "
-                                                          "regardless of case)"));
+            auto const taken = storage::UserRepository::name_taken(batch[j].attributes);
+            entries[k] = {failure(ctx, op, progress.created, taken), true};
             continue;
         }
-        json::object result;
-        result["location"] = resource_location(ctx, type, stored[j]->id);
-        result["version"] = scim::weak_etag(stored[j]->version);
-        result["status"] = "201";
-        results[k] = std::move(result);
+        entries[k] = {success(ctx, type, stored[j]->id, stored[j]->version, 201), false};
         progress.created.emplace(op.bulk_id, stored[j]->id);
     }
-    for (std::size_t k = 0; k < count; ++k) {
-        auto const index = order[progress.next + k];
-        if (failures[k]) record(progress, request, index, std::move(*failures[k]), true);
-        else record(progress, request, index, std::move(*results[k]), false);
-    }
+    for (std::size_t k = 0; k < count; ++k)
+        record(progress, request, order[progress.next + k], std::move(entries[k].first), entries[k].second);
     progress.next += count;
 }
 
