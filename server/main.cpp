@@ -1,4 +1,5 @@
-// The scimd command line: serve, migrate, tenant and token administration.
+// The scimd command line: serve, migrate, tenant and token administration; the directory's commands are in
+// server/directory_commands.cpp.
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -9,11 +10,12 @@
 
 #include "scim/error.hpp"
 #include "server/cli_options.hpp"
+#include "server/command_support.hpp"
+#include "server/directory_commands.hpp"
 #include "server/crypto.hpp"
 #include "server/server.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
-#include "storage/site_repository.hpp"
 #include "storage/tenant_repository.hpp"
 #include "storage/token_repository.hpp"
 #include "storage/user_repository.hpp"
@@ -25,7 +27,7 @@ using server::OptionSpec;
 using server::ParsedOptions;
 using server::UsageError;
 
-OptionSpec const database_url{"database-url", "URL", "PostgreSQL connection URL", "postgresql:///scimd"};
+OptionSpec const& database_url = server::database_url_option();
 
 std::string const cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
 
@@ -80,22 +82,12 @@ CommandSpec const token_revoke_spec{"token revoke", "", "Revokes a tenant's toke
 CommandSpec const token_list_spec{"token list", "", "Lists a tenant's active tokens (label, scope, created, last used).",
                                   {{"tenant", "NAME", "the tenant", ""}, database_url}, 0};
 
-CommandSpec const site_create_spec{
-    "site create", "NAME", "Creates a site (a business location) of a tenant, with its dial plan and user defaults.",
-    {{"tenant", "NAME", "the tenant", ""},
-     {"site-code", "DIGITS", "the prefix of the site's fully qualified extensions (1-8 digits)", ""},
-     {"extension-length", "N", "digits of an extension at this site (site code + extension: at most 10)", "4"},
-     {"locale", "LOCALE", "the language its users get unless they say otherwise, e.g. en-GB", ""},
-     {"timezone", "ZONE", "the time zone its users get unless they say otherwise, e.g. Europe/London", ""},
-     database_url},
-    1};
-CommandSpec const site_list_spec{"site list", "",
-                                 "Lists a tenant's sites: name, site code, extension length, locale, time zone.",
-                                 {{"tenant", "NAME", "the tenant", ""}, database_url}, 0};
-
-std::vector<CommandSpec const*> const commands{&serve_spec,        &migrate_spec,     &tenant_create_spec,
-                                               &tenant_list_spec,  &token_issue_spec, &token_revoke_spec,
-                                               &token_list_spec,   &site_create_spec, &site_list_spec};
+std::vector<CommandSpec const*> const commands = [] {
+    std::vector<CommandSpec const*> all{&serve_spec,       &migrate_spec,      &tenant_create_spec, &tenant_list_spec,
+                                        &token_issue_spec, &token_revoke_spec, &token_list_spec};
+    for (auto const* c : server::directory_commands()) all.push_back(c);
+    return all;
+}();
 
 std::string overview() {
     std::string out = "usage: scimd COMMAND [options]\n\nscimd is a SCIM 2.0 provisioning server.\n\ncommands:\n";
@@ -107,17 +99,8 @@ std::string overview() {
     return out + "\n'scimd COMMAND --help' describes a command's options.\n";
 }
 
-std::string const& required(ParsedOptions const& options, std::string const& name, CommandSpec const& spec) {
-    auto const& value = options.get(name);
-    if (value.empty()) throw UsageError("--" + name + " is required (see 'scimd " + spec.name + " --help')");
-    return value;
-}
-
-storage::Tenant existing_tenant(pqxx::transaction_base& tx, std::string const& name) {
-    auto tenant = storage::TenantRepository(tx).find_by_name(name);
-    if (!tenant) throw scim::Error::not_found("no tenant named \"" + name + "\" (see 'scimd tenant list')");
-    return *tenant;
-}
+using server::existing_tenant;
+using server::required;
 
 int run_serve(ParsedOptions const& o) {
     server::ServeConfig c;
@@ -222,34 +205,6 @@ int run_token_list(ParsedOptions const& o) {
     return 0;
 }
 
-int run_site_create(ParsedOptions const& o) {
-    auto const& tenant_name = required(o, "tenant", site_create_spec);
-    storage::Site site;
-    site.name = o.positional()[0];
-    site.site_code = required(o, "site-code", site_create_spec);
-    site.extension_length = static_cast<int>(o.get_number("extension-length", 2, 8));
-    site.locale = o.get("locale");
-    site.timezone = o.get("timezone");
-    auto connection = storage::connect(o.get("database-url"));
-    pqxx::work tx(*connection);
-    auto const tenant = existing_tenant(tx, tenant_name);
-    auto const created = storage::SiteRepository(tx, tenant.id).create(site);
-    tx.commit();
-    std::cerr << "scimd: created site " << created.name << " (" << created.id << ") of tenant " << tenant.name << "\n";
-    return 0;
-}
-
-int run_site_list(ParsedOptions const& o) {
-    auto const& tenant_name = required(o, "tenant", site_list_spec);
-    auto connection = storage::connect(o.get("database-url"));
-    pqxx::read_transaction tx(*connection);
-    auto const tenant = existing_tenant(tx, tenant_name);
-    for (auto const& s : storage::SiteRepository(tx, tenant.id).list())
-        std::cout << s.name << "\t" << s.site_code << "\t" << s.extension_length << "\t" << s.locale << "\t"
-                  << s.timezone << "\n";
-    return 0;
-}
-
 int run(std::vector<std::string> const& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << overview();
@@ -272,9 +227,8 @@ int run(std::vector<std::string> const& args) {
         if (spec == &tenant_list_spec) return run_tenant_list(options);
         if (spec == &token_issue_spec) return run_token_issue(options);
         if (spec == &token_revoke_spec) return run_token_revoke(options);
-        if (spec == &site_create_spec) return run_site_create(options);
-        if (spec == &site_list_spec) return run_site_list(options);
-        return run_token_list(options);
+        if (spec == &token_list_spec) return run_token_list(options);
+        return server::run_directory_command(*spec, options);
     }
     throw UsageError("unknown command \"" + args[0] + (args.size() > 1 && args[1][0] != '-' ? " " + args[1] : "") +
                      "\" (see 'scimd --help')");

@@ -4,22 +4,38 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
+#include "storage/detail/statements.hpp"
 
 namespace storage {
 namespace {
 
+constexpr char const* tenant_columns =
+    "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
+    "coalesce(t.placeholder_email, '')";
+constexpr char const* tenant_from_clause = " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
+
 Tenant tenant_from(pqxx::row const& row) {
-    return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].is_null() ? "" : row[2].as<std::string>()};
+    return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
+            row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>()};
 }
 
 }  // namespace
 
+std::string Tenant::effective_placeholder_email() const {
+    if (!placeholder_email.empty()) return placeholder_email;
+    if (!domain.empty()) return "noreply@" + domain;
+    return {};
+}
+
 Tenant TenantRepository::create(std::string const& name, std::string const& domain) {
     try {
-        auto const row = tx_.exec_params1(
-            "INSERT INTO tenants (name, domain) VALUES ($1, $2) RETURNING id, name, domain", name,
-            domain.empty() ? nullptr : domain.c_str());
-        return tenant_from(row);
+        auto const id = tx_.exec_params1("INSERT INTO tenants (name, domain) VALUES ($1, $2) RETURNING id::text", name,
+                                         detail::or_null(domain))[0].as<std::string>();
+        tx_.exec_params("WITH s AS (INSERT INTO sites (tenant_id, name, site_code, extension_length)"
+                        "           VALUES ($1, 'Main', '1', 4) RETURNING id) "
+                        "UPDATE tenants SET default_site_id = s.id FROM s WHERE tenants.id = $1", id);
+        return *find(id);
     } catch (pqxx::unique_violation const&) {
         throw scim::Error::conflict("a tenant named \"" + name + "\" exists already");
     } catch (pqxx::check_violation const&) {
@@ -28,15 +44,49 @@ Tenant TenantRepository::create(std::string const& name, std::string const& doma
 }
 
 std::optional<Tenant> TenantRepository::find_by_name(std::string const& name) {
-    auto const r = tx_.exec_params("SELECT id, name, domain FROM tenants WHERE lower(name) = lower($1)", name);
+    auto const r = tx_.exec_params("SELECT " + std::string(tenant_columns) + tenant_from_clause +
+                                   " WHERE lower(t.name) = lower($1)", name);
+    if (r.empty()) return std::nullopt;
+    return tenant_from(r[0]);
+}
+
+std::optional<Tenant> TenantRepository::find(std::string const& id) {
+    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(tenant_columns) + tenant_from_clause + " WHERE t.id = $1", id);
     if (r.empty()) return std::nullopt;
     return tenant_from(r[0]);
 }
 
 std::vector<Tenant> TenantRepository::list() {
     std::vector<Tenant> out;
-    for (auto const& row : tx_.exec("SELECT id, name, domain FROM tenants ORDER BY lower(name)")) out.push_back(tenant_from(row));
+    for (auto const& row : tx_.exec("SELECT " + std::string(tenant_columns) + tenant_from_clause + " ORDER BY lower(t.name)"))
+        out.push_back(tenant_from(row));
     return out;
+}
+
+Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSettingsChange const& change) {
+    if (change.delete_mode && *change.delete_mode != "delete" && *change.delete_mode != "deactivate")
+        throw scim::Error::invalid_value("the delete mode is \"delete\" or \"deactivate\", not \"" + *change.delete_mode + "\"");
+    if (change.default_site) {
+        if (change.default_site->empty()) {
+            tx_.exec_params("UPDATE tenants SET default_site_id = NULL WHERE id = $1", tenant_id);
+        } else {
+            auto const r = tx_.exec_params(
+                "UPDATE tenants t SET default_site_id = s.id FROM sites s"
+                " WHERE t.id = $1 AND s.tenant_id = t.id AND s.name = $2 RETURNING t.id",
+                tenant_id, *change.default_site);
+            if (r.empty())
+                throw scim::Error::invalid_value("this tenant has no site named \"" + *change.default_site + "\"");
+        }
+    }
+    if (change.delete_mode)
+        tx_.exec_params("UPDATE tenants SET delete_mode = $2 WHERE id = $1", tenant_id, *change.delete_mode);
+    if (change.display_in_directory)
+        tx_.exec_params("UPDATE tenants SET display_in_directory = $2 WHERE id = $1", tenant_id,
+                        *change.display_in_directory);
+    if (change.placeholder_email)
+        tx_.exec_params("UPDATE tenants SET placeholder_email = $2 WHERE id = $1", tenant_id,
+                        detail::or_null(*change.placeholder_email));
+    return *find(tenant_id);
 }
 
 }  // namespace storage

@@ -1,4 +1,4 @@
-// Tenants: the customers whose data scimd keeps apart.
+// Tenants: the customers whose data scimd keeps apart, and what each decides for its directory.
 #pragma once
 
 #include <optional>
@@ -13,17 +13,37 @@ struct Tenant {
     std::string id;  // uuid
     std::string name;
     std::string domain;
+    std::string default_site;           // the site's name; empty: none, so every create must name a site
+    std::string delete_mode = "delete";  // "delete" or "deactivate": what DELETE /Users/{id} does
+    bool display_in_directory = true;    // a new user's displayInDirectory unless it says otherwise
+    std::string placeholder_email;       // the e-mail of a create without one; empty: noreply@<domain>, if any
+
+    /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
+    std::string effective_placeholder_email() const;
+};
+
+/// A change to a tenant's settings; nullopt leaves the setting as it is.
+struct TenantSettingsChange {
+    std::optional<std::string> default_site;  // a site name; empty: no default site
+    std::optional<std::string> delete_mode;
+    std::optional<bool> display_in_directory;
+    std::optional<std::string> placeholder_email;  // empty: back to noreply@<domain>
 };
 
 class TenantRepository {
 public:
     explicit TenantRepository(pqxx::transaction_base& tx) : tx_(tx) {}
 
-    /// Creates a tenant. Names are unique regardless of case.
+    /// Creates a tenant with a first site, "Main" (site code 1, four-digit extensions), as its default site.
+    /// Names are unique regardless of case.
     /// @throws scim::Error conflict when the name is taken, invalid_value when it is blank.
     Tenant create(std::string const& name, std::string const& domain);
     std::optional<Tenant> find_by_name(std::string const& name);
+    std::optional<Tenant> find(std::string const& id);
     std::vector<Tenant> list();
+
+    /// @throws scim::Error invalid_value for a site the tenant does not have or an unknown delete mode.
+    Tenant update_settings(std::string const& tenant_id, TenantSettingsChange const& change);
 
 private:
     pqxx::transaction_base& tx_;

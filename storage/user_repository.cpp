@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "scim/directory_user.hpp"
 #include "scim/error.hpp"
 #include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
@@ -19,27 +20,34 @@ using detail::resource_from;
 
 constexpr char const* select_columns = detail::resource_columns;
 
-[[noreturn]] void user_name_taken(json::object const& attributes) { throw UserRepository::name_taken(attributes); }
-
 }  // namespace
 
+void UserRepository::unique_violation(pqxx::unique_violation const& e, json::object const& attributes) {
+    if (std::string_view(e.what()).find("users_fq_extension_key") != std::string_view::npos)
+        throw scim::Error::uniqueness(Directory::extension_taken_detail(attributes));
+    throw name_taken(attributes);
+}
+
 StoredResource UserRepository::create(json::object const& attributes, std::optional<std::string> const& password_hash) {
+    auto const user = directory_.apply(attributes, nullptr);
     try {
         auto const row = detail::exec_sql1(tx_,
             "WITH u AS ("
-            "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
-            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz)"
+            "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
+            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $7)"
             "  RETURNING id, data, version, created_at, modified_at),"
             " a AS ("
             "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
             "                         operation, version_after)"
             "  SELECT $1, $4::timestamptz, $5::uuid, $6, 'User', id, 'create', version FROM u) "
             "SELECT " + std::string(select_columns) + " FROM u",
-            context_.tenant_id, json::serialize(attributes), or_null(password_hash), format_timestamp(context_.now),
-            or_null(context_.token_id), or_null(context_.request_id));
-        return resource_from(row);
-    } catch (pqxx::unique_violation const&) {
-        user_name_taken(attributes);
+            context_.tenant_id, json::serialize(user.attributes), or_null(password_hash), format_timestamp(context_.now),
+            or_null(context_.token_id), or_null(context_.request_id), user.site_id);
+        auto stored = resource_from(row);
+        directory_.assign(stored.id, stored.attributes, nullptr);
+        return stored;
+    } catch (pqxx::unique_violation const& e) {
+        unique_violation(e, user.attributes);
     }
 }
 
@@ -49,22 +57,36 @@ scim::Error UserRepository::name_taken(json::object const& attributes) {
                                    " is already taken in this tenant (userName is unique regardless of case)");
 }
 
-std::vector<std::optional<UserRepository::Created>> UserRepository::create_many(std::vector<NewUser> const& users) {
+std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vector<NewUser> const& users) {
+    std::vector<CreateOutcome> out(users.size());
+    std::vector<json::object> applied(users.size());
     json::array batch;
     batch.reserve(users.size());
-    for (auto const& u : users) {
-        json::object entry{{"d", u.attributes}};
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        auto const& u = users[i];
+        DirectoryUser user;
+        try {
+            user = directory_.apply(u.attributes, nullptr);
+        } catch (scim::Error const& e) {
+            out[i].error = e;
+            continue;
+        }
+        if (!scim::read_directory_fields(user.attributes).licenses.empty())
+            throw std::logic_error("create_many is for contacts; a licensed user needs create()");
+        json::object entry{{"d", user.attributes}, {"s", user.site_id}, {"n", i + 1}};
         if (u.password_hash) entry["h"] = *u.password_hash;
         batch.emplace_back(std::move(entry));
+        applied[i] = std::move(user.attributes);
     }
     // A taken userName skips its row (ON CONFLICT DO NOTHING) instead of failing the statement; each row that
     // went in is matched back to the first entry with its userName.
     auto const rows = detail::exec_sql(tx_,
         "WITH input AS ("
-        "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, n FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)),"
+        "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, (e ->> 's')::uuid AS site_id, (e ->> 'n')::bigint AS n"
+        "  FROM jsonb_array_elements($2::jsonb) AS t(e)),"
         " u AS ("
-        "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at)"
-        "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz FROM input ORDER BY n"
+        "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
+        "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz, site_id FROM input ORDER BY n"
         "  ON CONFLICT DO NOTHING"
         "  RETURNING id, version, user_name),"
         " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + "),"
@@ -72,11 +94,12 @@ std::vector<std::optional<UserRepository::Created>> UserRepository::create_many(
         "SELECT u.id, u.version, f.n FROM u JOIN firsts f ON f.key = lower(u.user_name)",
         context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), or_null(context_.token_id),
         or_null(context_.request_id));
-    std::vector<std::optional<Created>> out(users.size());
     for (auto const& row : rows) {
         auto const n = row[2].as<std::size_t>();
-        if (n >= 1 && n <= out.size()) out[n - 1] = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
+        if (n >= 1 && n <= out.size()) out[n - 1].created = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
     }
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (!out[i].created && !out[i].error) out[i].error = name_taken(applied[i]);
     return out;
 }
 
@@ -89,13 +112,13 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
     return resource_from(r[0]);
 }
 
-StoredResource UserRepository::update(std::string_view id, json::object const& attributes,
-                                      std::optional<std::string> const& password_hash) {
+StoredResource UserRepository::update(std::string_view id, DirectoryUser const& user,
+                                      std::optional<std::string> const& password_hash, json::object const& previous) {
     if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
     try {
         auto const r = detail::exec_sql(tx_,
             "WITH u AS ("
-            "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash),"
+            "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash), site_id = $8,"
             "                   version = version + 1, modified_at = $5::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2"
             "  RETURNING id, data, version, created_at, modified_at),"
@@ -104,12 +127,14 @@ StoredResource UserRepository::update(std::string_view id, json::object const& a
             "                         operation, version_before, version_after)"
             "  SELECT $1, $5::timestamptz, $6::uuid, $7, 'User', id, 'replace', version - 1, version FROM u) "
             "SELECT " + std::string(select_columns) + " FROM u",
-            context_.tenant_id, std::string(id), json::serialize(attributes), or_null(password_hash),
-            format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id));
+            context_.tenant_id, std::string(id), json::serialize(user.attributes), or_null(password_hash),
+            format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id), user.site_id);
         if (r.empty()) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
-        return resource_from(r[0]);
-    } catch (pqxx::unique_violation const&) {
-        user_name_taken(attributes);
+        auto stored = resource_from(r[0]);
+        directory_.assign(stored.id, stored.attributes, &previous);
+        return stored;
+    } catch (pqxx::unique_violation const& e) {
+        unique_violation(e, user.attributes);
     }
 }
 
@@ -132,6 +157,15 @@ bool UserRepository::remove(std::string_view id) {
         context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
         or_null(context_.request_id));
     return r[0][0].as<int>() > 0;
+}
+
+std::size_t UserRepository::remove_inactive() {
+    auto const r = detail::exec_sql(tx_,
+        "WITH d AS (DELETE FROM users WHERE tenant_id = $1 AND active = false RETURNING id, version),"
+        " a AS (" + detail::audit_insert("d", "User", "delete", "$2", "$3", "$4", "version", "NULL") + ") "
+        "SELECT count(*) FROM d",
+        context_.tenant_id, format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id));
+    return r[0][0].as<std::size_t>();
 }
 
 }  // namespace storage

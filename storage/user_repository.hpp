@@ -1,4 +1,5 @@
-// Users of one tenant in PostgreSQL. Every statement is scoped by the tenant; uniqueness is the database's.
+// Users of one tenant in PostgreSQL. Every statement is scoped by the tenant; uniqueness is the database's. Every
+// write goes through the directory rules (storage/directory.hpp) in the same transaction.
 #pragma once
 
 #include <cstdint>
@@ -7,9 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include <pqxx/except>
 #include <pqxx/transaction_base>
 
 #include "scim/error.hpp"
+#include "storage/directory.hpp"
 #include "storage/stored_resource.hpp"
 
 namespace storage {
@@ -17,13 +20,16 @@ namespace storage {
 class UserRepository {
 public:
     /// Works in `tx` on the users of `context.tenant_id`.
-    UserRepository(pqxx::transaction_base& tx, ChangeContext const& context) : tx_(tx), context_(context) {}
+    UserRepository(pqxx::transaction_base& tx, ChangeContext const& context)
+        : tx_(tx), context_(context), directory_(tx, context.tenant_id) {}
 
-    /// Stores a new user. @throws scim::Error uniqueness when its userName is taken, in any case.
+    /// Stores a new user. @throws scim::Error uniqueness when its userName or extension is taken, and the
+    /// directory rules' errors.
     StoredResource create(boost::json::object const& attributes, std::optional<std::string> const& password_hash);
 
-    /// Stores many new users with one statement; the result has one entry per input, in order, nullopt where the
-    /// userName was taken (already, or by an earlier entry of the same batch). Nothing else can fail one entry.
+    /// Stores many new users with one statement; the result has one entry per input, in order: the created user, or
+    /// the error of that entry alone (a directory rule, or a userName taken already or by an earlier entry).
+    /// For contacts only: an entry with licences must go through create(), which allocates its extension.
     struct NewUser {
         boost::json::object attributes;
         std::optional<std::string> password_hash;
@@ -32,7 +38,11 @@ public:
         std::string id;
         std::int64_t version = 1;
     };
-    std::vector<std::optional<Created>> create_many(std::vector<NewUser> const& users);
+    struct CreateOutcome {
+        std::optional<Created> created;
+        std::optional<scim::Error> error;
+    };
+    std::vector<CreateOutcome> create_many(std::vector<NewUser> const& users);
 
     /// The 409 uniqueness error for a user whose userName is taken.
     static scim::Error name_taken(boost::json::object const& attributes);
@@ -41,20 +51,32 @@ public:
     /// until the transaction ends, so a check of its version and the write that follows see the same row.
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
 
-    /// Replaces the stored attributes of an existing user and bumps its version. A password hash of nullopt
-    /// keeps the stored one. @throws scim::Error uniqueness (userName taken), not_found.
-    StoredResource update(std::string_view id, boost::json::object const& attributes,
-                          std::optional<std::string> const& password_hash);
+    /// Replaces the stored attributes of an existing user (`previous`, as found) with `user`, which
+    /// directory().apply() made of the new attributes, and bumps its version. A password hash of nullopt keeps
+    /// the stored one. @throws scim::Error uniqueness (userName or extension taken), not_found, and the directory
+    /// rules' errors (a full pool, a number held by someone else).
+    StoredResource update(std::string_view id, DirectoryUser const& user, std::optional<std::string> const& password_hash,
+                          boost::json::object const& previous);
 
     /// The id of the user with that userName (in any case), or nullopt.
     std::optional<std::string> id_of(std::string_view user_name);
 
-    /// Deletes the user; false when there was none.
+    /// Deletes the user; false when there was none. Its licence seats, extension and numbers are free again when
+    /// the transaction commits.
     bool remove(std::string_view id);
 
+    /// Deletes every user with active: false; returns how many.
+    std::size_t remove_inactive();
+
+    /// The directory rules this repository writes through (the tenant's settings, its sites).
+    Directory& directory() { return directory_; }
+
 private:
+    [[noreturn]] void unique_violation(pqxx::unique_violation const& e, boost::json::object const& attributes);
+
     pqxx::transaction_base& tx_;
     ChangeContext const& context_;
+    Directory directory_;
 };
 
 }  // namespace storage

@@ -142,8 +142,28 @@ void record(Progress& progress, scim::BulkRequest const& request, std::size_t in
     if (request.fail_on_errors && progress.errors >= *request.fail_on_errors) progress.stopped = true;
 }
 
-bool is_user_create(RequestContext const& ctx, scim::BulkOperation const& op) {
-    return !op.error && op.method == scim::BulkMethod::post && type_of(ctx, op.path).id == "User";
+// Whether any member name in `value`, at any depth, ends with `suffix` (any case): a cheap, conservative look for
+// an attribute however the client spelled its path.
+bool names_attribute(json::value const& value, std::string_view suffix) {
+    if (value.is_array()) {
+        for (auto const& item : value.get_array())
+            if (names_attribute(item, suffix)) return true;
+        return false;
+    }
+    if (!value.is_object()) return false;
+    for (auto const& [key, item] : value.get_object()) {
+        std::string_view const k = key;
+        if (k.size() >= suffix.size() && scim::iequals(k.substr(k.size() - suffix.size()), suffix)) return true;
+        if (names_attribute(item, suffix)) return true;
+    }
+    return false;
+}
+
+// A user create that can go in with others in one statement: one that makes a contact. A licensed user gets an
+// extension allocated, which must see the users created before it.
+bool is_contact_create(RequestContext const& ctx, scim::BulkOperation const& op) {
+    return !op.error && op.method == scim::BulkMethod::post && type_of(ctx, op.path).id == "User" &&
+           !names_attribute(op.data, "licenses");
 }
 
 // How many operations from `progress.next` are user creates that can go in as one statement: none references a
@@ -161,7 +181,7 @@ std::size_t user_create_run(RequestContext const& ctx, scim::BulkRequest const& 
         auto const& op = request.operations[order[at]];
         bool creates_user = false;
         try {
-            creates_user = is_user_create(ctx, op);
+            creates_user = is_contact_create(ctx, op);
         } catch (scim::Error const&) {
             // an unknown endpoint: not a user create
         }
@@ -198,13 +218,12 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
     for (std::size_t j = 0; j < batch.size(); ++j) {
         auto const k = batch_position[j];
         auto const& op = request.operations[order[progress.next + k]];
-        if (!stored[j]) {
-            auto const taken = storage::UserRepository::name_taken(batch[j].attributes);
-            entries[k] = {failure(ctx, op, progress.created, taken), true};
+        if (stored[j].error) {
+            entries[k] = {failure(ctx, op, progress.created, *stored[j].error), true};
             continue;
         }
-        entries[k] = {success(ctx, type, stored[j]->id, stored[j]->version, 201), false};
-        progress.created.emplace(op.bulk_id, stored[j]->id);
+        entries[k] = {success(ctx, type, stored[j].created->id, stored[j].created->version, 201), false};
+        progress.created.emplace(op.bulk_id, stored[j].created->id);
     }
     for (std::size_t k = 0; k < count; ++k)
         record(progress, request, order[progress.next + k], std::move(entries[k].first), entries[k].second);

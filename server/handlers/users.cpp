@@ -57,9 +57,10 @@ storage::StoredResource replace_user_in(pqxx::work& tx, RequestContext const& ct
     storage::UserRepository users(tx, change);
     auto current = lock_for_change(users, id, if_match);
     auto merged = scim::merge_for_replace(current.attributes, input.attributes, user_type(ctx), ctx.app.registry);
+    auto const user = users.directory().apply(std::move(merged), &current.attributes);
     bool const new_password = input.password && hash;
-    if (merged == current.attributes && !new_password) return current;  // nothing changes: same version
-    return users.update(id, merged, new_password ? hash : std::nullopt);
+    if (user.attributes == current.attributes && !new_password) return current;  // nothing changes: same version
+    return users.update(id, user, new_password ? hash : std::nullopt, current.attributes);
 }
 
 storage::StoredResource patch_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
@@ -70,12 +71,24 @@ storage::StoredResource patch_user_in(pqxx::work& tx, RequestContext const& ctx,
     auto current = lock_for_change(users, id, if_match);
     auto outcome = scim::apply_patch(current.attributes, request, user_type(ctx), ctx.app.registry);
     if (!outcome.changed) return current;  // same version
-    return users.update(id, outcome.attributes, outcome.password ? hash : std::nullopt);
+    auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
+    if (user.attributes == current.attributes && !outcome.password) return current;
+    return users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes);
 }
 
 void delete_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match) {
     auto const change = ctx.change();
     storage::UserRepository users(tx, change);
+    if (users.directory().tenant().delete_mode == "deactivate") {
+        // The tenant keeps people on delete, as the phone system does: DELETE deactivates, a purge removes.
+        auto current = lock_for_change(users, id, if_match);
+        auto attributes = current.attributes;
+        attributes["active"] = false;
+        if (attributes == current.attributes) return;
+        users.update(id, users.directory().apply(std::move(attributes), &current.attributes), std::nullopt,
+                     current.attributes);
+        return;
+    }
     if (!if_match.empty()) lock_for_change(users, id, if_match);
     if (!users.remove(id)) throw no_such_user(id);
 }

@@ -24,6 +24,12 @@ E2E::E2E(ScimdServer::Options options) {
     server = std::make_unique<ScimdServer>(db.url(), std::move(options));
 }
 
+std::string E2E::admin(std::vector<std::string> args) {
+    auto const r = run_scimd(args, db.url());
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return r.out;
+}
+
 void E2E::restart(ScimdServer::Options options) {
     client_.reset();
     server.reset();

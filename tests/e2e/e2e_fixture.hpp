@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/https_client.hpp"
 #include "tests/support/scimd_process.hpp"
@@ -42,6 +43,10 @@ public:
     /// Inserts `n` users straight into PostgreSQL for tenant `tenant`: userName "user<i>@example.com",
     /// externalId "ext<i>", one work email "mail<i>@example.com", familyName "F<i % 10>" (i from 1).
     void seed_users(std::string const& tenant, int n);
+
+    /// Runs an administration command (`scimd ARGS --database-url <the test database>`), requires it to succeed
+    /// and returns its standard output.
+    std::string admin(std::vector<std::string> args);
 
     void restart(ScimdServer::Options options = {});
 

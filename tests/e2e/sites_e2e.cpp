@@ -10,11 +10,11 @@ TEST_CASE("scimd site create and site list keep a tenant's sites apart from anot
                                    e.db.url());
     REQUIRE_MESSAGE(created.exit_code == 0, created.err);
     CHECK(created.err.find("created site London") != std::string::npos);
-    CHECK(run_scimd({"site", "create", "Austin", "--tenant", "acme", "--site-code", "1"}, e.db.url()).exit_code == 0);
+    CHECK(run_scimd({"site", "create", "Austin", "--tenant", "acme", "--site-code", "2"}, e.db.url()).exit_code == 0);
     auto const listed = run_scimd({"site", "list", "--tenant", "acme"}, e.db.url());
     CHECK(listed.exit_code == 0);
-    CHECK(listed.out == "Austin\t1\t4\t\t\nLondon\t44\t4\ten-GB\tEurope/London\n");
-    CHECK(run_scimd({"site", "list", "--tenant", "beta"}, e.db.url()).out.empty());
+    CHECK(listed.out == "Austin\t2\t4\t\t\nLondon\t44\t4\ten-GB\tEurope/London\nMain\t1\t4\t\t\n");
+    CHECK(run_scimd({"site", "list", "--tenant", "beta"}, e.db.url()).out == "Main\t1\t4\t\t\n");
 
     auto const taken = run_scimd({"site", "create", "Paris", "--tenant", "acme", "--site-code", "44"}, e.db.url());
     CHECK(taken.exit_code == 1);

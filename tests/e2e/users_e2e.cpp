@@ -73,8 +73,14 @@ TEST_CASE("every core and enterprise attribute comes back as it was sent") {
     auto body = got.json().as_object();
     for (auto const& [key, value] : sent) {
         CAPTURE(key);
+        if (key == "schemas") continue;  // the response also names the directory extension
         CHECK_MESSAGE(body.at(key) == value, json::serialize(body.at(key)));  // objects compare regardless of order
     }
+    CHECK(body.at("schemas") == json::parse(R"(["urn:ietf:params:scim:schemas:core:2.0:User",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","urn:ietf:params:scim:schemas:extension:8x8:1.1:User"])"));
+    // Placed in the tenant's default site as a contact.
+    CHECK(body.at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User") ==
+          json::parse(R"({"site":"Main","directoryScope":"CUSTOMER","displayInDirectory":true,"profileType":"contact"})"));
     CHECK(got.header("ETag") == "W/\"1\"");
 }
 
@@ -139,6 +145,8 @@ TEST_CASE("GET with If-None-Match of the current version is 304") {
 
 TEST_CASE("PUT replaces what the client owns, keeps id and created, and bumps the version") {
     E2E e;
+    e.admin({"site", "create", "London", "--tenant", "acme", "--site-code", "44"});
+    e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
     auto const created = e.post("/scim/v2/Users", std::string("{") + core_user_schema +
                                                       R"(,"userName":"put","title":"Boss","displayName":"P",)"
                                                       R"("urn:ietf:params:scim:schemas:extension:8x8:1.1:User":)"

@@ -9,6 +9,8 @@
 #include <pqxx/pqxx>
 
 #include "scim/filter_parser.hpp"
+#include "storage/license_repository.hpp"
+#include "storage/site_repository.hpp"
 #include "storage/user_repository.hpp"
 #include "tests/support/expect_error.hpp"
 #include "tests/support/test_database.hpp"
@@ -39,6 +41,10 @@ struct Directory {
             R"({"userName":"nobody_special","active":true,"emails":[{"value":"100%_sure@x.com","type":"other"}]})",
         };
         pqxx::work tx(db.connection());
+        storage::SiteRepository(tx, ctx.tenant_id).create({"", "London", "44", 4, "en-GB", "Europe/London"});
+        storage::LicenseRepository licenses(tx, ctx.tenant_id);
+        licenses.set("X4", 10);
+        licenses.set("Lobby", 10);
         storage::UserRepository users(tx, ctx);
         for (auto const* p : people) {
             ctx.now += std::chrono::seconds(1);

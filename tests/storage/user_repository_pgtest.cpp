@@ -24,6 +24,14 @@ storage::ChangeContext context(std::string tenant) {
     return {std::move(tenant), "", "req-1", std::chrono::system_clock::now()};
 }
 
+// A full replace as the handlers do it: the directory rules applied to the new attributes against the stored ones.
+storage::StoredResource replace(storage::UserRepository& users, std::string const& id, json::object attributes,
+                                std::optional<std::string> const& hash = std::nullopt) {
+    auto const found = users.find(id);
+    auto const previous = found ? found->attributes : json::object{};
+    return users.update(id, users.directory().apply(std::move(attributes), found ? &previous : nullptr), hash, previous);
+}
+
 }  // namespace
 
 TEST_CASE("a created user can be found with its attributes, version 1 and timestamps") {
@@ -73,7 +81,7 @@ TEST_CASE("one tenant never sees or changes another's users") {
     auto const id = storage::UserRepository(tx, acme).create(user("a"), std::nullopt).id;
     storage::UserRepository other(tx, beta);
     CHECK_FALSE(other.find(id));
-    CHECK(expect_error([&] { other.update(id, user("b"), std::nullopt); }).status() == 404);
+    CHECK(expect_error([&] { replace(other, id, user("b"), std::nullopt); }).status() == 404);
     CHECK_FALSE(other.remove(id));
     CHECK(storage::UserRepository(tx, acme).find(id)->attributes.at("userName") == "a");
 }
@@ -84,12 +92,12 @@ TEST_CASE("an update replaces the attributes, bumps the version and keeps the pa
     pqxx::work tx(db.connection());
     storage::UserRepository users(tx, ctx);
     auto const id = users.create(user("a", R"(,"title":"Boss")"), "hash-1").id;
-    auto const updated = users.update(id, user("a2"), std::nullopt);
+    auto const updated = replace(users, id, user("a2"), std::nullopt);
     CHECK(updated.version == 2);
     CHECK(updated.attributes.at("userName") == "a2");
     CHECK_FALSE(updated.attributes.contains("title"));
     CHECK(tx.exec_params1("SELECT password_hash FROM users WHERE id = $1", id)[0].as<std::string>() == "hash-1");
-    users.update(id, user("a2"), "hash-2");
+    replace(users, id, user("a2"), "hash-2");
     CHECK(tx.exec_params1("SELECT password_hash FROM users WHERE id = $1", id)[0].as<std::string>() == "hash-2");
 }
 
@@ -100,7 +108,7 @@ TEST_CASE("an update to a taken userName is a uniqueness error") {
     storage::UserRepository users(tx, ctx);
     users.create(user("a"), std::nullopt);
     auto const id = users.create(user("b"), std::nullopt).id;
-    CHECK(expect_error([&] { users.update(id, user("A"), std::nullopt); }).scim_type() == scim::ScimType::uniqueness);
+    CHECK(expect_error([&] { replace(users, id, user("A"), std::nullopt); }).scim_type() == scim::ScimType::uniqueness);
 }
 
 TEST_CASE("remove deletes once, and every change is in the audit log") {
@@ -109,7 +117,7 @@ TEST_CASE("remove deletes once, and every change is in the audit log") {
     pqxx::work tx(db.connection());
     storage::UserRepository users(tx, ctx);
     auto const id = users.create(user("a"), std::nullopt).id;
-    users.update(id, user("b"), std::nullopt);
+    replace(users, id, user("b"), std::nullopt);
     CHECK(users.remove(id));
     CHECK_FALSE(users.remove(id));
     CHECK_FALSE(users.find(id));

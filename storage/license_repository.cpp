@@ -1,0 +1,59 @@
+#include "storage/license_repository.hpp"
+
+#include <pqxx/pqxx>
+
+#include "scim/error.hpp"
+#include "storage/detail/statements.hpp"
+
+namespace storage {
+namespace {
+
+constexpr char const* pool_columns =
+    "license_type, capacity, used, "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "to_char(modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+LicensePool pool_from(pqxx::row const& row) {
+    return {row[0].as<std::string>(), row[1].as<int>(), row[2].as<int>(), row[3].as<std::string>(),
+            row[4].as<std::string>()};
+}
+
+}  // namespace
+
+LicensePool LicenseRepository::set(std::string const& type, int capacity) {
+    if (type.find_first_not_of(" \t") == std::string::npos) throw scim::Error::invalid_value("a licence type must not be blank");
+    if (capacity < 0) throw scim::Error::invalid_value("a capacity cannot be negative");
+    auto const before = find(type);
+    if (before && before->assigned > capacity)
+        throw scim::Error::conflict("licence pool \"" + type + "\" has " + std::to_string(before->assigned) +
+                                    " seats assigned; its capacity cannot go below that");
+    try {
+        return pool_from(detail::exec_sql1(tx_,
+            "INSERT INTO license_pools AS p (tenant_id, license_type, capacity) VALUES ($1, $2, $3)"
+            " ON CONFLICT (tenant_id, license_type) DO UPDATE SET capacity = excluded.capacity, modified_at = now()"
+            " RETURNING " + std::string(pool_columns),
+            tenant_id_, type, capacity));
+    } catch (pqxx::check_violation const&) {  // a seat was assigned since the check above
+        throw scim::Error::conflict("licence pool \"" + type + "\" has more seats assigned than " +
+                                    std::to_string(capacity) + "; its capacity cannot go below that");
+    }
+}
+
+std::optional<LicensePool> LicenseRepository::find(std::string const& type) {
+    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(pool_columns) +
+                                             " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
+                                    tenant_id_, type);
+    if (r.empty()) return std::nullopt;
+    return pool_from(r[0]);
+}
+
+std::vector<LicensePool> LicenseRepository::list() {
+    std::vector<LicensePool> out;
+    for (auto const& row : detail::exec_sql(tx_, "SELECT " + std::string(pool_columns) +
+                                                     " FROM license_pools WHERE tenant_id = $1 ORDER BY license_type",
+                                            tenant_id_))
+        out.push_back(pool_from(row));
+    return out;
+}
+
+}  // namespace storage

@@ -1,0 +1,37 @@
+// Licence pools of one tenant: how many seats of each licence type it owns and how many are assigned.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction_base>
+
+namespace storage {
+
+struct LicensePool {
+    std::string type;   // e.g. "X4"
+    int capacity = 0;
+    int assigned = 0;
+    std::string created;        // RFC 3339
+    std::string last_modified;
+};
+
+class LicenseRepository {
+public:
+    LicenseRepository(pqxx::transaction_base& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+
+    /// Creates the pool or changes its capacity.
+    /// @throws scim::Error 400 invalidValue (blank type, negative capacity), 409 when more seats are assigned
+    /// than the new capacity.
+    LicensePool set(std::string const& type, int capacity);
+    std::optional<LicensePool> find(std::string const& type);
+    /// Every pool of the tenant, by type.
+    std::vector<LicensePool> list();
+
+private:
+    pqxx::transaction_base& tx_;
+    std::string tenant_id_;
+};
+
+}  // namespace storage

@@ -1,0 +1,48 @@
+#include "storage/number_repository.hpp"
+
+#include <pqxx/pqxx>
+
+#include "scim/directory_user.hpp"
+#include "scim/error.hpp"
+#include "storage/detail/statements.hpp"
+
+namespace storage {
+
+int NumberRepository::claim(std::vector<std::string> const& numbers) {
+    int added = 0;
+    for (auto const& number : numbers) {
+        if (!scim::is_e164(number))
+            throw scim::Error::invalid_value("\"" + number + "\" is not an E.164 number (\"+\", country code and "
+                                             "number, 8 to 15 digits, e.g. \"+14155550100\")");
+        auto const elsewhere = detail::exec_sql(tx_,
+            "SELECT 1 FROM phone_numbers WHERE number = $2 AND tenant_id <> $1", tenant_id_, number);
+        if (!elsewhere.empty()) throw scim::Error::conflict(number + " is claimed by another tenant");
+        added += detail::exec_sql(tx_,
+            "INSERT INTO phone_numbers (tenant_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+            tenant_id_, number).size();
+    }
+    return added;
+}
+
+void NumberRepository::release(std::string const& number) {
+    auto const r = detail::exec_sql(tx_,
+        "SELECT coalesce(u.user_name, '') FROM phone_numbers p LEFT JOIN users u"
+        " ON u.tenant_id = p.tenant_id AND u.id = p.user_id WHERE p.tenant_id = $1 AND p.number = $2 FOR UPDATE OF p",
+        tenant_id_, number);
+    if (r.empty()) throw scim::Error::not_found(number + " is not one of this tenant's numbers");
+    if (auto const holder = r[0][0].as<std::string>(); !holder.empty())
+        throw scim::Error::conflict(number + " is held by " + holder + "; remove it from that user first");
+    detail::exec_sql(tx_, "DELETE FROM phone_numbers WHERE tenant_id = $1 AND number = $2", tenant_id_, number);
+}
+
+std::vector<PhoneNumber> NumberRepository::list() {
+    std::vector<PhoneNumber> out;
+    for (auto const& row : detail::exec_sql(tx_,
+             "SELECT p.number, coalesce(u.user_name, '') FROM phone_numbers p LEFT JOIN users u"
+             " ON u.tenant_id = p.tenant_id AND u.id = p.user_id WHERE p.tenant_id = $1 ORDER BY p.number",
+             tenant_id_))
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+    return out;
+}
+
+}  // namespace storage
