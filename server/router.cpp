@@ -117,6 +117,35 @@ Reply groups(RequestContext& ctx, std::vector<std::string> const& rest) {
     co_return method_not_allowed(method, "/Groups/{id}", "GET, PUT, PATCH, DELETE");
 }
 
+Reply sites(RequestContext& ctx, std::vector<std::string> const& rest) {
+    auto const& method = ctx.request.method;
+    if (rest.size() == 1) {
+        if (method == "GET") co_return co_await handlers::list_sites(ctx, handlers::list_request_from_query(ctx));
+        if (method == "POST") co_return co_await handlers::create_site(ctx);
+        co_return method_not_allowed(method, "/Sites", "GET, POST");
+    }
+    auto const& id = rest[1];
+    if (id == ".search")
+        co_return co_await search(ctx, "/Sites/.search", [&](auto const& r) { return handlers::list_sites(ctx, r); });
+    if (method == "GET") co_return co_await handlers::get_site(ctx, id);
+    if (method == "PUT") co_return co_await handlers::replace_site(ctx, id);
+    if (method == "PATCH") co_return co_await handlers::patch_site(ctx, id);
+    if (method == "DELETE") co_return co_await handlers::delete_site(ctx, id);
+    co_return method_not_allowed(method, "/Sites/{id}", "GET, PUT, PATCH, DELETE");
+}
+
+// Licence pools are read-only over SCIM: capacity is a commercial decision, made with 'scimd license set'.
+Reply licenses(RequestContext& ctx, std::vector<std::string> const& rest) {
+    auto const& method = ctx.request.method;
+    if (rest.size() > 1 && rest[1] == ".search")
+        co_return co_await search(ctx, "/Licenses/.search", [&](auto const& r) { return handlers::list_licenses(ctx, r); });
+    if (method != "GET")
+        co_return method_not_allowed(method, rest.size() == 1 ? "/Licenses" : "/Licenses/{id}",
+                                     "GET");
+    if (rest.size() == 1) co_return co_await handlers::list_licenses(ctx, handlers::list_request_from_query(ctx));
+    co_return co_await handlers::get_license(ctx, rest[1]);
+}
+
 // /Me is the user the token acts for (RFC 7644 §3.11), with the operations of /Users/{id}.
 Reply me(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (rest.size() > 1) throw scim::Error::not_found("no such endpoint");
@@ -141,6 +170,8 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (scim::iequals(endpoint, "Users")) co_return co_await users(ctx, rest);
     if (scim::iequals(endpoint, "Groups")) co_return co_await groups(ctx, rest);
     if (scim::iequals(endpoint, "Me")) co_return co_await me(ctx, rest);
+    if (scim::iequals(endpoint, "Sites")) co_return co_await sites(ctx, rest);
+    if (scim::iequals(endpoint, "Licenses")) co_return co_await licenses(ctx, rest);
     if (scim::iequals(endpoint, "ServiceProviderConfig") || scim::iequals(endpoint, "ResourceTypes") ||
         scim::iequals(endpoint, "Schemas")) {
         if (method != "GET") co_return method_not_allowed(method, "/" + endpoint, "GET");

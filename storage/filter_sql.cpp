@@ -297,6 +297,43 @@ ResourceTable const& groups_table() {
     return table;
 }
 
+ResourceTable const& sites_table() {
+    static ResourceTable const table{
+        "Site",
+        "urn:8x8:scim:schemas:1.1:Site",
+        "sites",
+        "r",
+        {{"id", "r.id::text", false},
+         {"name", "r.name", false},
+         {"siteCode", "r.site_code", false},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {},
+        {},
+        {},
+    };
+    return table;
+}
+
+ResourceTable const& licenses_table() {
+    static ResourceTable const table{
+        "License",
+        "urn:8x8:scim:schemas:1.1:License",
+        "license_pools",
+        "r",
+        {{"id", "r.id", false},
+         {"licenseType", "r.license_type", false},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {},
+        {},
+        {},
+    };
+    return table;
+}
+
 std::string filter_sql(scim::BoundFilter const& filter, ResourceTable const& table, SqlParameters& parameters) {
     return Translator(table, parameters).translate(filter);
 }

@@ -43,6 +43,8 @@ struct ResourceTable {
 
 ResourceTable const& users_table();
 ResourceTable const& groups_table();
+ResourceTable const& sites_table();
+ResourceTable const& licenses_table();
 
 /// A jsonb key from the schema (an attribute name or URN) as an SQL string literal.
 /// @throws std::logic_error for a quote or backslash, which no schema name has.

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
 namespace storage {
@@ -54,6 +55,14 @@ std::vector<LicensePool> LicenseRepository::list() {
                                             tenant_id_))
         out.push_back(pool_from(row));
     return out;
+}
+
+std::optional<StoredResource> LicenseRepository::find_resource(std::string_view type) {
+    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(detail::resource_columns) +
+                                             " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
+                                    tenant_id_, std::string(type));
+    if (r.empty()) return std::nullopt;
+    return detail::resource_from(r[0]);
 }
 
 }  // namespace storage

@@ -7,6 +7,8 @@
 
 #include <pqxx/transaction_base>
 
+#include "storage/stored_resource.hpp"
+
 namespace storage {
 
 struct LicensePool {
@@ -28,6 +30,8 @@ public:
     std::optional<LicensePool> find(std::string const& type);
     /// Every pool of the tenant, by type.
     std::vector<LicensePool> list();
+    /// The pool as a SCIM resource (licenseType, capacity, assigned, available), or nullopt.
+    std::optional<StoredResource> find_resource(std::string_view type);
 
 private:
     pqxx::transaction_base& tx_;

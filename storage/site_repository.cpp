@@ -1,5 +1,9 @@
 #include "storage/site_repository.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
+#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
@@ -9,12 +13,14 @@
 namespace storage {
 namespace {
 
+namespace json = boost::json;
+
 constexpr char const* site_columns = "id::text, name, site_code, extension_length, coalesce(locale, ''), "
                                      "coalesce(timezone, '')";
 
 Site site_from(pqxx::row const& row) {
     return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<int>(),
-            row[4].as<std::string>(), row[5].as<std::string>()};
+            row[4].as<std::string>(), row[5].as<std::string>(), {}};
 }
 
 void check(Site const& site) {
@@ -30,21 +36,54 @@ void check(Site const& site) {
                                          " make extensions longer than 10 digits");
 }
 
+
+std::string const user_extension = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+
+std::string string_attribute(json::object const& a, std::string_view key) {
+    auto const* v = a.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+Site site_from_attributes(json::object const& a) {
+    Site site;
+    site.name = string_attribute(a, "name");
+    site.site_code = string_attribute(a, "siteCode");
+    auto const* length = a.if_contains("extensionLength");
+    if (!length || !length->is_int64()) throw scim::Error::invalid_value("a site needs an integer extensionLength");
+    site.extension_length = static_cast<int>(std::clamp<std::int64_t>(length->get_int64(), -1, 100));
+    site.locale = string_attribute(a, "locale");
+    site.timezone = string_attribute(a, "timezone");
+    if (auto const* address = a.if_contains("emergencyAddress"); address && address->is_object())
+        site.emergency_address = address->get_object();
+    return site;
+}
+
+[[noreturn]] void site_taken(pqxx::unique_violation const& e, Site const& site) {
+    bool const code = std::string_view(e.what()).find("sites_code_key") != std::string_view::npos;
+    throw scim::Error::uniqueness(code ? "siteCode \"" + site.site_code + "\" is used by another site of this tenant"
+                                       : "a site named \"" + site.name + "\" exists in this tenant already");
+}
+
+char const* address_or_null(Site const& site, std::string& text) {
+    if (site.emergency_address.empty()) return nullptr;
+    text = json::serialize(site.emergency_address);
+    return text.c_str();
+}
+
 }  // namespace
 
 Site SiteRepository::create(Site const& site) {
     check(site);
+    std::string address;
     try {
         return site_from(detail::exec_sql1(
             tx_,
-            "INSERT INTO sites (tenant_id, name, site_code, extension_length, locale, timezone) "
-            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + std::string(site_columns),
+            "INSERT INTO sites (tenant_id, name, site_code, extension_length, locale, timezone, emergency_address) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING " + std::string(site_columns),
             tenant_id_, site.name, site.site_code, site.extension_length, detail::or_null(site.locale),
-            detail::or_null(site.timezone)));
+            detail::or_null(site.timezone), address_or_null(site, address)));
     } catch (pqxx::unique_violation const& e) {
-        bool const code = std::string_view(e.what()).find("sites_code_key") != std::string_view::npos;
-        throw scim::Error::uniqueness(code ? "siteCode \"" + site.site_code + "\" is used by another site of this tenant"
-                                           : "a site named \"" + site.name + "\" exists in this tenant already");
+        site_taken(e, site);
     }
 }
 
@@ -62,6 +101,100 @@ std::vector<Site> SiteRepository::list() {
                                             tenant_id_))
         out.push_back(site_from(row));
     return out;
+}
+
+
+StoredResource SiteRepository::create_resource(json::object const& attributes) {
+    auto const site = create(site_from_attributes(attributes));
+    return *find_resource(site.id);
+}
+
+std::optional<StoredResource> SiteRepository::find_resource(std::string_view id, bool for_update) {
+    if (!is_uuid(id)) return std::nullopt;
+    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(detail::resource_columns) +
+                                             " FROM sites WHERE tenant_id = $1 AND id = $2" +
+                                             (for_update ? " FOR UPDATE" : ""),
+                                    tenant_id_, std::string(id));
+    if (r.empty()) return std::nullopt;
+    return detail::resource_from(r[0]);
+}
+
+StoredResource SiteRepository::update_resource(std::string_view id, json::object const& attributes) {
+    auto const current = find_resource(id, true);
+    if (!current) throw scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
+    auto const before = site_from_attributes(current->attributes);
+    auto site = site_from_attributes(attributes);
+    site.id = std::string(id);
+    check(site);
+    if (site.extension_length != before.extension_length) {
+        auto const holders = detail::exec_sql1(tx_,
+            "SELECT count(*) FROM users WHERE tenant_id = $1 AND site_id = $2 AND fq_extension IS NOT NULL",
+            tenant_id_, site.id)[0].as<long>();
+        if (holders > 0)
+            throw scim::Error::conflict("site \"" + before.name + "\" has " + std::to_string(holders) + " users with " +
+                                        std::to_string(before.extension_length) + "-digit extensions; its "
+                                        "extensionLength cannot change while they hold them");
+    }
+    std::string address;
+    try {
+        detail::exec_sql(tx_,
+            "UPDATE sites SET name = $3, site_code = $4, extension_length = $5, locale = $6, timezone = $7,"
+            " emergency_address = $8::jsonb, version = version + 1, modified_at = now()"
+            " WHERE tenant_id = $1 AND id = $2",
+            tenant_id_, site.id, site.name, site.site_code, site.extension_length, detail::or_null(site.locale),
+            detail::or_null(site.timezone), address_or_null(site, address));
+    } catch (pqxx::unique_violation const& e) {
+        site_taken(e, site);
+    }
+    if (site.name != before.name || site.site_code != before.site_code || site.locale != before.locale ||
+        site.timezone != before.timezone) {
+        // The site's users: its name and code written in, a locale or time zone that was the site's follows it.
+        try {
+            detail::exec_sql(tx_,
+                "WITH named AS ("
+                "  SELECT id, jsonb_set(data, '{" + user_extension + ",site}', to_jsonb($3::text)) AS d"
+                "  FROM users WHERE tenant_id = $1 AND site_id = $2 FOR UPDATE),"
+                " coded AS ("
+                "  SELECT id, CASE WHEN d #> '{" + user_extension + ",fqExtensionNumber}' IS NULL THEN d"
+                "    ELSE jsonb_set(d, '{" + user_extension + ",fqExtensionNumber}',"
+                "                   to_jsonb($4::text || (d #>> '{" + user_extension + ",extensionNumber}'))) END AS d"
+                "  FROM named),"
+                " localized AS ("
+                "  SELECT id, CASE WHEN coalesce(d ->> 'locale', '') <> coalesce($5, '') THEN d"
+                "    WHEN $6::text IS NULL THEN d - 'locale' ELSE jsonb_set(d, '{locale}', to_jsonb($6::text)) END AS d"
+                "  FROM coded),"
+                " zoned AS ("
+                "  SELECT id, CASE WHEN coalesce(d ->> 'timezone', '') <> coalesce($7, '') THEN d"
+                "    WHEN $8::text IS NULL THEN d - 'timezone' ELSE jsonb_set(d, '{timezone}', to_jsonb($8::text)) END AS d"
+                "  FROM localized) "
+                "UPDATE users u SET data = z.d, version = u.version + 1, modified_at = now()"
+                " FROM zoned z WHERE u.tenant_id = $1 AND u.id = z.id AND u.data <> z.d",
+                tenant_id_, site.id, site.name, site.site_code, detail::or_null(before.locale),
+                detail::or_null(site.locale), detail::or_null(before.timezone), detail::or_null(site.timezone));
+        } catch (pqxx::unique_violation const&) {
+            throw scim::Error::conflict("siteCode \"" + site.site_code + "\" would give two users the same fully "
+                                        "qualified extension (site code + extension)");
+        }
+    }
+    return *find_resource(id);
+}
+
+void SiteRepository::remove(std::string_view id) {
+    auto const current = find_resource(id, true);
+    if (!current) throw scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
+    auto const name = string_attribute(current->attributes, "name");
+    auto const users = detail::exec_sql1(tx_, "SELECT count(*) FROM users WHERE tenant_id = $1 AND site_id = $2",
+                                         tenant_id_, std::string(id))[0].as<long>();
+    auto const in_use = [&](long n) {
+        return scim::Error::conflict("site \"" + name + "\" has " + std::to_string(n) + " user(s); move them to "
+                                     "another site or delete them before deleting the site");
+    };
+    if (users > 0) throw in_use(users);
+    try {
+        detail::exec_sql(tx_, "DELETE FROM sites WHERE tenant_id = $1 AND id = $2", tenant_id_, std::string(id));
+    } catch (pqxx::foreign_key_violation const&) {  // a user arrived since the count
+        throw in_use(1);
+    }
 }
 
 }  // namespace storage

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <pqxx/transaction_base>
+
+#include "storage/stored_resource.hpp"
 
 namespace storage {
 
@@ -17,6 +20,7 @@ struct Site {
     int extension_length = 4;   // digits of an extension at this site
     std::string locale;         // empty: none
     std::string timezone;       // empty: none
+    boost::json::object emergency_address;  // empty: none
 };
 
 class SiteRepository {
@@ -30,6 +34,21 @@ public:
     std::optional<Site> find_by_name(std::string const& name);
     /// Every site of the tenant, by name.
     std::vector<Site> list();
+
+    // The site as a SCIM resource: canonical attributes (name, siteCode, extensionLength, locale, timezone,
+    // emergencyAddress), version and timestamps.
+
+    /// @throws scim::Error as create(Site) does.
+    StoredResource create_resource(boost::json::object const& attributes);
+    /// nullopt also for ids that are not UUIDs; `for_update` locks the row until the transaction ends.
+    std::optional<StoredResource> find_resource(std::string_view id, bool for_update = false);
+    /// Replaces the site's attributes and bumps its version. Its users follow: a new name or site code is
+    /// written into them, and a locale or time zone they inherited becomes the new one.
+    /// @throws scim::Error 404, as create() does, and 409 when extensionLength would change under licensed users
+    /// or a new siteCode would give two users the same fully qualified extension.
+    StoredResource update_resource(std::string_view id, boost::json::object const& attributes);
+    /// Deletes a site without users. @throws scim::Error 404, 409 when users are at the site.
+    void remove(std::string_view id);
 
 private:
     pqxx::transaction_base& tx_;

@@ -33,12 +33,12 @@ constexpr std::size_t operations_per_transaction = 1000;
 scim::ResourceType const& type_of(RequestContext const& ctx, std::string_view path) {
     auto const end = path.find('/', 1);
     auto const endpoint = path.substr(0, end);
-    for (std::string_view id : {"User", "Group"}) {
+    for (std::string_view id : {"User", "Group", "Site"}) {
         auto const* type = ctx.app.registry.resource_type(id);
         if (type && scim::iequals(type->endpoint, endpoint)) return *type;
     }
-    throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) + "\"; bulk operations work on /Users "
-                                 "and /Groups");
+    throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) + "\"; bulk operations work on /Users, "
+                                 "/Groups and /Sites");
 }
 
 std::string id_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
@@ -69,7 +69,8 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
     if (op.error) throw *op.error;
     auto const path = op.method == scim::BulkMethod::post ? op.path : scim::resolve_bulk_path(op.path, created);
     auto const& type = type_of(ctx, path);
-    bool const is_user = type.id == "User";
+    enum class Kind { user, group, site };
+    auto const kind = type.id == "User" ? Kind::user : type.id == "Group" ? Kind::group : Kind::site;
     auto data = op.data;
     scim::resolve_bulk_ids(data, created);
     int status = 200;
@@ -77,26 +78,31 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
     switch (*op.method) {
         case scim::BulkMethod::post: {
             auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
-            stored = is_user ? create_user_in(tx, ctx, input, hash) : create_group_in(tx, ctx, input);
+            stored = kind == Kind::user    ? create_user_in(tx, ctx, input, hash)
+                     : kind == Kind::group ? create_group_in(tx, ctx, input)
+                                           : create_site_in(tx, ctx, input);
             new_id = stored->id;
             status = 201;
             break;
         }
         case scim::BulkMethod::put: {
             auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
-            stored = is_user ? replace_user_in(tx, ctx, id_of(path), input, hash, op.version)
-                             : replace_group_in(tx, ctx, id_of(path), input, op.version);
+            stored = kind == Kind::user    ? replace_user_in(tx, ctx, id_of(path), input, hash, op.version)
+                     : kind == Kind::group ? replace_group_in(tx, ctx, id_of(path), input, op.version)
+                                           : replace_site_in(tx, ctx, id_of(path), input, op.version);
             break;
         }
         case scim::BulkMethod::patch: {
             auto const request = scim::parse_patch_request(data.get_object());
-            stored = is_user ? patch_user_in(tx, ctx, id_of(path), request, hash, op.version)
-                             : patch_group_in(tx, ctx, id_of(path), request, op.version);
+            stored = kind == Kind::user    ? patch_user_in(tx, ctx, id_of(path), request, hash, op.version)
+                     : kind == Kind::group ? patch_group_in(tx, ctx, id_of(path), request, op.version)
+                                           : patch_site_in(tx, ctx, id_of(path), request, op.version);
             break;
         }
         case scim::BulkMethod::del:
-            if (is_user) delete_user_in(tx, ctx, id_of(path), op.version);
-            else delete_group_in(tx, ctx, id_of(path), op.version);
+            if (kind == Kind::user) delete_user_in(tx, ctx, id_of(path), op.version);
+            else if (kind == Kind::group) delete_group_in(tx, ctx, id_of(path), op.version);
+            else delete_site_in(tx, ctx, id_of(path), op.version);
             return success(ctx, type, id_of(path), std::nullopt, 204);
     }
     return success(ctx, type, stored->id, stored->version, status);

@@ -36,6 +36,16 @@ Reply replace_group(RequestContext& ctx, std::string_view id);
 Reply patch_group(RequestContext& ctx, std::string_view id);
 Reply delete_group(RequestContext& ctx, std::string_view id);
 
+Reply create_site(RequestContext& ctx);
+Reply list_sites(RequestContext& ctx, ListRequest const& request);
+Reply get_site(RequestContext& ctx, std::string_view id);
+Reply replace_site(RequestContext& ctx, std::string_view id);
+Reply patch_site(RequestContext& ctx, std::string_view id);
+Reply delete_site(RequestContext& ctx, std::string_view id);
+
+Reply list_licenses(RequestContext& ctx, ListRequest const& request);
+Reply get_license(RequestContext& ctx, std::string_view id);
+
 /// POST /Bulk (RFC 7644 §3.7).
 Reply bulk(RequestContext& ctx);
 

@@ -40,4 +40,11 @@ storage::StoredResource patch_group_in(pqxx::work& tx, RequestContext const& ctx
                                        scim::PatchRequest const& request, std::string_view if_match);
 void delete_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match);
 
+storage::StoredResource create_site_in(pqxx::work& tx, RequestContext const& ctx, scim::ResourceInput const& input);
+storage::StoredResource replace_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                        scim::ResourceInput const& input, std::string_view if_match);
+storage::StoredResource patch_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                      scim::PatchRequest const& request, std::string_view if_match);
+void delete_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match);
+
 }  // namespace server::handlers

@@ -136,7 +136,7 @@ TEST_CASE("a failing operation leaves no trace, and the others are as if it had 
             "members":[{"value":"bulkId:a"},{"value":"00000000-0000-0000-0000-000000000000"}]}},
         {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b@example.com","shoeSize":44}},
         {"method":"DELETE","path":"/Users/no-such-id"},
-        {"method":"POST","path":"/Sites","bulkId":"s","data":{}},
+        {"method":"POST","path":"/Printers","bulkId":"s","data":{}},
         {"method":"GET","path":"/Users"},)" + user_op("c", "c@example.com") + "]"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 7);

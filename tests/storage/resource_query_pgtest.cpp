@@ -41,7 +41,7 @@ struct Directory {
             R"({"userName":"nobody_special","active":true,"emails":[{"value":"100%_sure@x.com","type":"other"}]})",
         };
         pqxx::work tx(db.connection());
-        storage::SiteRepository(tx, ctx.tenant_id).create({"", "London", "44", 4, "en-GB", "Europe/London"});
+        storage::SiteRepository(tx, ctx.tenant_id).create({"", "London", "44", 4, "en-GB", "Europe/London", {}});
         storage::LicenseRepository licenses(tx, ctx.tenant_id);
         licenses.set("X4", 10);
         licenses.set("Lobby", 10);

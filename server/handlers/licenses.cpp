@@ -1,0 +1,39 @@
+// /Licenses: the tenant's licence pools, read-only (an admin changes them with 'scimd license set'). A pool's id is
+// its licence type.
+#include "server/handlers/handlers.hpp"
+
+#include <pqxx/transaction>
+
+#include "scim/error.hpp"
+#include "scim/etag.hpp"
+#include "server/handlers/views.hpp"
+#include "server/responses.hpp"
+#include "storage/license_repository.hpp"
+
+namespace server::handlers {
+namespace {
+
+scim::ResourceType const& license_type(RequestContext const& ctx) { return *ctx.app.registry.resource_type("License"); }
+
+}  // namespace
+
+Reply list_licenses(RequestContext& ctx, ListRequest const& request) {
+    return list_resources(ctx, license_type(ctx), storage::licenses_table(), request);
+}
+
+Reply get_license(RequestContext& ctx, std::string_view id) {
+    auto const& type = license_type(ctx);
+    auto const selection = request_selection(ctx, type);
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
+        auto stored = storage::LicenseRepository(tx, ctx.grant.tenant_id).find_resource(id);
+        if (!stored) return std::nullopt;
+        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
+            return Rendered{std::move(*stored), std::string()};
+        return render_one(tx, ctx, type, std::move(*stored), selection);
+    });
+    if (!found) throw scim::Error::not_found("this tenant has no licence pool \"" + std::string(id) + "\"");
+    if (found->second.empty()) co_return not_modified(found->first.version);
+    co_return text_resource_response(200, ctx, type, found->first, found->second);
+}
+
+}  // namespace server::handlers

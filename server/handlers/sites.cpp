@@ -1,0 +1,121 @@
+// /Sites: a tenant's business locations as SCIM resources. A site with users cannot be deleted; renaming a site or
+// changing its code, locale or time zone carries its users along in the same transaction.
+#include "server/handlers/handlers.hpp"
+
+#include <pqxx/transaction>
+
+#include "scim/error.hpp"
+#include "scim/etag.hpp"
+#include "scim/patch.hpp"
+#include "scim/resource.hpp"
+#include "server/handlers/views.hpp"
+#include "server/handlers/writes.hpp"
+#include "server/responses.hpp"
+#include "storage/site_repository.hpp"
+
+namespace server::handlers {
+namespace {
+
+scim::ResourceType const& site_type(RequestContext const& ctx) { return *ctx.app.registry.resource_type("Site"); }
+
+scim::Error no_such_site(std::string_view id) {
+    return scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
+}
+
+storage::StoredResource lock_for_change(storage::SiteRepository& sites, std::string_view id, std::string_view if_match) {
+    auto current = sites.find_resource(id, true);
+    if (!current) throw no_such_site(id);
+    check_if_match(if_match, current->version);
+    return std::move(*current);
+}
+
+Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage::StoredResource stored,
+                  scim::Selection const& selection) {
+    return render_one(tx, ctx, site_type(ctx), std::move(stored), selection);
+}
+
+}  // namespace
+
+storage::StoredResource create_site_in(pqxx::work& tx, RequestContext const& ctx, scim::ResourceInput const& input) {
+    return storage::SiteRepository(tx, ctx.grant.tenant_id).create_resource(input.attributes);
+}
+
+storage::StoredResource replace_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                        scim::ResourceInput const& input, std::string_view if_match) {
+    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
+    auto current = lock_for_change(sites, id, if_match);
+    auto merged = scim::merge_for_replace(current.attributes, input.attributes, site_type(ctx), ctx.app.registry);
+    if (merged == current.attributes) return current;
+    return sites.update_resource(id, merged);
+}
+
+storage::StoredResource patch_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
+                                      scim::PatchRequest const& request, std::string_view if_match) {
+    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
+    auto current = lock_for_change(sites, id, if_match);
+    auto outcome = scim::apply_patch(current.attributes, request, site_type(ctx), ctx.app.registry);
+    if (!outcome.changed) return current;
+    return sites.update_resource(id, outcome.attributes);
+}
+
+void delete_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match) {
+    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
+    lock_for_change(sites, id, if_match);
+    sites.remove(id);
+}
+
+Reply create_site(RequestContext& ctx) {
+    auto const& type = site_type(ctx);
+    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const selection = request_selection(ctx, type);
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        return rendered(tx, ctx, create_site_in(tx, ctx, input), selection);
+    });
+    co_return text_resource_response(201, ctx, type, stored, text);
+}
+
+Reply list_sites(RequestContext& ctx, ListRequest const& request) {
+    return list_resources(ctx, site_type(ctx), storage::sites_table(), request);
+}
+
+Reply get_site(RequestContext& ctx, std::string_view id) {
+    auto const& type = site_type(ctx);
+    auto const selection = request_selection(ctx, type);
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
+        auto stored = storage::SiteRepository(tx, ctx.grant.tenant_id).find_resource(id);
+        if (!stored) return std::nullopt;
+        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
+            return Rendered{std::move(*stored), std::string()};
+        return rendered(tx, ctx, std::move(*stored), selection);
+    });
+    if (!found) throw no_such_site(id);
+    if (found->second.empty()) co_return not_modified(found->first.version);
+    co_return text_resource_response(200, ctx, type, found->first, found->second);
+}
+
+Reply replace_site(RequestContext& ctx, std::string_view id) {
+    auto const& type = site_type(ctx);
+    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const selection = request_selection(ctx, type);
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        return rendered(tx, ctx, replace_site_in(tx, ctx, id, input, ctx.request.if_match), selection);
+    });
+    co_return modified_response(ctx, type, stored, text);
+}
+
+Reply patch_site(RequestContext& ctx, std::string_view id) {
+    auto const& type = site_type(ctx);
+    auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
+    auto const selection = request_selection(ctx, type);
+    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        return rendered(tx, ctx, patch_site_in(tx, ctx, id, request, ctx.request.if_match), selection);
+    });
+    co_return modified_response(ctx, type, stored, text);
+}
+
+Reply delete_site(RequestContext& ctx, std::string_view id) {
+    co_await ctx.app.db.run([&](pqxx::work& tx) { delete_site_in(tx, ctx, id, ctx.request.if_match); });
+    co_return no_content();
+}
+
+}  // namespace server::handlers
