@@ -1,19 +1,27 @@
 #include "server/directory_commands.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 
 #include <pqxx/pqxx>
 
 #include "scim/directory_user.hpp"
 #include "scim/error.hpp"
+#include "scim/filter_binding.hpp"
+#include "scim/filter_parser.hpp"
+#include "scim/schema.hpp"
 #include "server/command_support.hpp"
 #include "storage/database.hpp"
 #include "storage/license_repository.hpp"
 #include "storage/number_repository.hpp"
 #include "storage/site_repository.hpp"
 #include "storage/tenant_repository.hpp"
+#include "storage/user_csv_export.hpp"
+#include "storage/user_csv_import.hpp"
 #include "storage/user_repository.hpp"
 
 namespace server {
@@ -74,6 +82,21 @@ CommandSpec const user_purge_spec{
     {tenant_option,
      {"user", "USERNAME", "the user to delete", ""},
      {"inactive", "", "delete every user with active: false", ""},
+     database_url_option()},
+    0};
+
+CommandSpec const import_csv_spec{
+    "import-csv", "FILE", "Imports users from the admin console's CSV (FILE, or - for standard input): every line, "
+                          "or none when any line is wrong (each is reported with its line number).",
+    {tenant_option,
+     {"company", "NAME", "the first part of invented usernames, <Company>.<First>.<Last> (default: the tenant name)", ""},
+     database_url_option()},
+    1};
+CommandSpec const export_csv_spec{
+    "export-csv", "", "Writes a tenant's users as the admin console's CSV, in creation order.",
+    {tenant_option,
+     {"filter", "FILTER", "only the users matching this SCIM filter, e.g. 'title eq \"Chef\"'", ""},
+     {"output", "FILE", "write here instead of standard output", ""},
      database_url_option()},
     0};
 
@@ -233,11 +256,68 @@ int user_purge(ParsedOptions const& o) {
     return 0;
 }
 
+std::string read_input(std::string const& file) {
+    std::ifstream in;
+    std::istream* from = &std::cin;
+    if (file != "-") {
+        in.open(file, std::ios::binary);
+        if (!in) throw UsageError("cannot read " + file);
+        from = &in;
+    }
+    std::ostringstream text;
+    text << from->rdbuf();
+    return text.str();
+}
+
+int import_csv(ParsedOptions const& o) {
+    auto const text = read_input(o.positional()[0]);
+    auto connection = storage::connect(o.get("database-url"));
+    pqxx::work tx(*connection);
+    auto const tenant = existing_tenant(tx, required(o, "tenant", import_csv_spec));
+    auto const company = o.get("company").empty() ? tenant.name : o.get("company");
+    storage::ChangeContext const context{tenant.id, "", "", std::chrono::system_clock::now()};
+    auto const result = storage::import_user_csv(tx, context, text, company);
+    if (!result.problems.empty()) {
+        std::cerr << "scimd: "
+                  << storage::import_problems_detail(result.problems, result.created.size() + result.problems.size(),
+                                                     result.problems.size())
+                  << "\n";
+        return 1;  // the transaction is rolled back
+    }
+    tx.commit();
+    for (auto const& u : result.created) std::cout << u.line << "\t" << u.user_name << "\t" << u.id << "\n";
+    std::cerr << "scimd: imported " << result.created.size() << " user(s) into tenant " << tenant.name << "\n";
+    return 0;
+}
+
+int export_csv(ParsedOptions const& o) {
+    auto const& registry = scim::SchemaRegistry::builtin();
+    std::optional<scim::BoundFilter> filter;
+    if (auto const& text = o.get("filter"); !text.empty())
+        filter = scim::bind_filter(scim::parse_filter(text), *registry.resource_type("User"), registry);
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (auto const& path = o.get("output"); !path.empty()) {
+        file.open(path, std::ios::binary | std::ios::trunc);
+        if (!file) throw UsageError("cannot write " + path);
+        out = &file;
+    }
+    auto connection = storage::connect(o.get("database-url"));
+    pqxx::read_transaction tx(*connection);
+    auto const tenant = existing_tenant(tx, required(o, "tenant", export_csv_spec));
+    auto const n = storage::export_user_csv(tx, tenant.id, filter ? &*filter : nullptr,
+                                            [out](std::string const& chunk) { *out << chunk; });
+    out->flush();
+    std::cerr << "scimd: exported " << n << " user(s) of tenant " << tenant.name << "\n";
+    return 0;
+}
+
 }  // namespace
 
 std::vector<CommandSpec const*> directory_commands() {
     return {&tenant_set_spec,  &tenant_show_spec,  &site_create_spec,  &site_list_spec,      &license_set_spec,
-            &license_list_spec, &number_claim_spec, &number_release_spec, &number_list_spec, &user_purge_spec};
+            &license_list_spec, &number_claim_spec, &number_release_spec, &number_list_spec, &user_purge_spec,
+            &import_csv_spec,  &export_csv_spec};
 }
 
 int run_directory_command(CommandSpec const& spec, ParsedOptions const& o) {
@@ -251,6 +331,8 @@ int run_directory_command(CommandSpec const& spec, ParsedOptions const& o) {
     if (&spec == &number_release_spec) return number_release(o);
     if (&spec == &number_list_spec) return number_list(o);
     if (&spec == &user_purge_spec) return user_purge(o);
+    if (&spec == &import_csv_spec) return import_csv(o);
+    if (&spec == &export_csv_spec) return export_csv(o);
     throw UsageError("unknown command \"" + spec.name + "\"");
 }
 

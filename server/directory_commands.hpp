@@ -1,5 +1,5 @@
 // The directory's administration from the command line: tenant settings, sites, licence pools, claimed numbers,
-// purging users.
+// purging users, importing and exporting the user CSV.
 #pragma once
 
 #include <vector>

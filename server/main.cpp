@@ -54,7 +54,8 @@ CommandSpec const serve_spec{
      {"max-inline-members", "N", "the most members a group response carries; page larger groups' members through "
                                  "/Users?filter=groups.value eq \"<id>\"", "100000"},
      {"bulk-max-operations", "N", "the most operations one /Bulk request may carry", "1000"},
-     {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"}},
+     {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"},
+     {"import-max-bytes", "N", "largest CSV accepted by POST /Users/.import; larger ones get 413", "16777216"}},
     0};
 
 CommandSpec const migrate_spec{"migrate", "",
@@ -126,6 +127,7 @@ int run_serve(ParsedOptions const& o) {
     c.max_inline_members = o.get_number("max-inline-members", 0, 100000000);
     c.bulk_max_operations = static_cast<std::size_t>(o.get_number("bulk-max-operations", 1, 1000000));
     c.bulk_max_payload_bytes = static_cast<std::size_t>(o.get_number("bulk-max-payload-bytes", 1024, 1L << 30));
+    c.import_max_bytes = static_cast<std::size_t>(o.get_number("import-max-bytes", 1024, 1L << 30));
     return server::serve(c);
 }
 

@@ -58,10 +58,19 @@ bool is_write(std::string_view method, Route const& route) {
     return (has_body(method) || method == "DELETE") && !(method == "POST" && is_search(route));
 }
 
-void check_media_type(HttpRequest const& req) {
+bool is_csv_import(Route const& route) {
+    return route.rest.size() == 2 && scim::iequals(route.rest[0], "Users") && route.rest[1] == ".import";
+}
+
+void check_media_type(HttpRequest const& req, Route const& route) {
     if (!req.has_body && req.content_type.empty()) return;
     auto media = std::string_view(req.content_type).substr(0, req.content_type.find(';'));
     while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+    if (is_csv_import(route)) {
+        if (scim::iequals(media, "text/csv")) return;
+        throw scim::Error::unsupported_media_type("Content-Type \"" + req.content_type +
+                                                  "\" is not supported here; send the CSV as text/csv");
+    }
     if (media.empty() || scim::iequals(media, "application/scim+json") || scim::iequals(media, "application/json"))
         return;
     throw scim::Error::unsupported_media_type("Content-Type \"" + req.content_type +
@@ -93,6 +102,14 @@ Reply users(RequestContext& ctx, std::vector<std::string> const& rest) {
     auto const& id = rest[1];
     if (id == ".search")
         co_return co_await search(ctx, "/Users/.search", [&](auto const& r) { return handlers::list_users(ctx, r); });
+    if (id == ".import") {
+        if (method != "POST") co_return method_not_allowed(method, "/Users/.import", "POST");
+        co_return co_await handlers::import_users_csv(ctx);
+    }
+    if (id == ".export") {
+        if (method != "GET") co_return method_not_allowed(method, "/Users/.export", "GET");
+        co_return co_await handlers::export_users_csv(ctx);
+    }
     if (method == "GET") co_return co_await handlers::get_user(ctx, id);
     if (method == "PUT") co_return co_await handlers::replace_user(ctx, id);
     if (method == "DELETE") co_return co_await handlers::delete_user(ctx, id);
@@ -200,7 +217,7 @@ Reply route(App& app, HttpRequest const& req, bool tls, std::string const& reque
         throw scim::Error::not_found("no tenant \"" + route.path_tenant + "\" for this token");
     if (is_write(req.method, route) && grant.scope != storage::TokenScope::write)
         throw scim::Error::forbidden("this token has read scope; " + req.method + " needs a token with write scope");
-    if (has_body(req.method)) check_media_type(req);
+    if (has_body(req.method)) check_media_type(req, route);
     std::string origin = app.config.public_url;
     if (origin.empty()) origin = (tls ? "https://" : "http://") + (req.host.empty() ? app.config.listen : req.host);
     while (!origin.empty() && origin.back() == '/') origin.pop_back();

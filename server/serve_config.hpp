@@ -28,6 +28,7 @@ struct ServeConfig {
     std::int64_t max_inline_members = 100000;  // larger groups are read with excludedAttributes=members
     std::size_t bulk_max_operations = 1000;          // ServiceProviderConfig bulk.maxOperations
     std::size_t bulk_max_payload_bytes = 1024 * 1024;  // bulk.maxPayloadSize: the body limit of POST /Bulk
+    std::size_t import_max_bytes = 16 * 1024 * 1024;   // the body limit of POST /Users/.import (CSV)
 };
 
 }  // namespace server

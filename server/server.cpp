@@ -41,12 +41,18 @@ inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds handshake_timeout{10};
 constexpr std::size_t header_limit = 32 * 1024;
 
-// Whether a request target is the /Bulk endpoint, under either prefix.
-bool is_bulk_target(std::string_view target) {
+// The endpoints with a body limit of their own: /Bulk (maxPayloadSize) and the CSV import, under either prefix.
+enum class BodyKind { normal, bulk, csv_import };
+
+BodyKind body_kind(std::string_view target) {
     auto path = target.substr(0, target.find('?'));
     while (path.ends_with('/')) path.remove_suffix(1);
-    constexpr std::string_view bulk = "/bulk";
-    return path.size() >= bulk.size() && scim::iequals(path.substr(path.size() - bulk.size()), bulk);
+    auto const ends_with = [&](std::string_view tail) {
+        return path.size() >= tail.size() && scim::iequals(path.substr(path.size() - tail.size()), tail);
+    };
+    if (ends_with("/bulk")) return BodyKind::bulk;
+    if (ends_with("/users/.import")) return BodyKind::csv_import;
+    return BodyKind::normal;
 }
 
 // Open connections, so that a shutdown can close the idle ones and wait for the busy ones.
@@ -169,15 +175,18 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
         http::request_parser<http::string_body> parser;
         parser.header_limit(header_limit);
         // The header is checked against the larger limit; the endpoint's own limit applies once the target is known.
-        parser.body_limit(std::max(config.max_body_bytes, config.bulk_max_payload_bytes));
+        parser.body_limit(std::max({config.max_body_bytes, config.bulk_max_payload_bytes, config.import_max_bytes}));
         entry.idle = true;
         tcp_stream.expires_after(config.idle_timeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         entry.idle = false;
         auto const version = parser.get().version() ? parser.get().version() : 11;
-        // /Bulk has its own limit, the maxPayloadSize of /ServiceProviderConfig.
-        bool const bulk = (!ec || ec == http::error::body_limit) && is_bulk_target(parser.get().target());
-        auto const body_limit = bulk ? config.bulk_max_payload_bytes : config.max_body_bytes;
+        // /Bulk has its own limit, the maxPayloadSize of /ServiceProviderConfig; a CSV import has its own too.
+        auto const kind = (!ec || ec == http::error::body_limit) ? body_kind(parser.get().target()) : BodyKind::normal;
+        bool const bulk = kind == BodyKind::bulk;
+        auto const body_limit = bulk                            ? config.bulk_max_payload_bytes
+                                : kind == BodyKind::csv_import ? config.import_max_bytes
+                                                               : config.max_body_bytes;
         if (!ec) parser.body_limit(body_limit);
         auto const too_large = [&] {
             return scim::Error::payload_too_large(

@@ -29,6 +29,11 @@ Reply replace_user(RequestContext& ctx, std::string_view id);
 Reply patch_user(RequestContext& ctx, std::string_view id);
 Reply delete_user(RequestContext& ctx, std::string_view id);
 
+/// POST /Users/.import: the admin console's user CSV (text/csv), all rows or none.
+Reply import_users_csv(RequestContext& ctx);
+/// GET /Users/.export[?filter=...]: the tenant's users as that CSV.
+Reply export_users_csv(RequestContext& ctx);
+
 Reply create_group(RequestContext& ctx);
 Reply list_groups(RequestContext& ctx, ListRequest const& request);
 Reply get_group(RequestContext& ctx, std::string_view id);

@@ -1,0 +1,56 @@
+// /Users/.import and /Users/.export: the admin console's user CSV over HTTP, for admins with a write token (import)
+// or any token (export).
+#include "server/handlers/handlers.hpp"
+
+#include <boost/json/array.hpp>
+#include <pqxx/transaction>
+
+#include "scim/error.hpp"
+#include "scim/filter_binding.hpp"
+#include "scim/filter_parser.hpp"
+#include "server/responses.hpp"
+#include "storage/user_csv_export.hpp"
+#include "storage/user_csv_import.hpp"
+
+namespace server::handlers {
+
+Reply import_users_csv(RequestContext& ctx) {
+    auto company = std::string(ctx.query_param("company"));
+    if (company.empty()) company = ctx.grant.tenant_name;
+    auto const change = ctx.change();
+    // The transaction commits only when every line went in; otherwise the throw rolls it back.
+    auto const created = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        auto result = storage::import_user_csv(tx, change, ctx.request.body, company);
+        if (!result.problems.empty()) {
+            auto const lines = result.created.size() + result.problems.size();
+            throw scim::Error::invalid_value(storage::import_problems_detail(result.problems, lines));
+        }
+        return std::move(result.created);
+    });
+    boost::json::array users;
+    for (auto const& u : created)
+        users.emplace_back(boost::json::object{{"line", u.line}, {"id", u.id}, {"userName", u.user_name}});
+    boost::json::object body{{"imported", created.size()}, {"users", std::move(users)}};
+    co_return json_response(200, body);
+}
+
+Reply export_users_csv(RequestContext& ctx) {
+    auto const& type = *ctx.app.registry.resource_type("User");
+    std::optional<scim::BoundFilter> filter;
+    if (auto const text = ctx.query_param("filter"); !text.empty())
+        filter = scim::bind_filter(scim::parse_filter(text), type, ctx.app.registry);
+    auto const tenant = ctx.grant.tenant_id;
+    auto const* bound = filter ? &*filter : nullptr;
+    auto text = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        std::string out;
+        storage::export_user_csv(tx, tenant, bound, [&out](std::string const& chunk) { out += chunk; });
+        return out;
+    });
+    HttpResponse res;
+    res.body = std::move(text);
+    res.set_header("Content-Type", "text/csv; charset=utf-8");
+    res.set_header("Content-Disposition", "attachment; filename=\"users.csv\"");
+    co_return res;
+}
+
+}  // namespace server::handlers

@@ -1,0 +1,65 @@
+#include "scim/user_csv.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "scim/csv.hpp"
+#include "tests/support/expect_error.hpp"
+
+namespace json = boost::json;
+
+TEST_CASE("CSV fields may be quoted, hold commas, quotes and line breaks, and lines may end in CRLF") {
+    auto const records = scim::parse_csv("\xEF\xBB\xBF" "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",\n");
+    REQUIRE(records.size() == 3);
+    CHECK(records[0].fields == std::vector<std::string>{"a", "b"});
+    CHECK(records[1].fields == std::vector<std::string>{"x, y", "say \"hi\""});
+    CHECK(records[1].line == 2);
+    CHECK(records[2].fields == std::vector<std::string>{"two\nlines", ""});
+    CHECK(records[2].line == 4);
+    CHECK(expect_error([] { scim::parse_csv("a\n\"open"); }).detail().find("line 2") != std::string::npos);
+    CHECK(expect_error([] { scim::parse_csv("\"a\"b"); }).status() == 400);
+    CHECK(scim::csv_field("plain") == "plain");
+    CHECK(scim::csv_field("a,\"b\"") == "\"a,\"\"b\"\"\"");
+    CHECK(scim::csv_field("=SUM(A1)") == "'=SUM(A1)");
+    CHECK(scim::csv_field("+442071234500") == "+442071234500");
+}
+
+TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an export line") {
+    auto const read = scim::read_user_csv(
+        "user.firstname,User.LastName,User.Email,User.Site,User.Title,User.Department,User.MobileNumber,User.License,"
+        "User.ExtensionNumber,User.Voice.Number\n"
+        "Ann,Lee,ann@example.com,London,Chef,Kitchen,+447700900123,X4,1001,+442071234500;+442071234501\n");
+    REQUIRE(read.problems.empty());
+    REQUIRE(read.rows.size() == 1);
+    auto const& row = read.rows[0];
+    CHECK(row.line == 2);
+    CHECK(row.needs_user_name);
+    CHECK(row.body.at("name") == json::parse(R"({"givenName":"Ann","familyName":"Lee"})"));
+    CHECK(row.body.at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User") ==
+          json::parse(R"({"site":"London","licenses":["X4"],"extensionNumber":"1001",
+                          "didNumbers":["+442071234500","+442071234501"]})"));
+    CHECK(row.body.at("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").at("department") == "Kitchen");
+
+    auto stored = row.body;
+    stored["userName"] = "Acme.Ann.Lee";
+    CHECK(scim::user_csv_header().rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,", 0) == 0);
+    CHECK(scim::user_csv_line(stored) ==
+          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,+447700900123,X4,1001,+442071234500;+442071234501\r\n");
+}
+
+TEST_CASE("every problem of a user CSV is reported with its line") {
+    auto const bad_header = scim::read_user_csv("User.FirstName,User.Email,User.Shoe\nAnn,a@x.com,44\n");
+    REQUIRE(bad_header.problems.size() == 3);  // unknown column, two required ones missing
+    CHECK(bad_header.problems[0].line == 1);
+    auto const rows = scim::read_user_csv("User.FirstName,User.LastName,User.Email,User.Site\n"
+                                          "Ann,Lee,ann@example.com,London\n"
+                                          "Bob,,bob@example.com,\n"
+                                          "Cy,Do,cy@example.com,London,extra\n");
+    CHECK(rows.rows.size() == 1);
+    REQUIRE(rows.problems.size() == 2);
+    CHECK(rows.problems[0].line == 3);
+    CHECK(rows.problems[0].detail.find("User.LastName, User.Site") != std::string::npos);
+    CHECK(rows.problems[1].line == 4);
+    CHECK(scim::read_user_csv("").problems.size() == 1);
+}
