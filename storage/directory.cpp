@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "scim/directory_user.hpp"
 #include "scim/error.hpp"
 #include "scim/urns.hpp"
+#include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
 namespace storage {
@@ -46,12 +46,6 @@ bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     return a == b;
-}
-
-std::string json_list(std::vector<std::string> const& items) {
-    json::array a;
-    for (auto const& s : items) a.emplace_back(s);
-    return json::serialize(a);
 }
 
 std::int64_t power_of_ten(int n) {
@@ -174,7 +168,7 @@ void Directory::assign(std::string const& user_id, json::object const& attribute
 
 void Directory::sync_licenses(std::string const& user_id, json::object const& attributes) {
     auto const wanted = scim::read_directory_fields(attributes).licenses;
-    auto const list = json_list(wanted);
+    auto const list = detail::json_text_array(wanted);
     auto const unknown = detail::exec_sql(tx_,
         "SELECT x FROM jsonb_array_elements_text($2::jsonb) x"
         " WHERE NOT EXISTS (SELECT 1 FROM license_pools p WHERE p.tenant_id = $1 AND p.license_type = x)",
@@ -201,7 +195,7 @@ void Directory::sync_licenses(std::string const& user_id, json::object const& at
 }
 
 void Directory::sync_numbers(std::string const& user_id, json::object const& attributes) {
-    auto const list = json_list(scim::read_directory_fields(attributes).did_numbers);
+    auto const list = detail::json_text_array(scim::read_directory_fields(attributes).did_numbers);
     detail::exec_sql(tx_,
         "UPDATE phone_numbers SET user_id = NULL WHERE tenant_id = $1 AND user_id = $2"
         " AND number NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",

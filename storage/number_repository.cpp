@@ -4,24 +4,26 @@
 
 #include "scim/directory_user.hpp"
 #include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
 namespace storage {
 
 int NumberRepository::claim(std::vector<std::string> const& numbers) {
-    int added = 0;
-    for (auto const& number : numbers) {
+    for (auto const& number : numbers)
         if (!scim::is_e164(number))
             throw scim::Error::invalid_value("\"" + number + "\" is not an E.164 number (\"+\", country code and "
                                              "number, 8 to 15 digits, e.g. \"+14155550100\")");
-        auto const elsewhere = detail::exec_sql(tx_,
-            "SELECT 1 FROM phone_numbers WHERE number = $2 AND tenant_id <> $1", tenant_id_, number);
-        if (!elsewhere.empty()) throw scim::Error::conflict(number + " is claimed by another tenant");
-        added += detail::exec_sql(tx_,
-            "INSERT INTO phone_numbers (tenant_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-            tenant_id_, number).size();
-    }
-    return added;
+    auto const list = detail::json_text_array(numbers);
+    auto const elsewhere = detail::exec_sql(tx_,
+        "SELECT number FROM phone_numbers WHERE tenant_id <> $1"
+        " AND number IN (SELECT jsonb_array_elements_text($2::jsonb)) LIMIT 1",
+        tenant_id_, list);
+    if (!elsewhere.empty()) throw scim::Error::conflict(elsewhere[0][0].as<std::string>() + " is claimed by another tenant");
+    return static_cast<int>(detail::exec_sql(tx_,
+        "INSERT INTO phone_numbers (tenant_id, number) SELECT $1, jsonb_array_elements_text($2::jsonb)"
+        " ON CONFLICT DO NOTHING RETURNING 1",
+        tenant_id_, list).size());
 }
 
 void NumberRepository::release(std::string const& number) {

@@ -144,16 +144,11 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) -> std::optional<Rendered> {
-        auto stored = storage::GroupRepository(tx, change).find(id);
-        if (!stored) return std::nullopt;
-        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
-            return Rendered{std::move(*stored), std::string()};
-        return rendered(tx, ctx, std::move(*stored), selection, LargeGroups::refuse);
+    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        return render_for_get(tx, ctx, type, storage::GroupRepository(tx, change).find(id), selection);
     });
     if (!found) throw no_such_group(id);
-    if (found->second.empty()) co_return not_modified(found->first.version);
-    co_return text_resource_response(200, ctx, type, found->first, found->second);
+    co_return get_response(ctx, type, *found);
 }
 
 Reply replace_group(RequestContext& ctx, std::string_view id) {

@@ -5,7 +5,6 @@
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
-#include "scim/etag.hpp"
 #include "server/handlers/views.hpp"
 #include "server/responses.hpp"
 #include "storage/license_repository.hpp"
@@ -24,16 +23,12 @@ Reply list_licenses(RequestContext& ctx, ListRequest const& request) {
 Reply get_license(RequestContext& ctx, std::string_view id) {
     auto const& type = license_type(ctx);
     auto const selection = request_selection(ctx, type);
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
-        auto stored = storage::LicenseRepository(tx, ctx.grant.tenant_id).find_resource(id);
-        if (!stored) return std::nullopt;
-        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
-            return Rendered{std::move(*stored), std::string()};
-        return render_one(tx, ctx, type, std::move(*stored), selection);
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+        return render_for_get(tx, ctx, type, storage::LicenseRepository(tx, ctx.grant.tenant_id).find_resource(id),
+                              selection);
     });
     if (!found) throw scim::Error::not_found("this tenant has no licence pool \"" + std::string(id) + "\"");
-    if (found->second.empty()) co_return not_modified(found->first.version);
-    co_return text_resource_response(200, ctx, type, found->first, found->second);
+    co_return get_response(ctx, type, *found);
 }
 
 }  // namespace server::handlers

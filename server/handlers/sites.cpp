@@ -5,7 +5,6 @@
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
-#include "scim/etag.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
 #include "server/handlers/views.hpp"
@@ -81,16 +80,11 @@ Reply list_sites(RequestContext& ctx, ListRequest const& request) {
 Reply get_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
     auto const selection = request_selection(ctx, type);
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
-        auto stored = storage::SiteRepository(tx, ctx.grant.tenant_id).find_resource(id);
-        if (!stored) return std::nullopt;
-        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
-            return Rendered{std::move(*stored), std::string()};
-        return rendered(tx, ctx, std::move(*stored), selection);
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+        return render_for_get(tx, ctx, type, storage::SiteRepository(tx, ctx.grant.tenant_id).find_resource(id), selection);
     });
     if (!found) throw no_such_site(id);
-    if (found->second.empty()) co_return not_modified(found->first.version);
-    co_return text_resource_response(200, ctx, type, found->first, found->second);
+    co_return get_response(ctx, type, *found);
 }
 
 Reply replace_site(RequestContext& ctx, std::string_view id) {

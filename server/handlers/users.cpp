@@ -4,7 +4,6 @@
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
-#include "scim/etag.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
 #include "server/crypto.hpp"
@@ -112,16 +111,11 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) -> std::optional<Rendered> {
-        auto stored = storage::UserRepository(tx, change).find(id);
-        if (!stored) return std::nullopt;
-        if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
-            return Rendered{std::move(*stored), std::string()};
-        return rendered(tx, ctx, std::move(*stored), selection);
+    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+        return render_for_get(tx, ctx, type, storage::UserRepository(tx, change).find(id), selection);
     });
     if (!found) throw no_such_user(id);
-    if (found->second.empty()) co_return not_modified(found->first.version);
-    co_return text_resource_response(200, ctx, type, found->first, found->second);
+    co_return get_response(ctx, type, *found);
 }
 
 Reply replace_user(RequestContext& ctx, std::string_view id) {

@@ -119,6 +119,20 @@ Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim:
     return {std::move(one.front()), std::move(text.front())};
 }
 
+std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                                       std::optional<storage::StoredResource> stored, scim::Selection const& selection,
+                                       LargeGroups large) {
+    if (!stored) return std::nullopt;
+    if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
+        return Rendered{std::move(*stored), std::string()};
+    return render_one(tx, ctx, type, std::move(*stored), selection, large);
+}
+
+HttpResponse get_response(RequestContext const& ctx, scim::ResourceType const& type, Rendered const& found) {
+    if (found.second.empty()) return not_modified(found.first.version);
+    return text_resource_response(200, ctx, type, found.first, found.second);
+}
+
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
                                     storage::StoredResource const& stored, std::string body) {
     HttpResponse res;

@@ -2,6 +2,7 @@
 // (a user's groups, a group's members).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,15 @@ using Rendered = std::pair<storage::StoredResource, std::string>;
 Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
                     storage::StoredResource stored, scim::Selection const& selection,
                     LargeGroups large = LargeGroups::refuse);
+
+/// What a GET of one resource answers, decided inside its transaction: nullopt when there is no such resource, an
+/// empty text when If-None-Match names its current version, else its rendered text.
+std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
+                                       std::optional<storage::StoredResource> stored, scim::Selection const& selection,
+                                       LargeGroups large = LargeGroups::refuse);
+
+/// The response to a GET that found `found` (from render_for_get): 304 Not Modified or 200 with the resource.
+HttpResponse get_response(RequestContext const& ctx, scim::ResourceType const& type, Rendered const& found);
 
 /// A single resource response from its text: status, ETag, and Location when created.
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,

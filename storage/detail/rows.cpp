@@ -1,10 +1,18 @@
 // Shared row decoding and audit SQL.
 #include "storage/detail/rows.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 namespace storage::detail {
+
+std::string json_text_array(std::vector<std::string> const& items) {
+    boost::json::array a;
+    for (auto const& s : items) a.emplace_back(s);
+    return boost::json::serialize(a);
+}
 
 StoredResource resource_from(pqxx::row const& row) {
     auto data = boost::json::parse(row[1].c_str());

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <pqxx/row>
 
@@ -21,6 +22,10 @@ StoredResource resource_from(pqxx::row const& row);
 /// NULL for an empty or absent text, for parameters (libpqxx 6 binds a null char pointer as NULL).
 inline char const* or_null(std::string const& s) { return s.empty() ? nullptr : s.c_str(); }
 inline char const* or_null(std::optional<std::string> const& s) { return s ? s->c_str() : nullptr; }
+
+/// `items` as the text of a JSON array of strings: how a list travels as one parameter, read back in SQL with
+/// jsonb_array_elements_text($n::jsonb).
+std::string json_text_array(std::vector<std::string> const& items);
 
 /// An INSERT INTO audit_log ... SELECT from the CTE `source`, which has columns id and version. Parameters:
 /// $1 tenant, `at` the timestamp, `token` and `request` as placeholders.
