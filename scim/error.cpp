@@ -47,7 +47,17 @@ Error Error::precondition_failed(std::string detail) { return {412, ScimType::no
 Error Error::payload_too_large(std::string detail) { return {413, ScimType::none, std::move(detail)}; }
 Error Error::unsupported_media_type(std::string detail) { return {415, ScimType::none, std::move(detail)}; }
 Error Error::not_implemented(std::string detail) { return {501, ScimType::none, std::move(detail)}; }
-Error Error::unavailable(std::string detail) { return {503, ScimType::none, std::move(detail)}; }
+Error Error::unavailable(std::string detail, int retry_after_seconds) {
+    Error e{503, ScimType::none, std::move(detail)};
+    e.retry_after_seconds_ = retry_after_seconds;
+    return e;
+}
+
+Error Error::too_many_requests(std::string detail, int retry_after_seconds) {
+    Error e{429, ScimType::none, std::move(detail)};
+    e.retry_after_seconds_ = retry_after_seconds;
+    return e;
+}
 Error Error::internal() { return {500, ScimType::none, "internal server error; the request id in the log identifies it"}; }
 
 boost::json::object Error::to_json() const {

@@ -54,12 +54,17 @@ public:
     static Error payload_too_large(std::string detail);       // 413
     static Error unsupported_media_type(std::string detail);  // 415
     static Error not_implemented(std::string detail);         // 501
-    static Error unavailable(std::string detail);             // 503
+    /// 429, and how many seconds to wait before the next request (Retry-After).
+    static Error too_many_requests(std::string detail, int retry_after_seconds);
+    /// 503, and how many seconds to wait before trying again (Retry-After).
+    static Error unavailable(std::string detail, int retry_after_seconds = 5);
     static Error internal();                                  // 500, with a detail that reveals nothing
 
     int status() const noexcept { return status_; }
     ScimType scim_type() const noexcept { return type_; }
     std::string const& detail() const noexcept { return detail_; }
+    /// Seconds a client should wait before retrying (429 and 503); 0 when the error says nothing about it.
+    int retry_after_seconds() const noexcept { return retry_after_seconds_; }
     char const* what() const noexcept override { return detail_.c_str(); }
 
     /// {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":…,"detail":…}
@@ -69,6 +74,7 @@ private:
     int status_;
     ScimType type_;
     std::string detail_;
+    int retry_after_seconds_ = 0;
 };
 
 }  // namespace scim

@@ -187,16 +187,30 @@ private:
                 throw fail("unterminated string");
             }
             ++pos_;
-        } else {
-            while (!at_end() && text_[pos_] != ' ' && text_[pos_] != ')' && text_[pos_] != ']') ++pos_;
+            return literal(start, text_.substr(start, pos_ - start));
         }
-        auto literal = std::string(text_.substr(start, pos_ - start));
-        if (iequals(literal, "true") || iequals(literal, "false") || iequals(literal, "null")) literal = to_lower(literal);
+        while (!at_end() && text_[pos_] != ' ' && text_[pos_] != ')' && text_[pos_] != ']') ++pos_;
+        auto const word = text_.substr(start, pos_ - start);
+        if (iequals(word, "true") || iequals(word, "false") || iequals(word, "null")) return literal(start, to_lower(word));
         json::error_code ec;
-        auto value = json::parse(literal, ec);
+        auto number = json::parse(word, ec);
+        if (!ec && number.is_number()) return number;
+        // Some clients leave values unquoted (userName sw O, meta.created gt 2015-10-10T14:38:21Z). A word that is
+        // no JSON literal has only one reading: a string. Quotes, escapes and brackets inside it have more.
+        for (char c : word)
+            if (c == '"' || c == '\\' || c == '[' || c == '{' || c == '(') {
+                pos_ = start;
+                throw fail("\"" + std::string(word) + "\" is not a value; put strings in double quotes");
+            }
+        return json::string(word);
+    }
+
+    json::value literal(std::size_t start, std::string_view text) {
+        json::error_code ec;
+        auto value = json::parse(text, ec);
         if (ec || value.is_object() || value.is_array()) {
             pos_ = start;
-            throw fail("\"" + literal + "\" is not a value; strings go in double quotes");
+            throw fail("\"" + std::string(text) + "\" is not a value; strings go in double quotes");
         }
         return value;
     }

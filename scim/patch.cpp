@@ -59,6 +59,134 @@ std::optional<json::object> element_from_filter(BoundFilter const& filter) {
     return std::visit(Visit{}, filter.node);
 }
 
+// Thrown by resolve_known when a path names nothing, to tell "unknown" apart from "malformed".
+struct UnknownName {
+    std::string detail;
+};
+
+std::optional<ResolvedPath> resolve_known(AttributePath const& path, ResourceType const& type,
+                                          SchemaRegistry const& registry) {
+    try {
+        return resolve_attribute_path(path, type, registry, [](std::string detail) { return UnknownName{std::move(detail)}; });
+    } catch (UnknownName const&) {
+        return std::nullopt;
+    }
+}
+
+// Drops what PATCH values name that the schema does not have (see drop_unknown_attributes).
+class UnknownDropper {
+public:
+    UnknownDropper(ResourceType const& type, SchemaRegistry const& registry, UnknownAttributes unknown)
+        : type_(type), registry_(registry), unknown_(unknown) {}
+
+    // Whether the operation still has something to do.
+    bool clean(PatchOperation& operation) {
+        if (operation.path) return clean_path(*operation.path, operation.value);
+        if (operation.value.is_object()) clean_pathless(operation.value.get_object());
+        return true;
+    }
+
+    IgnoredAttributes take() { return std::move(ignored_); }
+
+private:
+    // Records `name` as ignored when the policy (or an unknown schema) allows; false when it must be refused later.
+    bool drop(std::string_view name, bool unknown_schema) {
+        if (!unknown_schema && unknown_ == UnknownAttributes::reject) return false;
+        ignored_.add(name);
+        return true;
+    }
+
+    bool known_schema(std::string_view uri) const { return !registry_.canonical_urn(uri).empty(); }
+
+    // A path under a schema URI that the server does not know at all.
+    bool unknown_schema(std::string_view text) const {
+        if (!is_schema_uri(text) || known_schema(text)) return false;
+        auto const colon = text.rfind(':');
+        return colon == std::string_view::npos || !known_schema(text.substr(0, colon));
+    }
+
+    bool clean_path(std::string_view text, json::value& value) {
+        auto const bracket = text.find('[');
+        AttributePath path;
+        try {
+            path = split_attribute_path(text.substr(0, bracket));
+        } catch (Error const&) {
+            return !unknown_schema(text) || !drop(text, true);  // malformed: apply_patch says why
+        }
+        auto resolved = resolve_known(path, type_, registry_);
+        if (!resolved) return !drop(text, unknown_schema(text.substr(0, bracket)));
+        if (bracket != std::string_view::npos) {
+            // "emails[type eq \"work\"].display": the sub-attribute after the filter must exist too.
+            auto const close = text.rfind(']');
+            if (close != std::string_view::npos && close + 1 < text.size() && text[close + 1] == '.' &&
+                !resolved->attribute->find_sub(text.substr(close + 2)))
+                return !drop(text, false);
+            if (close != std::string_view::npos && close + 1 == text.size())
+                clean_value(*resolved->attribute, value, resolved->attribute->name, true);
+            return true;
+        }
+        if (!resolved->sub_attribute) clean_value(*resolved->attribute, value, resolved->to_string(), false);
+        return true;
+    }
+
+    void clean_pathless(json::object& values) {
+        for (auto it = values.begin(); it != values.end();) {
+            std::string_view const key = it->key();
+            if (iequals(key, "schemas")) {
+                ++it;
+                continue;
+            }
+            auto const urn = registry_.canonical_urn(key);
+            bool const extension = !urn.empty() && std::any_of(type_.extensions.begin(), type_.extensions.end(),
+                                                               [&](SchemaExtension const& e) { return e.schema == urn; });
+            if (extension && it->value().is_object()) {
+                auto const& schema = *registry_.schema(urn);
+                auto& inner = it->value().get_object();
+                for (auto in = inner.begin(); in != inner.end();) {
+                    auto const* attr = schema.find(in->key());
+                    if (!attr && drop(std::string(urn) + ":" + std::string(in->key()), false)) {
+                        in = inner.erase(in);
+                        continue;
+                    }
+                    if (attr) clean_value(*attr, in->value(), std::string(urn) + ":" + attr->name, false);
+                    ++in;
+                }
+                ++it;
+                continue;
+            }
+            if (!clean_path(key, it->value())) {
+                it = values.erase(it);
+                continue;
+            }
+            ++it;
+        }
+    }
+
+    // Sub-attributes a complex value names that its attribute does not have.
+    void clean_value(Attribute const& attr, json::value& value, std::string const& name, bool element) {
+        if (attr.type != AttributeType::complex || unknown_ == UnknownAttributes::reject) return;
+        if (value.is_array() && attr.multi_valued && !element) {
+            for (auto& item : value.get_array()) clean_value(attr, item, name, true);
+            return;
+        }
+        if (!value.is_object()) return;
+        auto& object = value.get_object();
+        for (auto it = object.begin(); it != object.end();) {
+            if (attr.find_sub(it->key())) {
+                ++it;
+                continue;
+            }
+            drop(name + "." + std::string(it->key()), false);
+            it = object.erase(it);
+        }
+    }
+
+    ResourceType const& type_;
+    SchemaRegistry const& registry_;
+    UnknownAttributes unknown_;
+    IgnoredAttributes ignored_;
+};
+
 class Patcher {
 public:
     Patcher(json::object const& stored, ResourceType const& type, SchemaRegistry const& registry)
@@ -413,6 +541,17 @@ std::optional<std::string> patch_password(PatchRequest const& request) {
         if (value && value->is_string()) password = std::string(value->get_string());
     }
     return password;
+}
+
+IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type, SchemaRegistry const& registry,
+                                          UnknownAttributes unknown) {
+    UnknownDropper dropper(type, registry, unknown);
+    std::vector<PatchOperation> kept;
+    kept.reserve(request.operations.size());
+    for (auto& operation : request.operations)
+        if (dropper.clean(operation)) kept.push_back(std::move(operation));
+    request.operations = std::move(kept);
+    return dropper.take();
 }
 
 PatchPath parse_patch_path(std::string_view text, ResourceType const& type, SchemaRegistry const& registry) {

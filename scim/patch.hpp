@@ -11,6 +11,7 @@
 
 #include "scim/filter_binding.hpp"
 #include "scim/schema.hpp"
+#include "scim/unknown_attributes.hpp"
 
 namespace scim {
 
@@ -34,6 +35,13 @@ PatchRequest parse_patch_request(boost::json::object const& body);
 /// The password a request sets, if any (by path "password" or a path-less value), so it can be hashed before the
 /// transaction that applies the request.
 std::optional<std::string> patch_password(PatchRequest const& request);
+
+/// Takes out of `request` what names attributes resources of `type` do not have, and lists it: operations whose path
+/// names an unknown attribute or sub-attribute, keys of path-less values, and sub-attributes inside values. Under
+/// UnknownAttributes::reject only what lies under a schema URI the server does not know is taken out (the rest is
+/// left for apply_patch to refuse). Pure, so a handler knows what was ignored before its transaction starts.
+IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type, SchemaRegistry const& registry,
+                                          UnknownAttributes unknown);
 
 /// A PATCH path bound to the schema (RFC 7644 §3.5.2 PATH): `attr`, `attr.sub`, `urn:…:attr[.sub]`,
 /// `attr[filter]` and `attr[filter].sub`.

@@ -2,7 +2,11 @@
 #include "scim/projection.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
+#include "scim/error.hpp"
+#include "scim/filter_eval.hpp"
+#include "scim/filter_parser.hpp"
 #include "scim/text.hpp"
 
 namespace scim {
@@ -38,17 +42,74 @@ std::string canonical_path(std::string_view path, ResourceType const& type, Sche
     return to_lower(path);
 }
 
-std::vector<std::string> split(std::string_view list, ResourceType const& type, SchemaRegistry const& registry) {
-    std::vector<std::string> out;
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        auto const item = trim(list.substr(0, comma));
-        if (!item.empty())
-            if (auto path = canonical_path(item, type, registry); !path.empty()) out.push_back(std::move(path));
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
+// The items of a comma-separated list; commas inside a value filter's brackets or quotes do not split.
+std::vector<std::string_view> items(std::string_view list) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0, depth = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i <= list.size(); ++i) {
+        if (i < list.size()) {
+            char const c = list[i];
+            if (quoted) {
+                if (c == '\\') ++i;
+                else if (c == '"') quoted = false;
+                continue;
+            }
+            if (c == '"') quoted = true;
+            else if (c == '[') ++depth;
+            else if (c == ']' && depth > 0) --depth;
+            if (c != ',' || depth > 0) continue;
+        }
+        if (auto const item = trim(list.substr(start, i - start)); !item.empty()) out.push_back(item);
+        start = i + 1;
     }
     return out;
+}
+
+// Reads one list into canonical paths (`paths`) and value filters (`filters`). A filtered item adds its path only
+// when `filtered_paths` says so: `attributes` must name the attribute, `excludedAttributes` must not drop it whole.
+void split(std::string_view list, ResourceType const& type, SchemaRegistry const& registry,
+           std::vector<std::string>& paths, std::vector<Selection::ValueFilter>& filters, bool filtered_paths) {
+    std::unordered_set<std::string> seen;  // a client repeating a name 50 times costs one
+    auto const add = [&](std::string path) {
+        if (seen.insert(path).second) paths.push_back(std::move(path));
+    };
+    for (auto const item : items(list)) {
+        auto const open = item.find('[');
+        if (open == std::string_view::npos) {
+            if (auto path = canonical_path(item, type, registry); !path.empty()) add(std::move(path));
+            continue;
+        }
+        auto const head = trim(item.substr(0, open));
+        auto const close = item.rfind(']');
+        if (close == std::string_view::npos || close < open)
+            throw Error::invalid_filter("\"" + std::string(item) + "\": the value filter has no closing ']'");
+        auto const canonical = canonical_path(head, type, registry);
+        if (canonical.empty()) continue;  // an attribute this type does not have, as for plain names
+        ResolvedPath resolved;
+        try {
+            resolved = resolve_attribute_path(split_attribute_path(head), type, registry,
+                                              [](std::string detail) { return Error::invalid_filter(std::move(detail)); });
+        } catch (Error const&) {
+            continue;
+        }
+        if (!resolved.attribute->multi_valued || resolved.attribute->type != AttributeType::complex ||
+            resolved.sub_attribute)
+            throw Error::invalid_filter("\"" + std::string(item) +
+                                        "\": a value filter needs a multi-valued complex attribute such as emails");
+        auto filter = std::make_shared<BoundFilter const>(
+            bind_value_filter(parse_filter(item.substr(open + 1, close - open - 1)), resolved, type, registry));
+        filters.push_back({canonical, std::move(filter)});
+        auto const rest = item.substr(close + 1);
+        if (rest.empty()) {
+            if (filtered_paths) add(canonical);
+        } else if (rest.front() == '.' && resolved.attribute->find_sub(rest.substr(1))) {
+            if (filtered_paths) add(canonical + to_lower(rest));
+        } else {
+            throw Error::invalid_filter("\"" + std::string(item) + "\": expected \".subAttribute\" of " +
+                                        resolved.attribute->name + " after ']'");
+        }
+    }
 }
 
 // `inner` lies below `outer`: "name.givenname" below "name", "urn:x:department" below "urn:x".
@@ -62,8 +123,11 @@ bool is_below(std::string_view inner, std::string_view outer) {
 Selection parse_selection(std::string_view attributes, std::string_view excluded_attributes, ResourceType const& type,
                           SchemaRegistry const& registry) {
     Selection s;
-    s.attributes = split(attributes, type, registry);
-    if (s.attributes.empty()) s.excluded = split(excluded_attributes, type, registry);
+    split(attributes, type, registry, s.attributes, s.only_values, true);
+    if (s.attributes.empty()) {
+        s.only_values.clear();
+        split(excluded_attributes, type, registry, s.excluded, s.without_values, false);
+    }
     return s;
 }
 
@@ -89,6 +153,14 @@ StoredMembers stored_members(Selection const& selection, ResourceType const& typ
     for (auto const& path : selection.excluded)
         if (auto [name, whole] = member(path); !name.empty() && whole) out.without.push_back(name);
     return out;
+}
+
+bool Selection::keeps_value(std::string_view path, boost::json::value const& element) const {
+    for (auto const& f : only_values)
+        if (f.path == path && !matches_element(*f.filter, element)) return false;
+    for (auto const& f : without_values)
+        if (f.path == path && matches_element(*f.filter, element)) return false;
+    return true;
 }
 
 Pick pick(Selection const& selection, std::string_view path, Returned returned) {

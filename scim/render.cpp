@@ -35,7 +35,7 @@ json::value select_value(Attribute const& attr, std::string const& path, json::v
     if (attr.multi_valued && value.is_array()) {
         json::array out;
         for (auto const& item : value.get_array()) {
-            if (!item.is_object()) continue;
+            if (!item.is_object() || !selection.keeps_value(path, item)) continue;
             auto kept = select_subs(attr, path, item.get_object(), sub_selection);
             if (!kept.empty()) out.push_back(std::move(kept));
         }

@@ -40,7 +40,8 @@ bool is_blank(std::string_view s) {
 // Walks one body, collecting the canonical attributes; `path` names the place in errors.
 class Reader {
 public:
-    Reader(ResourceType const& type, SchemaRegistry const& registry) : type_(type), registry_(registry) {}
+    Reader(ResourceType const& type, SchemaRegistry const& registry, UnknownAttributes unknown)
+        : type_(type), registry_(registry), unknown_(unknown) {}
 
     ResourceInput read(json::object const& body) {
         check_schemas(body);
@@ -49,6 +50,7 @@ public:
             read_member(key, value);
         }
         check_required();
+        out_.ignored = std::move(ignored_);
         return std::move(out_);
     }
 
@@ -75,7 +77,7 @@ private:
             std::string_view const text = urn.get_string();
             if (iequals(text, type_.schema))
                 has_core = true;
-            else if (!extension(text))
+            else if (!extension(text) && known_schema(text))  // a URI the server does not know is not its business
                 throw Error::invalid_syntax("\"schemas\" names \"" + std::string(text) +
                                             "\", which is not a schema of " + type_.name + " resources");
         }
@@ -90,31 +92,54 @@ private:
                                             " attributes");
             for (auto const& [name, inner] : value.get_object()) {
                 auto const* attr = ext->find(name);
-                if (!attr) throw unknown(ext->id + ":" + std::string(name));
+                if (!attr) {
+                    unknown(ext->id + ":" + std::string(name));
+                    continue;
+                }
                 store(ext->id, *attr, inner, ext->id + ":" + attr->name);
             }
             return;
         }
-        // A URN-qualified attribute name: "<schema urn>:<attribute>".
-        if (istarts_with(key, "urn:")) {
-            if (auto const colon = key.rfind(':'); colon != std::string_view::npos) {
+        if (is_schema_uri(key)) {
+            // A URN-qualified attribute name: "<schema urn>:<attribute>".
+            if (auto const colon = key.rfind(':'); colon != std::string_view::npos && istarts_with(key, "urn:")) {
                 auto const urn = key.substr(0, colon), name = key.substr(colon + 1);
                 if (iequals(urn, type_.schema)) return read_member(name, value);
                 if (auto const* ext = extension(urn)) {
                     auto const* attr = ext->find(name);
-                    if (!attr) throw unknown(std::string(key));
+                    if (!attr) return unknown(std::string(key));
                     return store(ext->id, *attr, value, ext->id + ":" + attr->name);
                 }
+                if (!known_schema(key) && !known_schema(urn)) return ignored_.add(key);
+            } else if (!known_schema(key)) {
+                return ignored_.add(key);  // an extension of a schema the server does not know, in any mode
             }
-            throw unknown(std::string(key));
+            return unknown(std::string(key));
         }
         if (auto const* attr = core().find(key)) return store({}, *attr, value, attr->name);
         if (auto const* attr = registry_.common_attribute(key)) return store({}, *attr, value, attr->name);
-        throw unknown(std::string(key));
+        unknown(std::string(key));
     }
 
-    Error unknown(std::string const& name) const {
-        return Error::invalid_syntax("unknown attribute \"" + name + "\" for " + type_.name + " resources");
+    bool known_schema(std::string_view uri) const { return !registry_.canonical_urn(uri).empty(); }
+
+    // An attribute the resource type does not define: dropped and listed, or refused, as the tenant chose.
+    void unknown(std::string const& path) {
+        if (unknown_ == UnknownAttributes::reject)
+            throw Error::invalid_syntax("unknown attribute \"" + path + "\" for " + type_.name + " resources");
+        ignored_.add(without_indexes(path));
+    }
+
+    // "emails[2].display" -> "emails.display": the attribute's name, not where it was in this body.
+    static std::string without_indexes(std::string const& path) {
+        std::string out;
+        bool in_index = false;
+        for (char c : path) {
+            if (c == '[') in_index = true;
+            else if (c == ']') in_index = false;
+            else if (!in_index) out += c;
+        }
+        return out;
     }
 
     // Puts a top-level attribute into the output (under `extension_urn` when not empty).
@@ -184,8 +209,8 @@ private:
                 for (auto const& [name, inner] : value.get_object()) {
                     auto const* sub = attr.find_sub(name);
                     if (!sub) {
-                        throw Error::invalid_syntax("unknown attribute \"" + path + "." + std::string(name) +
-                                                    "\" for " + type_.name + " resources");
+                        unknown(path + "." + std::string(name));
+                        continue;
                     }
                     auto const sub_path = path + "." + sub->name;
                     if (sub->mutability == Mutability::read_only) continue;
@@ -259,7 +284,9 @@ private:
 
     ResourceType const& type_;
     SchemaRegistry const& registry_;
+    UnknownAttributes unknown_;
     ResourceInput out_;
+    IgnoredAttributes ignored_;
     std::set<std::string> seen_;
 };
 
@@ -295,8 +322,13 @@ json::object parse_json_object(std::string_view body) {
     return std::move(value.get_object());
 }
 
-ResourceInput read_resource(json::object const& body, ResourceType const& type, SchemaRegistry const& registry) {
-    return Reader(type, registry).read(body);
+ResourceInput read_resource(json::object const& body, ResourceType const& type, SchemaRegistry const& registry,
+                            UnknownAttributes unknown) {
+    return Reader(type, registry, unknown).read(body);
+}
+
+bool is_schema_uri(std::string_view key) noexcept {
+    return istarts_with(key, "urn:") || istarts_with(key, "http://") || istarts_with(key, "https://");
 }
 
 json::object merge_for_replace(json::object const& stored, json::object replacement, ResourceType const& type,

@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include "scim/schema.hpp"
+#include "scim/unknown_attributes.hpp"
 
 namespace scim {
 
@@ -20,21 +21,32 @@ struct ResourceInput {
     boost::json::object attributes;
     /// The writeOnly `password`, when sent; the caller hashes it and it is never stored as given.
     std::optional<std::string> password;
+    /// What the body named that the resource type does not have, dropped under UnknownAttributes::ignore.
+    IgnoredAttributes ignored;
 };
 
 /// Parses a JSON request body. @throws Error 400 invalidSyntax when it is not a JSON object.
 boost::json::object parse_json_object(std::string_view body);
 
 /// Validates a resource of type `type` for a create or a full replace:
-/// - `schemas` must list the core schema; extension URNs (or their aliases) must belong to the resource type;
+/// - `schemas` must list the core schema; URIs the server does not know are ignored (Entra adds its own), and a
+///   schema the server has must belong to the resource type;
 /// - attribute names match case-insensitively, also when URN-qualified ("urn:…:enterprise:2.0:User:department");
+/// - an attribute, sub-attribute or extension attribute the type does not define is dropped and listed in
+///   `ignored` under UnknownAttributes::ignore, and refused under reject; an object (or a URN-qualified name)
+///   under a schema URI the server does not know is always dropped and listed;
 /// - values are checked against the attribute's type; "True"/"False" strings are accepted for booleans, a bare
 ///   string for a complex attribute that has a `value` sub-attribute, a single value for a multi-valued one;
 /// - canonical values are matched case-insensitively and stored in the schema's spelling;
 /// - null and empty values mean unassigned (RFC 7643 §2.5); readOnly attributes are ignored;
 /// - required attributes must be present and non-blank; at most one `primary: true` per multi-valued attribute.
 /// @throws Error 400 invalidSyntax (unknown attribute, missing schemas) or invalidValue (bad value), naming it.
-ResourceInput read_resource(boost::json::object const& body, ResourceType const& type, SchemaRegistry const& registry);
+ResourceInput read_resource(boost::json::object const& body, ResourceType const& type, SchemaRegistry const& registry,
+                            UnknownAttributes unknown = UnknownAttributes::reject);
+
+/// Whether `key` looks like a schema URI rather than an attribute name: "urn:…", or an absolute http(s) URI such as
+/// Microsoft's "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group".
+bool is_schema_uri(std::string_view key) noexcept;
 
 /// The attributes a full replace (PUT, RFC 7644 §3.5.1) leaves stored: the new input, except that immutable
 /// attributes must keep their value and the directory extension's attributes the client did not send are kept

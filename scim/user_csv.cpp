@@ -72,7 +72,7 @@ std::vector<std::string_view> const& user_csv_columns() {
     return columns;
 }
 
-CsvUsers read_user_csv(std::string_view text) {
+CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
     CsvUsers out;
     auto const records = parse_csv(text);
     if (records.empty()) {
@@ -88,7 +88,8 @@ CsvUsers read_user_csv(std::string_view text) {
         std::size_t c = 0;
         while (c < count && !iequals(names[c], name)) ++c;
         if (c == count) {
-            out.problems.push_back({header.line, "unknown column \"" + name + "\""});
+            if (unknown == UnknownAttributes::ignore) out.ignored.add(name);
+            else out.problems.push_back({header.line, "unknown column \"" + name + "\""});
         } else if (at[c]) {
             out.problems.push_back({header.line, "column \"" + std::string(names[c]) + "\" appears twice"});
         } else {

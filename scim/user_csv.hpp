@@ -9,6 +9,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "scim/unknown_attributes.hpp"
+
 namespace scim {
 
 /// The columns, in the order an export writes them.
@@ -30,13 +32,15 @@ struct CsvProblem {
 struct CsvUsers {
     std::vector<CsvUserRow> rows;
     std::vector<CsvProblem> problems;  // by line
+    IgnoredAttributes ignored;         // columns it does not know, skipped under UnknownAttributes::ignore
 };
 
-/// Reads a user CSV: a header naming the columns (any order, any case; unknown ones are a problem of line 1), then
+/// Reads a user CSV: a header naming the columns (any order, any case; unknown ones are skipped and listed under
+/// UnknownAttributes::ignore, a problem of line 1 under reject), then
 /// one user per record. User.FirstName, User.LastName, User.Email and User.Site are required; User.License and
 /// User.Voice.Number may list several values separated by ";". Every problem is reported, none stops the reading.
 /// @throws Error 400 invalidSyntax when the text is not CSV at all.
-CsvUsers read_user_csv(std::string_view text);
+CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown = UnknownAttributes::reject);
 
 /// The header line of an export, with its line break.
 std::string user_csv_header();

@@ -5,7 +5,8 @@
 
 namespace scim {
 
-/// xsd:dateTime as RFC 7643 §2.3.5 asks: YYYY-MM-DDThh:mm:ss[.fraction][Z|(+|-)hh:mm].
+/// xsd:dateTime as RFC 7643 §2.3.5 asks: YYYY-MM-DDThh:mm:ss[.fraction][Z|(+|-)hh:mm], and a real instant: years
+/// 0001-9999, days that exist in their month, a fraction of 1-9 digits, offsets up to ±15:59.
 bool is_date_time(std::string_view text);
 
 /// Base64 (RFC 4648 §4) with its padding.

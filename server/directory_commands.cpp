@@ -37,6 +37,9 @@ CommandSpec const tenant_set_spec{
                                           "extension and numbers) or only deactivate it until 'scimd user purge'", ""},
      {"display-in-directory", "true|false", "displayInDirectory of new users that do not say", ""},
      {"placeholder-email", "EMAIL|none", "the e-mail of users created without one (none: noreply@<domain>)", ""},
+     {"unknown-attributes", "ignore|reject",
+      "attributes a request names that the server does not define: ignore (drop them and name them in the "
+      "SCIM-Ignored-Attributes response header; what identity providers expect) or reject (400)", ""},
      database_url_option()},
     0};
 CommandSpec const tenant_show_spec{"tenant show", "", "Prints a tenant's directory settings.",
@@ -106,7 +109,8 @@ void print_settings(storage::Tenant const& t) {
               << "default-site\t" << (t.default_site.empty() ? "none" : t.default_site) << "\n"
               << "delete-mode\t" << t.delete_mode << "\n"
               << "display-in-directory\t" << (t.display_in_directory ? "true" : "false") << "\n"
-              << "placeholder-email\t" << t.effective_placeholder_email() << "\n";
+              << "placeholder-email\t" << t.effective_placeholder_email() << "\n"
+              << "unknown-attributes\t" << scim::to_string(t.unknown_attributes) << "\n";
 }
 
 int tenant_set(ParsedOptions const& o) {
@@ -118,6 +122,10 @@ int tenant_set(ParsedOptions const& o) {
         change.display_in_directory = v == "true";
     }
     if (auto const& v = o.get("placeholder-email"); !v.empty()) change.placeholder_email = v == "none" ? "" : v;
+    if (auto const& v = o.get("unknown-attributes"); !v.empty()) {
+        change.unknown_attributes = scim::unknown_attributes_from(v);
+        if (!change.unknown_attributes) throw UsageError("--unknown-attributes must be ignore or reject");
+    }
     auto connection = storage::connect(o.get("database-url"));
     pqxx::work tx(*connection);
     auto const tenant = existing_tenant(tx, required(o, "tenant", tenant_set_spec));
@@ -276,7 +284,9 @@ int import_csv(ParsedOptions const& o) {
     auto const tenant = existing_tenant(tx, required(o, "tenant", import_csv_spec));
     auto const company = o.get("company").empty() ? tenant.name : o.get("company");
     storage::ChangeContext const context{tenant.id, "", "", std::chrono::system_clock::now()};
-    auto const result = storage::import_user_csv(tx, context, text, company);
+    auto const result = storage::import_user_csv(tx, context, text, company, tenant.unknown_attributes);
+    for (auto const& name : result.ignored.names())
+        std::cerr << "scimd: column \"" << name << "\" is not one this server knows; it was skipped\n";
     if (!result.problems.empty()) {
         std::cerr << "scimd: "
                   << storage::import_problems_detail(result.problems, result.created.size() + result.problems.size(),

@@ -19,6 +19,21 @@ HttpResponse json_response(int status, boost::json::object const& body) {
     return res;
 }
 
+void add_ignored_attributes(HttpResponse& res, scim::IgnoredAttributes const& ignored) {
+    if (ignored.empty()) return;
+    constexpr std::size_t max_name = 128;  // a made-up name is the client's text: keep the header small
+    std::string value;
+    for (auto const& name : ignored.names()) {
+        if (!value.empty()) value += ", ";
+        for (std::size_t i = 0; i < name.size() && i < max_name; ++i) {
+            auto const c = static_cast<unsigned char>(name[i]);
+            value += (c > 0x20 && c < 0x7f && c != ',') ? static_cast<char>(c) : '?';
+        }
+    }
+    if (ignored.more() > 0) value += ", +" + std::to_string(ignored.more()) + " more";
+    res.set_header(std::string(ignored_attributes_header), std::move(value));
+}
+
 HttpResponse not_modified(std::int64_t version) {
     HttpResponse res;
     res.status = 304;

@@ -8,6 +8,7 @@
 
 #include "scim/projection.hpp"
 #include "scim/schema.hpp"
+#include "scim/unknown_attributes.hpp"
 #include "server/http_message.hpp"
 #include "server/request_context.hpp"
 #include "storage/stored_resource.hpp"
@@ -36,6 +37,13 @@ std::string resource_location(RequestContext const& ctx, scim::ResourceType cons
 
 /// A ListResponse (RFC 7644 §3.4.2) with integer counts.
 boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index);
+
+/// The response header naming what a request had ignored (see scim::UnknownAttributes).
+inline constexpr std::string_view ignored_attributes_header = "SCIM-Ignored-Attributes";
+
+/// Adds the SCIM-Ignored-Attributes header when `ignored` names anything: the names, comma-separated, with every
+/// byte that a header cannot carry replaced by '?', and "+N more" past the first ones.
+void add_ignored_attributes(HttpResponse& res, scim::IgnoredAttributes const& ignored);
 
 /// The selection of the request's `attributes` and `excludedAttributes` parameters.
 scim::Selection request_selection(RequestContext const& ctx, scim::ResourceType const& type);

@@ -17,6 +17,7 @@
 #include "server/handlers/handlers.hpp"
 #include "server/log.hpp"
 #include "server/request_context.hpp"
+#include "server/responses.hpp"
 
 namespace server {
 namespace {
@@ -259,9 +260,12 @@ boost::asio::awaitable<HttpResponse> handle_request(App& app, HttpRequest const&
         auto const micros =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
         auto path = std::string_view(request.target).substr(0, request.target.find('?'));  // queries may hold personal data
+        std::string ignored;
+        for (auto const& [name, value] : res.headers)
+            if (scim::iequals(name, ignored_attributes_header)) ignored = " ignored=" + value;
         log_line(request_id + " " + request.method + " " + std::string(path) + " " + std::to_string(res.status) + " " +
                  std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100) + "ms" +
-                 (tenant_name.empty() ? "" : " tenant=" + tenant_name));
+                 (tenant_name.empty() ? "" : " tenant=" + tenant_name) + ignored);
     }
     co_return res;
 }

@@ -16,10 +16,17 @@ using detail::or_null;
 
 std::string const group_columns = detail::resource_columns;
 
-[[noreturn]] void name_taken(json::object const& attributes) {
+[[noreturn]] void name_taken(json::object const& attributes, std::optional<std::string> const& holder) {
     auto const* name = attributes.if_contains("displayName");
     throw scim::Error::uniqueness("displayName " + (name ? json::serialize(*name) : std::string("\"\"")) +
-                                  " is already taken in this tenant (group names are unique regardless of case)");
+                                  " is already taken in this tenant" +
+                                  (holder ? " by the group with id \"" + *holder + "\"" : std::string()) +
+                                  " (group names are unique regardless of case)");
+}
+
+std::string_view display_name(json::object const& attributes) {
+    auto const* name = attributes.if_contains("displayName");
+    return name && name->is_string() ? std::string_view(name->get_string()) : std::string_view();
 }
 
 scim::Error no_such_group(std::string_view id) {
@@ -38,15 +45,18 @@ std::string array_literal(std::vector<std::string> const& values) {
 StoredResource GroupRepository::create(json::object const& attributes) {
     auto const at = format_timestamp(context_.now);
     try {
-        auto const row = detail::exec_sql1(tx_,
+        // A taken name inserts nothing (instead of aborting the transaction), so the holder can be named.
+        auto const r = detail::exec_sql(tx_,
             "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
-            "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz) RETURNING *),"
+            "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz)"
+            "  ON CONFLICT (tenant_id, lower(display_name)) DO NOTHING RETURNING *),"
             " a AS (" + detail::audit_insert("g", "Group", "create", "$3", "$4", "$5", "NULL", "version") + ") "
             "SELECT " + group_columns + " FROM g",
             context_.tenant_id, json::serialize(attributes), at, or_null(context_.token_id), or_null(context_.request_id));
-        return detail::resource_from(row);
+        if (r.empty()) name_taken(attributes, id_of(display_name(attributes)));
+        return detail::resource_from(r[0]);
     } catch (pqxx::unique_violation const&) {
-        name_taken(attributes);
+        name_taken(attributes, std::nullopt);
     }
 }
 
@@ -59,8 +69,17 @@ std::optional<StoredResource> GroupRepository::find(std::string_view id, bool fo
     return detail::resource_from(r[0]);
 }
 
+std::optional<std::string> GroupRepository::id_of(std::string_view display_name) {
+    auto const r = detail::exec_sql(tx_, "SELECT id::text FROM groups WHERE tenant_id = $1 AND lower(display_name) = lower($2)",
+                                    context_.tenant_id, std::string(display_name));
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<std::string>();
+}
+
 StoredResource GroupRepository::update(std::string_view id, json::object const& attributes) {
     if (!is_uuid(id)) throw no_such_group(id);
+    // A rename to a taken name is refused naming the holder; the unique index still decides a race.
+    if (auto const holder = id_of(display_name(attributes)); holder && *holder != id) name_taken(attributes, holder);
     try {
         auto const r = detail::exec_sql(tx_,
             "WITH g AS (UPDATE groups SET data = $3::jsonb, version = version + 1, modified_at = $4::timestamptz"
@@ -72,7 +91,7 @@ StoredResource GroupRepository::update(std::string_view id, json::object const& 
         if (r.empty()) throw no_such_group(id);
         return detail::resource_from(r[0]);
     } catch (pqxx::unique_violation const&) {
-        name_taken(attributes);
+        name_taken(attributes, std::nullopt);
     }
 }
 

@@ -42,6 +42,9 @@ public:
     /// Stores a new group (displayName, externalId; members go through add_members).
     /// @throws scim::Error uniqueness when the displayName is taken, in any case.
     StoredResource create(boost::json::object const& attributes);
+    /// The id of the group with that displayName (in any case), or nullopt.
+    std::optional<std::string> id_of(std::string_view display_name);
+
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
     /// Replaces the stored attributes and bumps the version. @throws scim::Error uniqueness, not_found.
     StoredResource update(std::string_view id, boost::json::object const& attributes);

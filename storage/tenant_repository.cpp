@@ -12,12 +12,13 @@ namespace {
 
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
-    "coalesce(t.placeholder_email, '')";
+    "coalesce(t.placeholder_email, ''), t.unknown_attributes";
 constexpr char const* tenant_from_clause = " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
 Tenant tenant_from(pqxx::row const& row) {
     return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
-            row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>()};
+            row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>(),
+            scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject)};
 }
 
 }  // namespace
@@ -86,6 +87,9 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
     if (change.placeholder_email)
         tx_.exec_params("UPDATE tenants SET placeholder_email = $2 WHERE id = $1", tenant_id,
                         detail::or_null(*change.placeholder_email));
+    if (change.unknown_attributes)
+        tx_.exec_params("UPDATE tenants SET unknown_attributes = $2 WHERE id = $1", tenant_id,
+                        std::string(scim::to_string(*change.unknown_attributes)));
     return *find(tenant_id);
 }
 

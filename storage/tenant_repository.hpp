@@ -7,6 +7,8 @@
 
 #include <pqxx/transaction_base>
 
+#include "scim/unknown_attributes.hpp"
+
 namespace storage {
 
 struct Tenant {
@@ -17,6 +19,7 @@ struct Tenant {
     std::string delete_mode = "delete";  // "delete" or "deactivate": what DELETE /Users/{id} does
     bool display_in_directory = true;    // a new user's displayInDirectory unless it says otherwise
     std::string placeholder_email;       // the e-mail of a create without one; empty: noreply@<domain>, if any
+    scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -28,6 +31,7 @@ struct TenantSettingsChange {
     std::optional<std::string> delete_mode;
     std::optional<bool> display_in_directory;
     std::optional<std::string> placeholder_email;  // empty: back to noreply@<domain>
+    std::optional<scim::UnknownAttributes> unknown_attributes;
 };
 
 class TenantRepository {

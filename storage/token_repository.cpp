@@ -36,14 +36,20 @@ bool TokenRepository::revoke(std::string const& tenant_id, std::string const& la
 std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256_hex) {
     auto const r = detail::exec_sql(tx_,
         "SELECT t.id, t.tenant_id, n.name, t.scope, "
-        "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, '') "
+        "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, ''), "
+        "       n.unknown_attributes "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
         "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
         sha256_hex);
     if (r.empty()) return std::nullopt;
     auto const& row = r[0];
-    return TokenGrant{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                      scope_from(row[3].as<std::string>()), row[4].as<bool>(), row[5].as<std::string>()};
+    return TokenGrant{row[0].as<std::string>(),
+                      row[1].as<std::string>(),
+                      row[2].as<std::string>(),
+                      scope_from(row[3].as<std::string>()),
+                      row[4].as<bool>(),
+                      row[5].as<std::string>(),
+                      scim::unknown_attributes_from(row[6].as<std::string>()).value_or(scim::UnknownAttributes::reject)};
 }
 
 void TokenRepository::record_use(std::string const& token_id) {

@@ -7,6 +7,8 @@
 
 #include <pqxx/transaction_base>
 
+#include "scim/unknown_attributes.hpp"
+
 namespace storage {
 
 enum class TokenScope { read, write };
@@ -19,6 +21,8 @@ struct TokenGrant {
     TokenScope scope = TokenScope::read;
     bool used_recently = false;  // last_used_at within the last minute: no need to record the use again
     std::string user_id;         // the user /Me stands for; empty for a token not bound to a user
+    /// The tenant's policy, read with the token so that a request knows it before it parses its body.
+    scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
 };
 
 struct TokenInfo {

@@ -89,10 +89,11 @@ bool licensed(json::object const& attributes) { return !scim::read_directory_fie
 }  // namespace
 
 CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const& context, std::string_view csv,
-                                std::string const& company) {
+                                std::string const& company, scim::UnknownAttributes unknown) {
     CsvImportResult result;
-    auto read = scim::read_user_csv(csv);
+    auto read = scim::read_user_csv(csv, unknown);
     result.problems = std::move(read.problems);
+    result.ignored = std::move(read.ignored);
     auto const& registry = scim::SchemaRegistry::builtin();
     auto const& type = *registry.resource_type("User");
     std::vector<Pending> rows;

@@ -22,6 +22,7 @@ struct ImportedUser {
 struct CsvImportResult {
     std::vector<ImportedUser> created;         // meaningful only when there are no problems
     std::vector<scim::CsvProblem> problems;    // by line; any problem means: roll back
+    scim::IgnoredAttributes ignored;           // columns (and attributes) skipped under UnknownAttributes::ignore
 };
 
 /// Creates the users of `csv` in `tx`. A row without User.UserName gets "<company>.<First>.<Last>", made unique in
@@ -29,7 +30,7 @@ struct CsvImportResult {
 /// extension at a site, number), and what creating it met (no such site, a full pool, a taken userName, ...).
 /// @throws scim::Error 400 invalidSyntax when the text is not CSV at all.
 CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const& context, std::string_view csv,
-                                std::string const& company);
+                                std::string const& company, scim::UnknownAttributes unknown);
 
 /// The detail of a 400 for a rejected import: how many rows failed and each problem with its line (at most
 /// `listed` of them).

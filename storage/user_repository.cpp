@@ -1,12 +1,15 @@
 // User rows: data jsonb plus derived columns; an audit row with every change.
 #include "storage/user_repository.hpp"
 
+#include <unordered_map>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "scim/directory_user.hpp"
 #include "scim/error.hpp"
+#include "scim/text.hpp"
 #include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
 
@@ -25,16 +28,18 @@ constexpr char const* select_columns = detail::resource_columns;
 void UserRepository::unique_violation(pqxx::unique_violation const& e, json::object const& attributes) {
     if (std::string_view(e.what()).find("users_fq_extension_key") != std::string_view::npos)
         throw scim::Error::uniqueness(Directory::extension_taken_detail(attributes));
-    throw name_taken(attributes);
+    throw name_taken(attributes, std::nullopt);
 }
 
 StoredResource UserRepository::create(json::object const& attributes, std::optional<std::string> const& password_hash) {
     auto const user = directory_.apply(attributes, nullptr);
     try {
-        auto const row = detail::exec_sql1(tx_,
+        // A taken userName inserts nothing (instead of aborting the transaction), so the holder can be named.
+        auto const r = detail::exec_sql(tx_,
             "WITH u AS ("
             "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
             "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $7)"
+            "  ON CONFLICT (tenant_id, lower(user_name)) DO NOTHING"
             "  RETURNING id, data, version, created_at, modified_at),"
             " a AS ("
             "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
@@ -43,7 +48,8 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
             "SELECT " + std::string(select_columns) + " FROM u",
             context_.tenant_id, json::serialize(user.attributes), or_null(password_hash), format_timestamp(context_.now),
             or_null(context_.token_id), or_null(context_.request_id), user.site_id);
-        auto stored = resource_from(row);
+        if (r.empty()) throw name_taken(user.attributes, holder_of(user.attributes));
+        auto stored = resource_from(r[0]);
         directory_.assign(stored.id, stored.attributes, nullptr);
         return stored;
     } catch (pqxx::unique_violation const& e) {
@@ -51,10 +57,18 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
     }
 }
 
-scim::Error UserRepository::name_taken(json::object const& attributes) {
+scim::Error UserRepository::name_taken(json::object const& attributes, std::optional<std::string> const& holder) {
     auto const* name = attributes.if_contains("userName");
     return scim::Error::uniqueness("userName " + (name ? json::serialize(*name) : std::string("\"\"")) +
-                                   " is already taken in this tenant (userName is unique regardless of case)");
+                                   " is already taken in this tenant" +
+                                   (holder ? " by the user with id \"" + *holder + "\"" : std::string()) +
+                                   " (userName is unique regardless of case)");
+}
+
+std::optional<std::string> UserRepository::holder_of(json::object const& attributes) {
+    auto const* name = attributes.if_contains("userName");
+    if (!name || !name->is_string()) return std::nullopt;
+    return id_of(name->get_string());
 }
 
 std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vector<NewUser> const& users) {
@@ -98,8 +112,22 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
         auto const n = row[2].as<std::size_t>();
         if (n >= 1 && n <= out.size()) out[n - 1].created = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
     }
+    // The holders of the names that were taken, with one more statement and only when some were.
+    json::array taken;
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (!out[i].created && !out[i].error) out[i].error = name_taken(applied[i]);
+        if (!out[i].created && !out[i].error) taken.emplace_back(applied[i].at("userName"));
+    std::unordered_map<std::string, std::string> holders;
+    if (!taken.empty())
+        for (auto const& row : detail::exec_sql(tx_,
+                 "SELECT lower(user_name), id::text FROM users WHERE tenant_id = $1"
+                 " AND lower(user_name) IN (SELECT lower(jsonb_array_elements_text($2::jsonb)))",
+                 context_.tenant_id, json::serialize(taken)))
+            holders.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].created || out[i].error) continue;
+        auto const it = holders.find(scim::to_lower(applied[i].at("userName").as_string()));
+        out[i].error = name_taken(applied[i], it == holders.end() ? std::nullopt : std::optional(it->second));
+    }
     return out;
 }
 
@@ -115,6 +143,13 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
 StoredResource UserRepository::update(std::string_view id, DirectoryUser const& user,
                                       std::optional<std::string> const& password_hash, json::object const& previous) {
     if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
+    // A rename to a taken userName is refused naming the holder; the unique index still decides a race.
+    auto const* old_name = previous.if_contains("userName");
+    auto const* new_name = user.attributes.if_contains("userName");
+    if (new_name && new_name->is_string() &&
+        !(old_name && old_name->is_string() && scim::iequals(old_name->get_string(), new_name->get_string())))
+        if (auto const holder = id_of(new_name->get_string()); holder && *holder != id)
+            throw name_taken(user.attributes, holder);
     try {
         auto const r = detail::exec_sql(tx_,
             "WITH u AS ("

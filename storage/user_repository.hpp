@@ -44,8 +44,8 @@ public:
     };
     std::vector<CreateOutcome> create_many(std::vector<NewUser> const& users);
 
-    /// The 409 uniqueness error for a user whose userName is taken.
-    static scim::Error name_taken(boost::json::object const& attributes);
+    /// The 409 uniqueness error for a user whose userName is taken, naming the user who has it when known.
+    static scim::Error name_taken(boost::json::object const& attributes, std::optional<std::string> const& holder);
 
     /// The user with that id, or nullopt (also for ids that are not UUIDs). `for_update` locks the row
     /// until the transaction ends, so a check of its version and the write that follows see the same row.
@@ -72,6 +72,7 @@ public:
     Directory& directory() { return directory_; }
 
 private:
+    std::optional<std::string> holder_of(boost::json::object const& attributes);
     [[noreturn]] void unique_violation(pqxx::unique_violation const& e, boost::json::object const& attributes);
 
     pqxx::transaction_base& tx_;

@@ -14,6 +14,7 @@
 #include "scim/etag.hpp"
 #include "scim/text.hpp"
 #include "server/crypto.hpp"
+#include "server/handlers/request_body.hpp"
 #include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
 #include "storage/user_repository.hpp"
@@ -65,7 +66,8 @@ json::object success(RequestContext const& ctx, scim::ResourceType const& type, 
 
 // One operation inside `tx`, references already resolvable through `created`. Throws scim::Error when it fails.
 json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::BulkOperation const& op,
-                           PasswordHash const& hash, scim::BulkIds const& created, std::optional<std::string>& new_id) {
+                           PasswordHash const& hash, scim::BulkIds const& created, std::optional<std::string>& new_id,
+                           scim::IgnoredAttributes& ignored) {
     if (op.error) throw *op.error;
     auto const path = op.method == scim::BulkMethod::post ? op.path : scim::resolve_bulk_path(op.path, created);
     auto const& type = type_of(ctx, path);
@@ -77,7 +79,8 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
     std::optional<storage::StoredResource> stored;
     switch (*op.method) {
         case scim::BulkMethod::post: {
-            auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            auto const input = read_resource_body(ctx, data.get_object(), type);
+            ignored.add_all(input.ignored);
             stored = kind == Kind::user    ? create_user_in(tx, ctx, input, hash)
                      : kind == Kind::group ? create_group_in(tx, ctx, input)
                                            : create_site_in(tx, ctx, input);
@@ -86,14 +89,15 @@ json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
             break;
         }
         case scim::BulkMethod::put: {
-            auto const input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            auto const input = read_resource_body(ctx, data.get_object(), type);
+            ignored.add_all(input.ignored);
             stored = kind == Kind::user    ? replace_user_in(tx, ctx, id_of(path), input, hash, op.version)
                      : kind == Kind::group ? replace_group_in(tx, ctx, id_of(path), input, op.version)
                                            : replace_site_in(tx, ctx, id_of(path), input, op.version);
             break;
         }
         case scim::BulkMethod::patch: {
-            auto const request = scim::parse_patch_request(data.get_object());
+            auto const request = read_patch_body(ctx, data.get_object(), type, ignored);
             stored = kind == Kind::user    ? patch_user_in(tx, ctx, id_of(path), request, hash, op.version)
                      : kind == Kind::group ? patch_group_in(tx, ctx, id_of(path), request, op.version)
                                            : patch_site_in(tx, ctx, id_of(path), request, op.version);
@@ -132,6 +136,7 @@ struct Progress {
     std::size_t next = 0;  // position in the execution order
     bool stopped = false;  // failOnErrors reached
     std::vector<std::pair<std::size_t, json::object>> results;  // by request index, of the operations run
+    scim::IgnoredAttributes ignored;  // what the operations named that the server does not define
 };
 
 // Adds an operation's entry to the response, counting failures against failOnErrors.
@@ -212,7 +217,8 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
         try {
             auto data = op.data;
             scim::resolve_bulk_ids(data, progress.created);
-            auto input = scim::read_resource(data.get_object(), type, ctx.app.registry);
+            auto input = read_resource_body(ctx, data.get_object(), type);
+            progress.ignored.add_all(input.ignored);
             batch.push_back({std::move(input.attributes), input.password ? hashes[index] : std::nullopt});
             batch_position.push_back(k);
         } catch (scim::Error const& e) {
@@ -242,7 +248,7 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
 Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest const& request,
                    std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
                    Progress const& before) {
-    Progress progress{before.created, before.errors, before.next, before.stopped, {}};
+    Progress progress{before.created, before.errors, before.next, before.stopped, {}, before.ignored};
     auto const end = std::min(order.size(), progress.next + operations_per_transaction);
     while (progress.next < end && !progress.stopped) {
         if (auto const run = user_create_run(ctx, request, order, progress, end); run > 1) {
@@ -254,7 +260,7 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
         std::optional<std::string> new_id;
         tx.exec0("SAVEPOINT bulk_operation");
         try {
-            auto result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id);
+            auto result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id, progress.ignored);
             tx.exec0("RELEASE SAVEPOINT bulk_operation");
             if (new_id) progress.created.emplace(op.bulk_id, *new_id);
             record(progress, request, index, std::move(result), false);
@@ -300,7 +306,9 @@ Reply bulk(RequestContext& ctx) {
     json::object body;
     body["schemas"] = json::array{json::string(bulk_response_urn)};
     body["Operations"] = std::move(reported);
-    co_return json_response(200, body);
+    auto res = json_response(200, body);
+    add_ignored_attributes(res, progress.ignored);
+    co_return res;
 }
 
 }  // namespace server::handlers

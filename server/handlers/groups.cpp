@@ -10,6 +10,7 @@
 #include "scim/etag.hpp"
 #include "scim/group_members.hpp"
 #include "scim/resource.hpp"
+#include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
 #include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
@@ -128,12 +129,14 @@ void delete_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view
 
 Reply create_group(RequestContext& ctx) {
     auto const& type = group_type(ctx);
-    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, create_group_in(tx, ctx, input), selection);
     });
-    co_return text_resource_response(201, ctx, type, stored, text);
+    auto res = text_resource_response(201, ctx, type, stored, text);
+    add_ignored_attributes(res, input.ignored);
+    co_return res;
 }
 
 Reply list_groups(RequestContext& ctx, ListRequest const& request) {
@@ -153,17 +156,18 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
 
 Reply replace_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
-    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, replace_group_in(tx, ctx, id, input, ctx.request.if_match), selection);
     });
-    co_return modified_response(ctx, type, stored, text);
+    co_return modified_response(ctx, type, stored, text, input.ignored);
 }
 
 Reply patch_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
-    auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
+    scim::IgnoredAttributes ignored;
+    auto const request = read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored);
     auto const selection = request_selection(ctx, type);
     // A membership change answers 204 (RFC 7644 §3.5.2; what Okta and Entra expect), so adding one member to a
     // 100,000-member group never writes 100,000 members back. Asking for attributes gets the 200 with a body.
@@ -175,9 +179,10 @@ Reply patch_group(RequestContext& ctx, std::string_view id) {
     if (!body) {
         auto res = no_content();
         res.set_header("ETag", scim::weak_etag(stored.version));
+        add_ignored_attributes(res, ignored);
         co_return res;
     }
-    co_return modified_response(ctx, type, stored, text);
+    co_return modified_response(ctx, type, stored, text, ignored);
 }
 
 Reply delete_group(RequestContext& ctx, std::string_view id) {

@@ -7,6 +7,7 @@
 #include "scim/error.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
+#include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
 #include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
@@ -65,12 +66,14 @@ void delete_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view 
 
 Reply create_site(RequestContext& ctx) {
     auto const& type = site_type(ctx);
-    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, create_site_in(tx, ctx, input), selection);
     });
-    co_return text_resource_response(201, ctx, type, stored, text);
+    auto res = text_resource_response(201, ctx, type, stored, text);
+    add_ignored_attributes(res, input.ignored);
+    co_return res;
 }
 
 Reply list_sites(RequestContext& ctx, ListRequest const& request) {
@@ -89,22 +92,23 @@ Reply get_site(RequestContext& ctx, std::string_view id) {
 
 Reply replace_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
-    auto const input = scim::read_resource(scim::parse_json_object(ctx.request.body), type, ctx.app.registry);
+    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, replace_site_in(tx, ctx, id, input, ctx.request.if_match), selection);
     });
-    co_return modified_response(ctx, type, stored, text);
+    co_return modified_response(ctx, type, stored, text, input.ignored);
 }
 
 Reply patch_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
-    auto const request = scim::parse_patch_request(scim::parse_json_object(ctx.request.body));
+    scim::IgnoredAttributes ignored;
+    auto const request = read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, patch_site_in(tx, ctx, id, request, ctx.request.if_match), selection);
     });
-    co_return modified_response(ctx, type, stored, text);
+    co_return modified_response(ctx, type, stored, text, ignored);
 }
 
 Reply delete_site(RequestContext& ctx, std::string_view id) {

@@ -19,19 +19,22 @@ Reply import_users_csv(RequestContext& ctx) {
     if (company.empty()) company = ctx.grant.tenant_name;
     auto const change = ctx.change();
     // The transaction commits only when every line went in; otherwise the throw rolls it back.
-    auto const created = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        auto result = storage::import_user_csv(tx, change, ctx.request.body, company);
-        if (!result.problems.empty()) {
-            auto const lines = result.created.size() + result.problems.size();
-            throw scim::Error::invalid_value(storage::import_problems_detail(result.problems, lines));
+    auto const result = co_await ctx.app.db.run([&](pqxx::work& tx) {
+        auto imported = storage::import_user_csv(tx, change, ctx.request.body, company, ctx.grant.unknown_attributes);
+        if (!imported.problems.empty()) {
+            auto const lines = imported.created.size() + imported.problems.size();
+            throw scim::Error::invalid_value(storage::import_problems_detail(imported.problems, lines));
         }
-        return std::move(result.created);
+        return imported;
     });
+    auto const& created = result.created;
     boost::json::array users;
     for (auto const& u : created)
         users.emplace_back(boost::json::object{{"line", u.line}, {"id", u.id}, {"userName", u.user_name}});
     boost::json::object body{{"imported", created.size()}, {"users", std::move(users)}};
-    co_return json_response(200, body);
+    auto res = json_response(200, body);
+    add_ignored_attributes(res, result.ignored);
+    co_return res;
 }
 
 Reply export_users_csv(RequestContext& ctx) {

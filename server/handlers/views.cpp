@@ -63,9 +63,19 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
             return selected(selection, std::string("members.") + sub, attr);
         };
         bool const value = want("value"), ref = want("$ref"), kind = want("type"), display = want("display");
+        bool const filtered = !selection.only_values.empty() || !selection.without_values.empty();
+        auto const ref_of = [&](storage::Member const& m) {
+            return ctx.base_url + (m.type == "User" ? "/Users/" : "/Groups/") + m.id;
+        };
+        auto const before_members = text.size();
         text += ",\"members\":[";
         bool first = true;
         groups.for_each_member(group.id, [&](storage::Member const& m) {
+            if (filtered && !selection.keeps_value("members", json::object{{"value", m.id},
+                                                                           {"$ref", ref_of(m)},
+                                                                           {"type", m.type},
+                                                                           {"display", m.display}}))
+                return;
             text += first ? "{" : ",{";
             first = false;
             bool field = false;
@@ -77,12 +87,13 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
                 field = true;
             };
             if (value) put("value", m.id);
-            if (ref) put("$ref", ctx.base_url + (m.type == "User" ? "/Users/" : "/Groups/") + m.id);
+            if (ref) put("$ref", ref_of(m));
             if (kind) put("type", m.type);
             if (display && !m.display.empty()) put("display", m.display);
             text += "}";
         });
-        text += "]";
+        if (first) text.resize(before_members);  // a value filter kept no member: no members at all
+        else text += "]";
     }
     if (!meta.is_null()) text += ",\"meta\":" + json::serialize(meta);
     text += "}";
@@ -145,11 +156,16 @@ HttpResponse text_resource_response(int status, RequestContext const& ctx, scim:
 }
 
 HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,
-                               storage::StoredResource const& stored, std::string body) {
-    if (!wants_no_body(ctx)) return text_resource_response(200, ctx, type, stored, std::move(body));
-    HttpResponse res;  // RFC 7644 §3.5.2 allows 204 after a PATCH
-    res.status = 204;
-    res.set_header("ETag", scim::weak_etag(stored.version));
+                               storage::StoredResource const& stored, std::string body,
+                               scim::IgnoredAttributes const& ignored) {
+    HttpResponse res;
+    if (!wants_no_body(ctx)) {
+        res = text_resource_response(200, ctx, type, stored, std::move(body));
+    } else {
+        res.status = 204;  // RFC 7644 §3.5.2 allows 204 after a PATCH
+        res.set_header("ETag", scim::weak_etag(stored.version));
+    }
+    add_ignored_attributes(res, ignored);
     return res;
 }
 

@@ -50,8 +50,10 @@ HttpResponse get_response(RequestContext const& ctx, scim::ResourceType const& t
 HttpResponse text_resource_response(int status, RequestContext const& ctx, scim::ResourceType const& type,
                                     storage::StoredResource const& stored, std::string body);
 
-/// What PUT and PATCH answer: the resource, or 204 when the query asks for no attributes ("attributes=").
+/// What PUT and PATCH answer: the resource, or 204 when the query asks for no attributes ("attributes="); either
+/// names what the request had ignored.
 HttpResponse modified_response(RequestContext const& ctx, scim::ResourceType const& type,
-                               storage::StoredResource const& stored, std::string body);
+                               storage::StoredResource const& stored, std::string body,
+                               scim::IgnoredAttributes const& ignored);
 
 }  // namespace server::handlers

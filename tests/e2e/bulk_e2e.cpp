@@ -134,7 +134,7 @@ TEST_CASE("a failing operation leaves no trace, and the others are as if it had 
     auto const r = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("a", "a@example.com") + R"(,
         {"method":"POST","path":"/Groups","bulkId":"bad","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Half",
             "members":[{"value":"bulkId:a"},{"value":"00000000-0000-0000-0000-000000000000"}]}},
-        {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b@example.com","shoeSize":44}},
+        {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b@example.com","active":"perhaps"}},
         {"method":"DELETE","path":"/Users/no-such-id"},
         {"method":"POST","path":"/Printers","bulkId":"s","data":{}},
         {"method":"GET","path":"/Users"},)" + user_op("c", "c@example.com") + "]"));
@@ -144,7 +144,7 @@ TEST_CASE("a failing operation leaves no trace, and the others are as if it had 
     CHECK(ops[1].at("status") == "400");  // the group is not created without its members
     CHECK(ops[1].at("response").at("scimType") == "invalidValue");
     CHECK(ops[2].at("status") == "400");
-    CHECK(std::string(ops[2].at("response").at("detail").as_string()).find("shoeSize") != std::string::npos);
+    CHECK(std::string(ops[2].at("response").at("detail").as_string()).find("active") != std::string::npos);
     CHECK(ops[3].at("status") == "404");
     CHECK(ops[4].at("status") == "404");
     CHECK(ops[5].at("status") == "400");
@@ -224,4 +224,23 @@ TEST_CASE("user creates that go in together still fail one by one") {
                              .at("manager")
                              .at("value");
     CHECK(a_location.ends_with("/" + std::string(manager.as_string())));
+}
+
+TEST_CASE("a bulk names what its operations had ignored, and an unknown schema URI stops none of them") {
+    E2E e;
+    auto const r = e.post("/scim/v2/Bulk", bulk_body(R"([
+        {"method":"POST","path":"/Users","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User",
+            "urn:example:hr:1.0:User"],"userName":"a@example.com","shoeSize":44}},
+        {"method":"POST","path":"/Groups","bulkId":"g","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group",
+            "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],"displayName":"G",
+            "members":[{"value":"bulkId:a","$ref":null}]}},
+        {"method":"PATCH","path":"/Users/bulkId:a","data":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations":[{"op":"replace","path":"hatSize","value":7},{"op":"replace","path":"title","value":"T"}]}}])"));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto const ops = r.json().at("Operations").as_array();
+    REQUIRE(ops.size() == 3);
+    CHECK(ops[0].at("status") == "201");
+    CHECK(ops[1].at("status") == "201");
+    CHECK(ops[2].at("status") == "200");
+    CHECK(r.header("SCIM-Ignored-Attributes") == "shoeSize, hatSize");
 }

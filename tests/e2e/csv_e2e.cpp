@@ -115,3 +115,17 @@ TEST_CASE("10,000 rows import in one transaction") {
     CHECK(e.count_users("acme") == 10000);
     MESSAGE("10,000-row import took " << seconds << " s");
 }
+
+TEST_CASE("a column the server does not know is skipped and named, unless the tenant rejects unknown attributes") {
+    E2E e;
+    std::string const csv = "User.FirstName,User.LastName,User.Email,User.Site,User.Shoesize\nAnn,Lee,ann@x.com,Main,42\n";
+    auto const r = import(e, csv);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    CHECK(r.header("SCIM-Ignored-Attributes") == "User.Shoesize");
+    CHECK(r.json().at("imported") == 1);
+    e.admin({"tenant", "set", "--tenant", "beta", "--unknown-attributes", "reject"});
+    auto const strict = import(e, csv, e.beta.write_token);
+    CHECK(strict.status == 400);
+    CHECK(std::string(strict.json().at("detail").as_string()).find("User.Shoesize") != std::string::npos);
+    CHECK(e.count_users("beta") == 0);
+}

@@ -1,7 +1,10 @@
 // Client mistakes get RFC 7644 error bodies with the right status and scimType, and change nothing.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <string>
+
+#include <pqxx/pqxx>
 
 #include "tests/e2e/e2e_fixture.hpp"
 
@@ -30,7 +33,7 @@ TEST_CASE("bad bodies are 400 with the scimType that says why, and the database 
     Case const cases[] = {
         {"{\"userName\":", "invalidSyntax", "JSON"},
         {"[1,2]", "invalidSyntax", "object"},
-        {"{" + s + ",\"userName\":\"a\",\"shoeSize\":42}", "invalidSyntax", "shoeSize"},
+        {"{" + s + ",\"userName\":\"a\",\"name\":[1]}", "invalidValue", "name"},
         {"{" + s + ",\"userName\":42}", "invalidValue", "userName"},
         {"{" + s + ",\"userName\":\"a\",\"active\":\"maybe\"}", "invalidValue", "active"},
         {"{" + s + ",\"userName\":\"a\",\"emails\":[{\"value\":\"a\",\"type\":\"pigeon\"}]}", "invalidValue", "emails[0].type"},
@@ -95,4 +98,38 @@ TEST_CASE("a body over the limit is 413, refused before it is read") {
                                        {"Content-Type", "application/scim+json"}});
     CHECK(whole.status == 413);
     CHECK(e.count_users("acme") == 0);
+}
+
+TEST_CASE("while the database is unreachable requests are 503 with Retry-After, and served again once it is back") {
+    E2E e;
+    // scimd logs in as a role of its own, so that the test can lock it out without touching other tests.
+    auto const role = "scimd_" + e.db.schema();
+    auto const as_admin = [&](std::string const& sql) {
+        pqxx::work tx(e.db.connection());
+        tx.exec(sql);
+        tx.commit();
+    };
+    as_admin("CREATE ROLE " + role + " LOGIN; GRANT USAGE ON SCHEMA " + e.db.schema() + " TO " + role +
+             "; GRANT ALL ON ALL TABLES IN SCHEMA " + e.db.schema() + " TO " + role +
+             "; GRANT ALL ON ALL SEQUENCES IN SCHEMA " + e.db.schema() + " TO " + role);
+    struct DropRole {
+        std::function<void()> drop;
+        ~DropRole() { drop(); }
+    } const cleanup{[&] {
+        e.server.reset();
+        as_admin("DROP OWNED BY " + role + "; DROP ROLE IF EXISTS " + role);
+    }};
+    auto url = e.db.url();
+    url.replace(url.find("postgres@"), std::string_view("postgres").size(), role);
+    e.server = std::make_unique<ScimdServer>(url, ScimdServer::Options{});
+    REQUIRE(e.get("/scim/v2/Users").status == 200);
+
+    as_admin("ALTER ROLE " + role + " NOLOGIN");
+    as_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+    auto const down = e.get("/scim/v2/Users");
+    check_error_body(down, 503);
+    CHECK(down.header("Retry-After") == "5");
+
+    as_admin("ALTER ROLE " + role + " LOGIN");
+    CHECK(e.get("/scim/v2/Users").status == 200);
 }

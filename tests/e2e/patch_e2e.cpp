@@ -88,7 +88,7 @@ TEST_CASE("a failing operation anywhere leaves the user and its version unchange
     CHECK(r.status == 400);
     CHECK(r.json().at("scimType") == "noTarget");
     CHECK(e.users_snapshot() == before);
-    for (auto const* ops : {R"([{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"shoe","value":1}])",
+    for (auto const* ops : {R"([{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"emails[type eq \"home\"]","value":7}])",
                             R"([{"op":"remove","path":"userName"}])", R"([{"op":"replace","path":"id","value":"x"}])",
                             R"([{"op":"replace","path":"active","value":"perhaps"}])"}) {
         CAPTURE(ops);

@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include <boost/json/parse.hpp>
+
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -183,4 +185,53 @@ TEST_CASE("a cursor of one query or tenant is refused for another") {
     CHECK(other_query.json().at("scimType") == "invalidCursor");
     auto const other_tenant = e.call("GET", "/scim/v2/Users?count=2&cursor=" + encode(next), "", e.beta.write_token);
     CHECK(other_tenant.json().at("scimType") == "invalidCursor");
+}
+
+TEST_CASE("filters written without quotes read as strings and return exactly the right users") {
+    E2E e;
+    e.seed_users("acme", 20);
+    auto const total = [&](std::string_view filter) {
+        auto const r = e.get(users_query(filter));
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        return r.json().at("totalResults").as_int64();
+    };
+    CHECK(total("userName sw user1") == 11);  // user1, user10 .. user19
+    CHECK(total("name.familyName eq F3") == 2);
+    CHECK(total("emails.value co 7@example.com") == 2);
+    CHECK(total("emails.Value co 7@EXAMPLE.COM") == 2);  // names and string values are case-insensitive
+    CHECK(total("meta.Created gt 2015-10-10T14:38:21.8617979-07:00") == 20);
+    CHECK(total("meta.created gt 2999-01-01T00:00:00.123456789+14:00") == 0);
+    CHECK(total("userName eq user7@example.com and name.familyName eq F7") == 1);
+}
+
+TEST_CASE("unquoted numbers and true keep their JSON meaning, and impossible dates are 400 invalidFilter") {
+    E2E e;
+    for (auto const* filter : {"userName eq 123", "userName eq true", "meta.created gt 2026-02-30T00:00:00Z",
+                               "meta.created gt 0000-01-01T00:00:00Z", "meta.created gt 2026-01-01T00:00:00+99:99",
+                               "meta.lastModified lt \"2026-01-01T00:00:00.1234567890Z\""}) {
+        CAPTURE(filter);
+        auto const r = e.get(users_query(filter));
+        CHECK(r.status == 400);
+        CHECK(r.json().at("scimType") == "invalidFilter");
+    }
+}
+
+TEST_CASE("attributes with a value filter return the matching values, excludedAttributes all the others") {
+    E2E e;
+    auto const id = e.create_user("two@example.com", R"(,"emails":[{"value":"w@example.com","type":"work"},
+                                                                   {"value":"h@example.com","type":"home","primary":true}])");
+    auto const only = e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq "work"])"));
+    REQUIRE(only.status == 200);
+    CHECK(only.json().at("emails").as_array().size() == 1);
+    CHECK(only.json().at("emails").at(0).at("value") == "w@example.com");
+    CHECK_FALSE(only.json().as_object().contains("userName"));
+    auto const value = e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq "work"].value,userName)"));
+    CHECK(value.json().at("emails") == boost::json::parse(R"([{"value":"w@example.com"}])"));
+    CHECK(value.json().at("userName") == "two@example.com");
+    auto const without = e.get("/scim/v2/Users?excludedAttributes=" + encode(R"(emails[type eq "work"])"));
+    CHECK(without.json().at("Resources").at(0).at("emails") ==
+          boost::json::parse(R"([{"value":"h@example.com","type":"home","primary":true}])"));
+    auto const none = e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq "other"])"));
+    CHECK_FALSE(none.json().as_object().contains("emails"));
+    CHECK(e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq])")).status == 400);
 }

@@ -87,7 +87,7 @@ TEST_CASE("names that start with a keyword are names") {
 
 TEST_CASE("malformed filters are 400 invalidFilter naming the offset") {
     for (std::string_view text :
-         {"", "   ", "userName eq", "userName", "(title pr", "title pr)", "userName zz \"x\"", "userName eq bjensen",
+         {"", "   ", "userName eq", "userName", "(title pr", "title pr)", "userName zz \"x\"", "userName eq bj\"ensen", "userName eq {x", "userName eq (x",
           "userName eq \"unterminated", "emails[type eq \"work\"", "emails[type eq \"work\"] extra",
           "emails[types[a pr]]", "name.givenName[a pr]", "title pr and", "and title pr", "not title pr",
           "userName eq {\"a\":1}", "userName eq [1]", "a..b pr", "a.b.c pr", "titlepr", "title  eq\"x\"",
@@ -111,4 +111,26 @@ TEST_CASE("length, depth and term limits are 400 tooMany") {
     for (int i = 0; i < 300; ++i) wide += " or a pr";
     CHECK(expect_error([&] { scim::parse_filter(wide); }).scim_type() == scim::ScimType::too_many);
     CHECK_NOTHROW(scim::parse_filter(deep, {100000, 64, 256}));
+}
+
+TEST_CASE("unquoted values that are no JSON literal are strings, as some clients write them") {
+    std::pair<std::string_view, std::string_view> const cases[] = {
+        {"userName sw O", R"(userName sw "O")"},
+        {"name.familyName eq Employee", R"(name.familyName eq "Employee")"},
+        {"meta.created gt 2015-10-10T14:38:21.8617979-07:00", R"(meta.created gt "2015-10-10T14:38:21.8617979-07:00")"},
+        {"emails.value co example.com", R"(emails.value co "example.com")"},
+        {"(userName eq O'Malley) and title pr", R"((userName eq "O'Malley" and title pr))"},
+        {"emails[type eq work]", R"(emails[type eq "work"])"},
+    };
+    for (auto const& [text, expected] : cases) {
+        CAPTURE(text);
+        CHECK(canonical(text) == expected);
+    }
+}
+
+TEST_CASE("unquoted true, false, null and numbers keep their JSON meaning") {
+    CHECK(canonical("active eq True") == "active eq true");
+    CHECK(canonical("userName eq 123") == "userName eq 123");
+    CHECK(canonical("userName eq -15") == "userName eq -15");
+    CHECK(canonical("userName ne null") == "userName ne null");
 }

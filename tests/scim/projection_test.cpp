@@ -2,7 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/json/parse.hpp>
+
+#include "scim/error.hpp"
+
 #include "scim/urns.hpp"
+
+namespace json = boost::json;
 
 namespace {
 
@@ -79,4 +85,39 @@ TEST_CASE("a selection tells which stored members a read needs") {
     CHECK(without.without == std::vector<std::string>{"emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
     CHECK(members("", "").only.empty());
     CHECK(members("", "").without.empty());
+}
+
+TEST_CASE("a value filter in attributes keeps only the matching values, in excludedAttributes all but those") {
+    auto const only = select(R"(emails[type eq "work"],userName)", "");
+    CHECK(only.attributes == std::vector<std::string>{"emails", "username"});
+    json::value const work = json::parse(R"({"value":"a@x","type":"work"})");
+    json::value const home = json::parse(R"({"value":"b@x","type":"home"})");
+    CHECK(only.keeps_value("emails", work));
+    CHECK_FALSE(only.keeps_value("emails", home));
+    auto const sub = select(R"(emails[type eq "work" or value co ","].value)", "");
+    CHECK(sub.attributes == std::vector<std::string>{"emails.value"});
+    CHECK_FALSE(sub.keeps_value("emails", home));
+    auto const without = select("", R"(emails[type eq "work"])");
+    CHECK(without.excluded.empty());  // emails stays; only its work values go
+    CHECK_FALSE(without.keeps_value("emails", work));
+    CHECK(without.keeps_value("emails", home));
+}
+
+TEST_CASE("a value filter that does not parse or needs a multi-valued attribute is 400 invalidFilter") {
+    for (auto const* bad : {R"(emails[type eq])", R"(emails[type eq "work")", R"(userName[value eq "x"])",
+                            R"(emails[type eq "work"].nosuch)"}) {
+        CAPTURE(bad);
+        try {
+            select(bad, "");
+            FAIL("expected an error");
+        } catch (scim::Error const& e) {
+            CHECK(e.scim_type() == scim::ScimType::invalid_filter);
+        }
+    }
+}
+
+TEST_CASE("a name repeated many times counts once") {
+    std::string many;
+    for (int i = 0; i < 60; ++i) many += "userName,";
+    CHECK(select(many, "").attributes == std::vector<std::string>{"username"});
 }

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "scim/urns.hpp"
+#include "scim/value_formats.hpp"
 #include "tests/support/expect_error.hpp"
 
 namespace json = boost::json;
@@ -216,4 +217,20 @@ TEST_CASE("an immutable attribute may be set once and then never changed") {
         [&] { scim::merge_for_replace(stored, json::parse(R"({"serial":"B2"})").as_object(), badge, custom); });
     CHECK(e.scim_type() == scim::ScimType::mutability);
     CHECK(e.detail().find("serial") != std::string::npos);
+}
+
+TEST_CASE("dateTime values: 1 to 9 fractional digits, any real offset, and only instants that exist") {
+    for (std::string_view text : {"2015-10-10T14:38:21Z", "2015-10-10T14:38:21.8Z", "2015-10-10T14:38:21.8617979-07:00",
+                                  "2015-10-10T14:38:21.123456789+14:00", "2024-02-29T00:00:00Z", "2016-12-31T23:59:60Z",
+                                  "0001-01-01T00:00:00+05:30", "2026-01-01T00:00:00"}) {
+        CAPTURE(text);
+        CHECK(scim::is_date_time(text));
+    }
+    for (std::string_view text : {"2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z",
+                                  "2026-01-01T00:00:00+99:99", "2026-01-01T00:00:00+16:00", "2026-01-01T24:00:00Z",
+                                  "2026-04-31T00:00:00Z", "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00.Z",
+                                  "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z"}) {
+        CAPTURE(text);
+        CHECK_FALSE(scim::is_date_time(text));
+    }
 }
