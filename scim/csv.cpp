@@ -1,11 +1,32 @@
 #include "scim/csv.hpp"
 
+#include <algorithm>
+
 #include "scim/error.hpp"
+#include "scim/utf8.hpp"
 
 namespace scim {
 
+bool starts_like_formula(std::string_view value) noexcept {
+    return !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+}
+
+std::string_view without_formula_guard(std::string_view value) noexcept {
+    if (value.size() >= 2 && value.front() == '\'' && starts_like_formula(value.substr(1))) value.remove_prefix(1);
+    return value;
+}
+
 std::vector<CsvRecord> parse_csv(std::string_view text) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    // Text, not bytes: a NUL or a byte that is not UTF-8 makes the file unreadable, named by its line.
+    auto const line_at = [&](std::size_t offset) {
+        return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    };
+    if (auto const good = valid_utf8_prefix(text); good < text.size())
+        throw Error::invalid_syntax("CSV line " + std::to_string(line_at(good)) +
+                                    ": not UTF-8 text; save the file as CSV UTF-8");
+    if (auto const nul = text.find('\0'); nul != std::string_view::npos)
+        throw Error::invalid_syntax("CSV line " + std::to_string(line_at(nul)) + ": contains a NUL character");
     std::vector<CsvRecord> out;
     CsvRecord record;
     std::string field;
@@ -68,7 +89,7 @@ std::vector<CsvRecord> parse_csv(std::string_view text) {
 
 std::string csv_field(std::string_view value) {
     std::string text(value);
-    if (!text.empty() && (text[0] == '=' || text[0] == '@')) text = "'" + text;
+    if (starts_like_formula(text)) text = "'" + text;
     if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
     std::string out = "\"";
     for (char c : text) {

@@ -15,11 +15,18 @@ struct CsvRecord {
 };
 
 /// The records of `text`; blank lines are skipped. @throws Error 400 invalidSyntax naming the line of a quote that
-/// is never closed or of text right after a closing quote.
+/// is never closed, of text right after a closing quote, of a NUL character or of bytes that are not UTF-8.
 std::vector<CsvRecord> parse_csv(std::string_view text);
 
-/// `value` as one CSV field: quoted when it holds a comma, quote or line break. A value starting with = or @, which a
-/// spreadsheet would run as a formula, is prefixed with a quote mark (+ is left alone: E.164 numbers start with it).
+/// Whether a spreadsheet could run `value` as a formula: it starts with =, +, -, @, a tab or a carriage return
+/// (OWASP's CSV injection guidance).
+bool starts_like_formula(std::string_view value) noexcept;
+
+/// `value` as one CSV field: quoted when it holds a comma, quote or line break; a value that starts like a formula
+/// gets a leading ' so that a spreadsheet shows it as text (E.164 numbers too: "'+442071234500").
 std::string csv_field(std::string_view value);
+
+/// A field as written by csv_field, without the ' that guarded a formula-like value; other text as it is.
+std::string_view without_formula_guard(std::string_view value) noexcept;
 
 }  // namespace scim

@@ -1,7 +1,9 @@
 #include "scim/directory_user.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
+#include "scim/text.hpp"
 #include "scim/urns.hpp"
 
 namespace scim {
@@ -19,10 +21,11 @@ std::vector<std::string> distinct_strings(json::object const& o, std::string_vie
     std::vector<std::string> out;
     auto const* v = o.if_contains(key);
     if (!v || !v->is_array()) return out;
+    std::unordered_set<std::string> seen;
     for (auto const& item : v->get_array()) {
         if (!item.is_string()) continue;
         std::string s(item.get_string());
-        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+        if (seen.insert(s).second) out.push_back(std::move(s));
     }
     return out;
 }
@@ -69,6 +72,28 @@ bool is_digits(std::string_view text) noexcept {
 bool is_e164(std::string_view number) noexcept {
     return number.size() >= 8 && number.size() <= 16 && number[0] == '+' && number[1] != '0' &&
            is_digits(number.substr(1));
+}
+
+UserNameInventor::UserNameInventor(std::string_view company) : company_(user_name_part(company)) {}
+
+std::string UserNameInventor::stem(std::string_view first, std::string_view last) const {
+    return company_ + "." + user_name_part(first) + "." + user_name_part(last);
+}
+
+void UserNameInventor::take(std::string_view name) { taken_.insert(to_lower(name)); }
+
+std::string UserNameInventor::invent(std::string_view first, std::string_view last) {
+    auto const base = stem(first, last);
+    auto const key = to_lower(base);
+    if (taken_.insert(key).second) return base;
+    auto& n = next_.try_emplace(key, 2).first->second;
+    for (;; ++n) {
+        auto candidate = base + "." + std::to_string(n);
+        if (taken_.insert(to_lower(candidate)).second) {
+            ++n;
+            return candidate;
+        }
+    }
 }
 
 std::string user_name_part(std::string_view text) {

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -35,22 +37,27 @@ bool is_e164(std::string_view number) noexcept;
 /// Whether `text` is non-empty and only ASCII digits.
 bool is_digits(std::string_view text) noexcept;
 
-/// The username the server invents for a person: "<Company>.<First>.<Last>" with whitespace removed from each
-/// part, and ".<n>" appended when `taken` says the plain one is in use (n = 2, 3, ...).
-template <class Taken>
-std::string invent_user_name(std::string_view company, std::string_view first, std::string_view last, Taken taken);
+/// Invents the usernames of people who come without one: "<Company>.<First>.<Last>" with whitespace and dots
+/// removed from each part, and ".<n>" appended (n = 2, 3, ...) when the plain one is taken. Names compare
+/// regardless of case. Each stem keeps its own counter, so n people sharing a name cost n steps, not n².
+class UserNameInventor {
+public:
+    explicit UserNameInventor(std::string_view company);
+
+    /// The plain name for `first` and `last`, before any suffix.
+    std::string stem(std::string_view first, std::string_view last) const;
+    /// Marks `name` as in use.
+    void take(std::string_view name);
+    /// A name for `first` and `last` that is not in use, now marked as in use.
+    std::string invent(std::string_view first, std::string_view last);
+
+private:
+    std::string company_;
+    std::unordered_set<std::string> taken_;     // lower case
+    std::unordered_map<std::string, int> next_;  // lower-case stem -> the next suffix to try
+};
 
 /// One part of an invented username: its characters other than whitespace and dots.
 std::string user_name_part(std::string_view text);
-
-template <class Taken>
-std::string invent_user_name(std::string_view company, std::string_view first, std::string_view last, Taken taken) {
-    std::string base = user_name_part(company) + "." + user_name_part(first) + "." + user_name_part(last);
-    if (!taken(base)) return base;
-    for (int n = 2;; ++n) {
-        auto candidate = base + "." + std::to_string(n);
-        if (!taken(candidate)) return candidate;
-    }
-}
 
 }  // namespace scim

@@ -2,6 +2,7 @@
 #include "scim/error.hpp"
 
 #include "scim/urns.hpp"
+#include "scim/utf8.hpp"
 
 namespace scim {
 
@@ -65,7 +66,7 @@ boost::json::object Error::to_json() const {
     body["schemas"] = boost::json::array{urn::error};
     body["status"] = std::to_string(status_);  // a string, as RFC 7644 §3.12 shows
     if (type_ != ScimType::none) body["scimType"] = to_string(type_);
-    body["detail"] = detail_;
+    body["detail"] = to_valid_utf8(detail_);  // details quote the client's text, which may be any bytes
     return body;
 }
 

@@ -7,6 +7,7 @@
 
 #include "scim/error.hpp"
 #include "scim/text.hpp"
+#include "scim/utf8.hpp"
 
 namespace scim {
 namespace {
@@ -202,7 +203,9 @@ private:
                 pos_ = start;
                 throw fail("\"" + std::string(word) + "\" is not a value; put strings in double quotes");
             }
-        return json::string(word);
+        json::value value = json::string(word);
+        no_nul(start, value);
+        return value;
     }
 
     json::value literal(std::size_t start, std::string_view text) {
@@ -212,7 +215,18 @@ private:
             pos_ = start;
             throw fail("\"" + std::string(text) + "\" is not a value; strings go in double quotes");
         }
+        no_nul(start, value);
         return value;
+    }
+
+    // No stored text holds a NUL or bytes that are not UTF-8 (PostgreSQL's text cannot), so a value with them is
+    // a mistake, not a miss.
+    void no_nul(std::size_t start, json::value const& value) {
+        if (!value.is_string()) return;
+        std::string_view const text = value.get_string();
+        if (text.find('\0') == std::string_view::npos && is_valid_utf8(text)) return;
+        pos_ = start;
+        throw fail("a value must be UTF-8 text without NUL characters");
     }
 
     std::string_view text_;

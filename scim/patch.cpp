@@ -2,6 +2,7 @@
 #include "scim/patch.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <boost/json/serialize.hpp>
 
@@ -307,8 +308,9 @@ private:
                 return;
             }
             auto& list = holder.at(attr.name).get_array();
+            std::unordered_set<json::value> present(list.begin(), list.end());
             for (auto& item : incoming.get_array()) {
-                if (std::find(list.begin(), list.end(), item) != list.end()) continue;  // add never duplicates
+                if (!present.insert(item).second) continue;  // add never duplicates
                 if (attr.type == AttributeType::complex && item.is_object() && is_true(item.get_object().if_contains("primary")))
                     clear_primary(list);
                 list.push_back(std::move(item));
@@ -337,9 +339,9 @@ private:
             return v;
         };
         auto& list = current->get_array();
-        auto const gone = std::remove_if(list.begin(), list.end(), [&](json::value const& item) {
-            return std::any_of(listed.begin(), listed.end(), [&](json::value const& l) { return key(l) == key(item); });
-        });
+        std::unordered_set<json::value> keys;
+        for (auto const& l : listed) keys.insert(key(l));
+        auto const gone = std::remove_if(list.begin(), list.end(), [&](json::value const& item) { return keys.contains(key(item)); });
         list.erase(gone, list.end());
         if (list.empty()) holder.erase(attr.name);
     }
@@ -587,7 +589,7 @@ PatchPath parse_patch_path(std::string_view text, ResourceType const& type, Sche
 }
 
 PatchOutcome apply_patch(json::object const& stored, PatchRequest const& request, ResourceType const& type,
-                         SchemaRegistry const& registry) {
+                         SchemaRegistry const& registry, ReadOptions const& options) {
     Patcher patcher(stored, type, registry);
     for (auto const& operation : request.operations) patcher.apply(operation);
     // The result must be a valid resource, as if it had been created so; this also coerces "True"/"False".
@@ -596,7 +598,9 @@ PatchOutcome apply_patch(json::object const& stored, PatchRequest const& request
     for (auto const& e : type.extensions)
         if (body.contains(e.schema)) schemas.emplace_back(e.schema);
     body["schemas"] = std::move(schemas);
-    auto validated = read_resource(body, type, registry);
+    ReadOptions strict = options;  // drop_unknown_attributes took out what may be ignored; the rest is an error
+    strict.unknown = UnknownAttributes::reject;
+    auto validated = read_resource(body, type, registry, strict);
     check_immutable(stored, validated.attributes, type, registry);
     PatchOutcome outcome;
     outcome.changed = validated.attributes != stored || patcher.password().has_value();

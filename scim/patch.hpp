@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include "scim/filter_binding.hpp"
+#include "scim/resource.hpp"
 #include "scim/schema.hpp"
 #include "scim/unknown_attributes.hpp"
 
@@ -67,6 +68,6 @@ struct PatchOutcome {
 /// the element when none matches.
 /// @throws Error mutability (readOnly, immutable, required), invalid_path, no_target, invalid_value, invalid_syntax.
 PatchOutcome apply_patch(boost::json::object const& stored, PatchRequest const& request, ResourceType const& type,
-                         SchemaRegistry const& registry);
+                         SchemaRegistry const& registry, ReadOptions const& options = {});
 
 }  // namespace scim

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <unordered_set>
 #include <string>
 
 #include <boost/json/parser.hpp>
@@ -40,8 +41,8 @@ bool is_blank(std::string_view s) {
 // Walks one body, collecting the canonical attributes; `path` names the place in errors.
 class Reader {
 public:
-    Reader(ResourceType const& type, SchemaRegistry const& registry, UnknownAttributes unknown)
-        : type_(type), registry_(registry), unknown_(unknown) {}
+    Reader(ResourceType const& type, SchemaRegistry const& registry, ReadOptions const& options)
+        : type_(type), registry_(registry), options_(options) {}
 
     ResourceInput read(json::object const& body) {
         check_schemas(body);
@@ -125,7 +126,7 @@ private:
 
     // An attribute the resource type does not define: dropped and listed, or refused, as the tenant chose.
     void unknown(std::string const& path) {
-        if (unknown_ == UnknownAttributes::reject)
+        if (options_.unknown == UnknownAttributes::reject)
             throw Error::invalid_syntax("unknown attribute \"" + path + "\" for " + type_.name + " resources");
         ignored_.add(without_indexes(path));
     }
@@ -169,12 +170,17 @@ private:
     json::value normalize(Attribute const& attr, json::value const& value, std::string const& path) {
         if (value.is_null()) return nullptr;
         if (!attr.multi_valued) return normalize_single(attr, value, path);
+        auto const limit = attr.name == "members" ? options_.max_members : options_.max_values;
+        if (value.is_array() && value.get_array().size() > limit)
+            throw Error::invalid_value("\"" + path + "\" has " + std::to_string(value.get_array().size()) +
+                                       " values; a request may give at most " + std::to_string(limit));
         json::array out;
+        std::unordered_set<json::value> seen;  // repeated values count once, at the cost of one lookup each
         auto const add = [&](json::value const& item, std::string const& item_path) {
             if (item.is_array()) throw Error::invalid_value("\"" + item_path + "\" must not be an array");
             auto v = normalize_single(attr, item, item_path);
-            if (v.is_null()) return;
-            if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
+            if (v.is_null() || !seen.insert(v).second) return;
+            out.push_back(std::move(v));
         };
         if (value.is_array()) {
             auto const& items = value.get_array();
@@ -252,6 +258,7 @@ private:
                 if (!value.is_string()) throw wrong_type();
                 std::string_view const text = value.get_string();
                 if (attr.required && is_blank(text)) throw Error::invalid_value("\"" + path + "\" must not be empty");
+                check_text(text, path);
                 if (attr.canonical_values.empty()) return value;
                 for (auto const& canonical : attr.canonical_values)
                     if (iequals(canonical, text)) return json::string(canonical);
@@ -263,6 +270,23 @@ private:
             }
         }
         throw wrong_type();
+    }
+
+    // PostgreSQL's text holds no NUL; an index entry must fit its page (the attributes with uniqueness or an index).
+    void check_text(std::string_view text, std::string const& path) const {
+        if (text.find('\0') != std::string_view::npos)
+            throw Error::invalid_value("\"" + path + "\" contains a NUL character (\\u0000), which no text may hold");
+        if (text.size() > max_indexed_bytes && is_indexed(path))
+            throw Error::invalid_value("\"" + path + "\" is " + std::to_string(text.size()) + " bytes long; at most " +
+                                       std::to_string(max_indexed_bytes) + " are accepted");
+    }
+
+    // The attributes stored in an index (storage/migrations), or compared with one, by path without value indexes.
+    static bool is_indexed(std::string const& path) {
+        auto const plain = without_indexes(path);
+        for (std::string_view const name : {"userName", "externalId", "displayName", "emails.value", "name"})
+            if (plain == name) return true;
+        return plain.ends_with(":site") || plain.ends_with(":licenses");
     }
 
     void check_required() const {
@@ -284,7 +308,7 @@ private:
 
     ResourceType const& type_;
     SchemaRegistry const& registry_;
-    UnknownAttributes unknown_;
+    ReadOptions const& options_;
     ResourceInput out_;
     IgnoredAttributes ignored_;
     std::set<std::string> seen_;
@@ -323,8 +347,8 @@ json::object parse_json_object(std::string_view body) {
 }
 
 ResourceInput read_resource(json::object const& body, ResourceType const& type, SchemaRegistry const& registry,
-                            UnknownAttributes unknown) {
-    return Reader(type, registry, unknown).read(body);
+                            ReadOptions const& options) {
+    return Reader(type, registry, options).read(body);
 }
 
 bool is_schema_uri(std::string_view key) noexcept {

@@ -2,6 +2,7 @@
 // checked and coerced by type (RFC 7643 §2), server-owned attributes dropped, and the replace (PUT) merge rules.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ struct ResourceInput {
     IgnoredAttributes ignored;
 };
 
+/// How a request body is read: the tenant's unknown-attribute policy and the bounds on multi-valued attributes,
+/// which keep the work of reading a body proportional to its size.
+struct ReadOptions {
+    UnknownAttributes unknown = UnknownAttributes::reject;
+    std::size_t max_values = 1000;     // values of one multi-valued attribute, a group's members aside
+    std::size_t max_members = 100000;  // values of a group's `members`
+};
+
 /// Parses a JSON request body. @throws Error 400 invalidSyntax when it is not a JSON object.
 boost::json::object parse_json_object(std::string_view body);
 
@@ -39,10 +48,17 @@ boost::json::object parse_json_object(std::string_view body);
 ///   string for a complex attribute that has a `value` sub-attribute, a single value for a multi-valued one;
 /// - canonical values are matched case-insensitively and stored in the schema's spelling;
 /// - null and empty values mean unassigned (RFC 7643 §2.5); readOnly attributes are ignored;
-/// - required attributes must be present and non-blank; at most one `primary: true` per multi-valued attribute.
+/// - required attributes must be present and non-blank; at most one `primary: true` per multi-valued attribute;
+/// - a multi-valued attribute holds at most `options.max_values` values (`members`: `options.max_members`);
+///   repeated values count once;
+/// - strings hold no NUL character, and the attributes PostgreSQL indexes are at most max_indexed_bytes long.
 /// @throws Error 400 invalidSyntax (unknown attribute, missing schemas) or invalidValue (bad value), naming it.
 ResourceInput read_resource(boost::json::object const& body, ResourceType const& type, SchemaRegistry const& registry,
-                            UnknownAttributes unknown = UnknownAttributes::reject);
+                            ReadOptions const& options = {});
+
+/// The longest value, in bytes of UTF-8, of an attribute the database indexes (userName, externalId, displayName,
+/// e-mail addresses, a site's name): an index entry must fit in a third of a PostgreSQL page.
+inline constexpr std::size_t max_indexed_bytes = 1024;
 
 /// Whether `key` looks like a schema URI rather than an attribute name: "urn:…", or an absolute http(s) URI such as
 /// Microsoft's "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group".

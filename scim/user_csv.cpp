@@ -104,7 +104,7 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         auto const& record = records[r];
         auto const get = [&](Column c) -> std::string {
             if (!at[c] || *at[c] >= record.fields.size()) return {};
-            auto v = record.fields[*at[c]];
+            auto v = std::string(without_formula_guard(record.fields[*at[c]]));
             while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.pop_back();
             while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(0, 1);
             return v;

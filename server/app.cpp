@@ -9,9 +9,10 @@ namespace server {
 App::App(ServeConfig c, scim::SchemaRegistry const& schema_registry, std::string cursor_secret)
     : config(std::move(c)),
       registry(schema_registry),
-      db(config.database_url, config.db_connections),
+      db(config.database_url, config.db_connections, config.statement_timeout),
       cpu(std::max<std::size_t>(1, std::thread::hardware_concurrency())),
       auth(db, config.token_cache_ttl),
-      cursors(std::move(cursor_secret), config.cursor_lifetime) {}
+      cursors(std::move(cursor_secret), config.cursor_lifetime),
+      bodies(config.max_buffered_body_bytes) {}
 
 }  // namespace server

@@ -5,8 +5,10 @@
 
 #include "scim/schema.hpp"
 #include "server/auth.hpp"
+#include "server/body_budget.hpp"
 #include "server/cursor.hpp"
 #include "server/db_pool.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/serve_config.hpp"
 
 namespace server {
@@ -20,6 +22,9 @@ struct App {
     net::thread_pool cpu;  // slow CPU work such as password hashing, off the I/O threads
     Authenticator auth;
     CursorCodec cursors;
+    RateLimiter rate_limits;    // by tenant and by token
+    RateLimiter auth_failures;  // by source address
+    BodyBudget bodies;
 };
 
 }  // namespace server

@@ -21,11 +21,16 @@ boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::str
 
     auto const hash = sha256_hex(token);
     auto const now = std::chrono::steady_clock::now();
+    auto const unknown = [] { return scim::Error::unauthorized("the bearer token is unknown or revoked"); };
     {
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(hash); it != cache_.end()) {
             if (it->second.expires > now) co_return it->second.grant;
             cache_.erase(it);
+        }
+        if (auto it = unknown_.find(hash); it != unknown_.end()) {
+            if (it->second > now) throw unknown();
+            unknown_.erase(it);
         }
     }
     auto grant = co_await db_.run([&](pqxx::work& tx) -> std::optional<storage::TokenGrant> {
@@ -34,7 +39,14 @@ boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::str
         if (found && !found->used_recently) tokens.record_use(found->token_id);
         return found;
     });
-    if (!grant) throw scim::Error::unauthorized("the bearer token is unknown or revoked");
+    if (!grant) {
+        if (cache_ttl_.count() > 0) {
+            std::lock_guard lock(mutex_);
+            if (unknown_.size() > 10000) unknown_.clear();  // bounded, as the cache is
+            unknown_[hash] = now + cache_ttl_;
+        }
+        throw unknown();
+    }
     if (cache_ttl_.count() > 0) {
         std::lock_guard lock(mutex_);
         if (cache_.size() > 10000) cache_.clear();  // bounded: a flood of distinct tokens cannot grow it forever

@@ -33,6 +33,8 @@ private:
     std::chrono::milliseconds cache_ttl_;
     std::mutex mutex_;
     std::unordered_map<std::string, Cached> cache_;
+    // Tokens the database did not know, by hash, until when: a client repeating a bad token costs no query each time.
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> unknown_;
 };
 
 }  // namespace server

@@ -1,5 +1,10 @@
 #include "server/command_support.hpp"
 
+#include <cmath>
+#include <optional>
+#include <string_view>
+#include <utility>
+
 #include "scim/error.hpp"
 
 namespace server {
@@ -13,6 +18,40 @@ std::string const& required(ParsedOptions const& options, std::string const& nam
     auto const& value = options.get(name);
     if (value.empty()) throw UsageError("--" + name + " is required (see 'scimd " + spec.name + " --help')");
     return value;
+}
+
+namespace {
+
+// The number at the start of `text` and what follows it; nullopt when there is no number.
+std::optional<std::pair<double, std::string_view>> leading_number(std::string_view text) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(std::string(text), &used);
+    } catch (std::exception const&) {
+        return std::nullopt;
+    }
+    if (used == 0 || !std::isfinite(value)) return std::nullopt;
+    return std::pair{value, text.substr(used)};
+}
+
+}  // namespace
+
+double parse_rate(std::string const& text, std::string const& option) {
+    if (text == "off" || text == "0") return 0;
+    auto const number = leading_number(text);
+    if (number && number->first > 0) {
+        if (number->second.empty() || number->second == "/s") return number->first;
+        if (number->second == "/min") return number->first / 60;
+    }
+    throw UsageError("--" + option + " is a rate such as 200/s or 6000/min, or off; not \"" + text + "\"");
+}
+
+double parse_burst(std::string const& text, std::string const& option) {
+    auto const number = leading_number(text);
+    if (!number || number->first < 1 || !number->second.empty())
+        throw UsageError("--" + option + " is a number of requests (1 or more), not \"" + text + "\"");
+    return number->first;
 }
 
 storage::Tenant existing_tenant(pqxx::transaction_base& tx, std::string const& name) {

@@ -17,6 +17,13 @@ OptionSpec const& database_url_option();
 /// The value of a required option. @throws UsageError naming it when absent.
 std::string const& required(ParsedOptions const& options, std::string const& name, CommandSpec const& spec);
 
+/// A rate as written on the command line: "200/s", "12000/min", "200" (per second) or "off" (0).
+/// @throws UsageError naming `option` for anything else.
+double parse_rate(std::string const& text, std::string const& option);
+
+/// A positive number of requests. @throws UsageError naming `option`.
+double parse_burst(std::string const& text, std::string const& option);
+
 /// The tenant with that name. @throws scim::Error 404 naming it.
 storage::Tenant existing_tenant(pqxx::transaction_base& tx, std::string const& name);
 

@@ -9,8 +9,20 @@
 
 namespace server {
 
-DbPool::DbPool(std::string url, std::size_t size) : url_(std::move(url)), threads_(size) {
-    for (std::size_t i = 0; i < size; ++i) idle_.push_back(storage::connect(url_));
+namespace {
+
+std::unique_ptr<pqxx::connection> open(std::string const& url, std::chrono::milliseconds statement_timeout) {
+    auto connection = storage::connect(url);
+    if (statement_timeout.count() > 0)
+        connection->set_variable("statement_timeout", std::to_string(statement_timeout.count()));
+    return connection;
+}
+
+}  // namespace
+
+DbPool::DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout)
+    : url_(std::move(url)), statement_timeout_(statement_timeout), threads_(size) {
+    for (std::size_t i = 0; i < size; ++i) idle_.push_back(open(url_, statement_timeout_));
 }
 
 DbPool::~DbPool() { stop(); }
@@ -25,7 +37,7 @@ std::unique_ptr<pqxx::connection> DbPool::acquire() {
     lock.unlock();
     if (connection) return connection;
     try {
-        return storage::connect(url_);  // this slot's connection was lost: open a new one
+        return open(url_, statement_timeout_);  // this slot's connection was lost: open a new one
     } catch (...) {
         release(nullptr);
         throw;
@@ -40,6 +52,25 @@ void DbPool::release(std::unique_ptr<pqxx::connection> connection) {
     available_.notify_one();
 }
 
+void DbPool::cancel_all() {
+    cancelled_ = true;
+    std::lock_guard lock(mutex_);
+    for (auto* connection : busy_) {
+        try {
+            connection->cancel_query();
+        } catch (std::exception const& e) {
+            log_line(std::string("could not cancel a statement: ") + e.what());
+        }
+    }
+}
+
+void DbPool::timed_out(std::exception const&) {
+    if (cancelled_) throw scim::Error::unavailable("the server is stopping; the request was not carried out");
+    throw scim::Error::unavailable("the request needed more than the database time limit of " +
+                                   std::to_string(statement_timeout_.count() / 1000) +
+                                   " s; nothing of it was stored. Send smaller requests, or retry later");
+}
+
 void DbPool::fail_unavailable(std::exception const& e) {
     log_line("database error: " + std::string(e.what()));
     throw scim::Error::unavailable("the database is unavailable; try again shortly");
@@ -51,8 +82,26 @@ DbPool::Lease::Lease(DbPool& pool) : pool_(pool) {
     } catch (storage::DatabaseUnavailable const& e) {
         pool_.fail_unavailable(e);
     }
+    raw_ = connection_.get();
+    std::lock_guard lock(pool_.mutex_);
+    pool_.busy_.insert(raw_);
 }
 
-DbPool::Lease::~Lease() { pool_.release(std::move(connection_)); }
+void DbPool::Lease::discard() {
+    {
+        std::lock_guard lock(pool_.mutex_);
+        pool_.busy_.erase(raw_);
+    }
+    raw_ = nullptr;
+    connection_.reset();
+}
+
+DbPool::Lease::~Lease() {
+    if (raw_) {
+        std::lock_guard lock(pool_.mutex_);
+        pool_.busy_.erase(raw_);
+    }
+    pool_.release(std::move(connection_));
+}
 
 }  // namespace server

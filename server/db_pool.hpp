@@ -2,11 +2,15 @@
 // run on an I/O thread. A request coroutine awaits its transaction's result.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +20,8 @@
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+
+#include "scim/error.hpp"
 
 namespace server {
 
@@ -34,8 +40,9 @@ auto run_on(net::thread_pool& pool, F& f) -> net::awaitable<std::invoke_result_t
 
 class DbPool {
 public:
-    /// Opens `size` connections to `url` now. @throws storage::DatabaseUnavailable.
-    DbPool(std::string url, std::size_t size);
+    /// Opens `size` connections to `url` now, each with PostgreSQL's statement_timeout set to `statement_timeout`
+    /// (0: none), so that no request holds the database for longer. @throws storage::DatabaseUnavailable.
+    DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout);
     ~DbPool();
 
     /// Runs `f(pqxx::work&)` in one transaction on a database worker and commits it. Serialization failures and
@@ -58,10 +65,22 @@ public:
     /// Waits for running work to finish and stops the workers.
     void stop();
 
+    /// Cancels the statement every busy connection is running (PQcancel) and makes every transaction that has not
+    /// committed yet roll back instead: what a shutdown does at its deadline, so that no request commits after
+    /// its client was left without an answer.
+    void cancel_all();
+
 private:
     std::unique_ptr<pqxx::connection> acquire();
     void release(std::unique_ptr<pqxx::connection> connection);
     [[noreturn]] void fail_unavailable(std::exception const& e);
+    [[noreturn]] void timed_out(std::exception const& e);
+
+    template <class Tx>
+    void commit(Tx& tx) {
+        if (cancelled_) throw scim::Error::unavailable("the server is stopping; the request was not carried out");
+        tx.commit();
+    }
 
     template <class Tx, class F>
     auto execute(F const& f) -> std::invoke_result_t<F const&, Tx&> {
@@ -71,11 +90,11 @@ private:
                 Tx tx(lease.connection());
                 if constexpr (std::is_void_v<std::invoke_result_t<F const&, Tx&>>) {
                     f(tx);
-                    tx.commit();
+                    commit(tx);
                     return;
                 } else {
                     auto result = f(tx);
-                    tx.commit();
+                    commit(tx);
                     return result;
                 }
             } catch (pqxx::transaction_rollback const& e) {  // serialization failure, deadlock
@@ -86,6 +105,9 @@ private:
             } catch (pqxx::in_doubt_error const& e) {
                 lease.discard();
                 fail_unavailable(e);
+            } catch (pqxx::sql_error const& e) {
+                if (e.sqlstate() == query_canceled_sqlstate) timed_out(e);
+                throw;
             }
         }
     }
@@ -95,17 +117,26 @@ private:
     public:
         explicit Lease(DbPool& pool);
         ~Lease();
+        Lease(Lease const&) = delete;
+        Lease& operator=(Lease const&) = delete;
         pqxx::connection& connection() { return *connection_; }
-        void discard() { connection_.reset(); }
+        /// The connection was lost: close it; its slot is reopened by the next lease.
+        void discard();
 
     private:
         DbPool& pool_;
         std::unique_ptr<pqxx::connection> connection_;
+        pqxx::connection* raw_ = nullptr;  // the connection as registered in busy_
     };
 
     static constexpr int max_attempts = 4;
+    // PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout or PQcancel (libpqxx 6 has no class).
+    static constexpr std::string_view query_canceled_sqlstate = "57014";
     std::string url_;
+    std::chrono::milliseconds statement_timeout_;
+    std::atomic<bool> cancelled_{false};
     std::mutex mutex_;
+    std::unordered_set<pqxx::connection*> busy_;  // lent out, for cancel_all
     std::condition_variable available_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;
     net::thread_pool threads_;

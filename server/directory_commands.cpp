@@ -40,6 +40,8 @@ CommandSpec const tenant_set_spec{
      {"unknown-attributes", "ignore|reject",
       "attributes a request names that the server does not define: ignore (drop them and name them in the "
       "SCIM-Ignored-Attributes response header; what identity providers expect) or reject (400)", ""},
+     {"rate-limit", "N/s|off", "requests per second the tenant may send to each scimd instance (429 beyond)", ""},
+     {"burst", "N", "requests the tenant may send at once above its rate", ""},
      database_url_option()},
     0};
 CommandSpec const tenant_show_spec{"tenant show", "", "Prints a tenant's directory settings.",
@@ -103,6 +105,13 @@ CommandSpec const export_csv_spec{
      database_url_option()},
     0};
 
+// 200 rather than 200.000000; 0.5 stays 0.5.
+std::string format_number(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
 void print_settings(storage::Tenant const& t) {
     std::cout << "tenant\t" << t.name << "\n"
               << "domain\t" << t.domain << "\n"
@@ -110,7 +119,9 @@ void print_settings(storage::Tenant const& t) {
               << "delete-mode\t" << t.delete_mode << "\n"
               << "display-in-directory\t" << (t.display_in_directory ? "true" : "false") << "\n"
               << "placeholder-email\t" << t.effective_placeholder_email() << "\n"
-              << "unknown-attributes\t" << scim::to_string(t.unknown_attributes) << "\n";
+              << "unknown-attributes\t" << scim::to_string(t.unknown_attributes) << "\n"
+              << "rate-limit\t" << (t.rate_limit > 0 ? format_number(t.rate_limit) + "/s" : std::string("off")) << "\n"
+              << "burst\t" << format_number(t.rate_burst) << "\n";
 }
 
 int tenant_set(ParsedOptions const& o) {
@@ -126,6 +137,8 @@ int tenant_set(ParsedOptions const& o) {
         change.unknown_attributes = scim::unknown_attributes_from(v);
         if (!change.unknown_attributes) throw UsageError("--unknown-attributes must be ignore or reject");
     }
+    if (auto const& v = o.get("rate-limit"); !v.empty()) change.rate_limit = parse_rate(v, "rate-limit");
+    if (auto const& v = o.get("burst"); !v.empty()) change.rate_burst = parse_burst(v, "burst");
     auto connection = storage::connect(o.get("database-url"));
     pqxx::work tx(*connection);
     auto const tenant = existing_tenant(tx, required(o, "tenant", tenant_set_spec));

@@ -55,7 +55,16 @@ CommandSpec const serve_spec{
                                  "/Users?filter=groups.value eq \"<id>\"", "100000"},
      {"bulk-max-operations", "N", "the most operations one /Bulk request may carry", "1000"},
      {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"},
-     {"import-max-bytes", "N", "largest CSV accepted by POST /Users/.import; larger ones get 413", "16777216"}},
+     {"import-max-bytes", "N", "largest CSV accepted by POST /Users/.import; larger ones get 413", "16777216"},
+     {"max-buffered-body-bytes", "N", "request body bytes all connections may hold at once; beyond, 503 and "
+                                      "Retry-After", "134217728"},
+     {"max-values-per-attribute", "N", "values one multi-valued attribute may have in a request (group members "
+                                       "aside); more is 400", "1000"},
+     {"max-members-per-request", "N", "group members one request may give; more is 400", "100000"},
+     {"statement-timeout", "MS", "PostgreSQL statement_timeout of every connection: the most database time one "
+                                 "statement of a request may take (0: none)", "30000"},
+     {"auth-failures", "N/s", "failed authentications a source address may make, per second, before 429", "1/s"},
+     {"auth-failure-burst", "N", "failed authentications a source address may make at once", "20"}},
     0};
 
 CommandSpec const migrate_spec{"migrate", "",
@@ -73,6 +82,8 @@ CommandSpec const token_issue_spec{
      {"scope", "read|write", "read: GET only; write: every method", "write"},
      {"label", "LABEL", "a name for the token, unique among the tenant's active tokens (default: generated)", ""},
      {"user", "USERNAME", "bind the token to this user of the tenant: /Me is that user", ""},
+     {"rate-limit", "N/s", "this token's own request rate, within its tenant's (default: only the tenant's)", ""},
+     {"burst", "N", "requests this token may send at once (default: one second of its rate)", ""},
      database_url},
     0};
 CommandSpec const token_revoke_spec{"token revoke", "", "Revokes a tenant's token by its label.",
@@ -128,6 +139,12 @@ int run_serve(ParsedOptions const& o) {
     c.bulk_max_operations = static_cast<std::size_t>(o.get_number("bulk-max-operations", 1, 1000000));
     c.bulk_max_payload_bytes = static_cast<std::size_t>(o.get_number("bulk-max-payload-bytes", 1024, 1L << 30));
     c.import_max_bytes = static_cast<std::size_t>(o.get_number("import-max-bytes", 1024, 1L << 30));
+    c.max_buffered_body_bytes = static_cast<std::size_t>(o.get_number("max-buffered-body-bytes", 1024, 1L << 40));
+    c.max_values_per_attribute = static_cast<std::size_t>(o.get_number("max-values-per-attribute", 1, 1000000));
+    c.max_members_per_request = static_cast<std::size_t>(o.get_number("max-members-per-request", 1, 100000000));
+    c.statement_timeout = std::chrono::milliseconds(o.get_number("statement-timeout", 0, 24L * 3600 * 1000));
+    c.auth_failure_limit = {server::parse_rate(o.get("auth-failures"), "auth-failures"),
+                            server::parse_burst(o.get("auth-failure-burst"), "auth-failure-burst")};
     return server::serve(c);
 }
 
@@ -173,9 +190,13 @@ int run_token_issue(ParsedOptions const& o) {
         if (!id) throw scim::Error::not_found("tenant " + tenant.name + " has no user \"" + user_name + "\"");
         user_id = *id;
     }
+    double rate = 0, burst = 0;
+    if (auto const& text = o.get("rate-limit"); !text.empty()) rate = server::parse_rate(text, "rate-limit");
+    if (auto const& text = o.get("burst"); !text.empty()) burst = server::parse_burst(text, "burst");
+    if (rate > 0 && burst == 0) burst = std::max(1.0, rate);
     storage::TokenRepository(tx).issue(tenant.id, server::sha256_hex(token), label,
                                        scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read,
-                                       user_id);
+                                       user_id, rate, burst);
     tx.commit();
     std::cerr << "scimd: issued " << scope_text << " token \"" << label << "\" for tenant " << tenant.name
               << (user_id.empty() ? "" : " acting as user " + o.get("user")) << "; it is shown only now\n";

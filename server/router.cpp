@@ -2,12 +2,12 @@
 #include "server/router.hpp"
 
 #include <chrono>
-#include <iterator>
+#include <cctype>
+#include <typeinfo>
 #include <string>
 #include <vector>
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
+#include <pqxx/except>
 
 #include "scim/error.hpp"
 #include "scim/resource.hpp"
@@ -24,50 +24,18 @@ namespace {
 
 using Reply = handlers::Reply;
 
-struct Route {
-    std::string prefix;       // "/scim/v2" or "/customers/{tenant}/scim/v2", as the client wrote it
-    std::string path_tenant;  // the {tenant} of the second form
-    std::vector<std::string> rest;
-};
-
-Route resolve(boost::urls::url_view const& url) {
-    std::vector<std::string> parts;
-    for (auto const& segment : url.segments()) parts.emplace_back(segment);
-    if (!parts.empty() && parts.back().empty()) parts.pop_back();  // a trailing slash
-    Route route;
-    std::size_t at = 0;
-    if (parts.size() >= 2 && parts[0] == "scim" && scim::iequals(parts[1], "v2")) {
-        route.prefix = "/scim/v2";
-        at = 2;
-    } else if (parts.size() >= 4 && parts[0] == "customers" && parts[2] == "scim" && scim::iequals(parts[3], "v2")) {
-        route.path_tenant = parts[1];
-        route.prefix = "/customers/" + std::string(*std::next(url.encoded_segments().begin())) + "/scim/v2";
-        at = 4;
-    } else {
-        throw scim::Error::not_found("no such endpoint; the SCIM API is at /scim/v2");
-    }
-    route.rest.assign(parts.begin() + static_cast<std::ptrdiff_t>(at), parts.end());
-    return route;
-}
-
-bool is_search(Route const& route) { return !route.rest.empty() && route.rest.back() == ".search"; }
-
 bool has_body(std::string_view method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
 
 // Everything but GET changes data, except POST .search, which is a query with a body.
 bool is_write(std::string_view method, Route const& route) {
-    return (has_body(method) || method == "DELETE") && !(method == "POST" && is_search(route));
-}
-
-bool is_csv_import(Route const& route) {
-    return route.rest.size() == 2 && scim::iequals(route.rest[0], "Users") && route.rest[1] == ".import";
+    return (has_body(method) || method == "DELETE") && !(method == "POST" && route.is_search());
 }
 
 void check_media_type(HttpRequest const& req, Route const& route) {
     if (!req.has_body && req.content_type.empty()) return;
     auto media = std::string_view(req.content_type).substr(0, req.content_type.find(';'));
     while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    if (is_csv_import(route)) {
+    if (route.is_csv_import()) {
         if (scim::iequals(media, "text/csv")) return;
         throw scim::Error::unsupported_media_type("Content-Type \"" + req.content_type +
                                                   "\" is not supported here; send the CSV as text/csv");
@@ -76,6 +44,24 @@ void check_media_type(HttpRequest const& req, Route const& route) {
         return;
     throw scim::Error::unsupported_media_type("Content-Type \"" + req.content_type +
                                               "\" is not supported; send application/scim+json or application/json");
+}
+
+// A token bound to a user acts for that person: it reads the directory and changes only itself, through /Me.
+void check_user_bound(std::string_view method, Route const& route, storage::TokenGrant const& grant) {
+    if (grant.user_id.empty()) return;
+    auto const endpoint = route.rest.empty() ? std::string_view() : std::string_view(route.rest[0]);
+    bool const me = scim::iequals(endpoint, "Me");
+    if (is_write(method, route)) {
+        if (me && method != "DELETE") return;
+        throw scim::Error::forbidden("a token bound to a user changes only that user, with PUT or PATCH on /Me");
+    }
+    bool const readable = me || scim::iequals(endpoint, "Users") || scim::iequals(endpoint, "Groups") ||
+                          scim::iequals(endpoint, "Sites") || scim::iequals(endpoint, "ServiceProviderConfig") ||
+                          scim::iequals(endpoint, "ResourceTypes") || scim::iequals(endpoint, "Schemas");
+    bool const bulk_data = route.rest.size() == 2 && (route.rest[1] == ".export" || route.rest[1] == ".import");
+    if (!readable || bulk_data)
+        throw scim::Error::forbidden("a token bound to a user reads users, groups and sites, and /Me; not \"/" +
+                                     std::string(endpoint) + "\"");
 }
 
 HttpResponse method_not_allowed(std::string_view method, std::string_view path, std::string allow) {
@@ -207,28 +193,25 @@ Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
     throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
 }
 
-Reply route(App& app, HttpRequest const& req, bool tls, std::string const& request_id, std::string& tenant_name) {
-    auto const url = boost::urls::parse_origin_form(req.target);
-    if (!url) throw scim::Error(400, scim::ScimType::none, "the request target is not a valid path and query");
-    auto const route = resolve(*url);
-    auto const grant = co_await app.auth.authenticate(req.authorization);
-    tenant_name = grant.tenant_name;
-    // A token names its tenant; a path that names another one finds nothing, as if it did not exist.
-    if (!route.path_tenant.empty() && !scim::iequals(route.path_tenant, grant.tenant_name))
-        throw scim::Error::not_found("no tenant \"" + route.path_tenant + "\" for this token");
-    if (is_write(req.method, route) && grant.scope != storage::TokenScope::write)
-        throw scim::Error::forbidden("this token has read scope; " + req.method + " needs a token with write scope");
-    if (has_body(req.method)) check_media_type(req, route);
+std::string origin_of(App const& app, HttpRequest const& req, bool tls) {
     std::string origin = app.config.public_url;
-    if (origin.empty()) origin = (tls ? "https://" : "http://") + (req.host.empty() ? app.config.listen : req.host);
+    if (origin.empty()) origin = (tls ? "https://" : "http://") + (valid_host(req.host) ? req.host : app.config.listen);
     while (!origin.empty() && origin.back() == '/') origin.pop_back();
-
-    RequestContext ctx{app, req, request_id, std::chrono::system_clock::now(), grant, origin + route.prefix, {}};
-    for (auto const& param : url->params()) ctx.query.emplace_back(param.key, param.has_value ? param.value : "");
-    co_return co_await dispatch(ctx, route.rest);
+    return origin;
 }
 
 }  // namespace
+
+bool valid_host(std::string_view host) {
+    // host [":" port], where host is a name, an IPv4 address or a bracketed IPv6 address: nothing that could break
+    // out of a URL (RFC 9110 §7.2). Anything else is not reflected into Location and meta.location.
+    if (host.empty() || host.size() > 255) return false;
+    for (char c : host)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+              c == ']' || c == '_'))
+            return false;
+    return true;
+}
 
 std::string_view RequestContext::query_param(std::string_view name) const {
     for (auto const& [key, value] : query)
@@ -242,32 +225,120 @@ bool RequestContext::has_query_param(std::string_view name) const {
     return false;
 }
 
-boost::asio::awaitable<HttpResponse> handle_request(App& app, HttpRequest const& request, bool tls) {
-    auto const started = std::chrono::steady_clock::now();
-    auto const request_id = new_request_id();
-    std::string tenant_name;
+Exchange::Exchange(App& app, bool tls, std::string peer)
+    : app_(app), tls_(tls), peer_(std::move(peer)), request_id_(new_request_id()),
+      started_(std::chrono::steady_clock::now()) {}
+
+std::size_t Exchange::body_limit() const {
+    switch (route_ ? route_->body_kind() : BodyKind::normal) {
+        case BodyKind::bulk: return app_.config.bulk_max_payload_bytes;
+        case BodyKind::csv_import: return app_.config.import_max_bytes;
+        case BodyKind::normal: break;
+    }
+    return app_.config.max_body_bytes;
+}
+
+std::string Exchange::body_too_large_detail() const {
+    auto const limit = std::to_string(body_limit());
+    if (route_ && route_->body_kind() == BodyKind::bulk)
+        return "the bulk request is larger than maxPayloadSize, " + limit + " bytes; split it into smaller requests";
+    return "the request body is larger than the limit of " + limit + " bytes";
+}
+
+boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest const& head) {
+    try {
+        auto const url = parse_target(head.target);
+        route_ = resolve_route(url);
+        for (auto const& param : url.params()) query_.emplace_back(param.key, param.has_value ? param.value : "");
+        auto const now = std::chrono::steady_clock::now();
+        // A source that keeps presenting bad tokens is turned away before they cost a database query.
+        if (auto const wait = app_.auth_failures.wait(peer_, app_.config.auth_failure_limit, now); wait > 0)
+            throw scim::Error::too_many_requests("too many failed authentications from this address; wait", wait);
+        try {
+            grant_ = co_await app_.auth.authenticate(head.authorization);
+        } catch (scim::Error const& e) {
+            if (e.status() == 401) app_.auth_failures.take(peer_, app_.config.auth_failure_limit, now);
+            throw;
+        }
+        auto const& grant = *grant_;
+        // A token names its tenant; a path that names another one finds nothing, as if it did not exist.
+        if (!route_->path_tenant.empty() && !scim::iequals(route_->path_tenant, grant.tenant_name))
+            throw scim::Error::not_found("no tenant \"" + route_->path_tenant + "\" for this token");
+        if (auto const wait = app_.rate_limits.take("t:" + grant.tenant_id, {grant.tenant_rate, grant.tenant_burst}, now))
+            throw scim::Error::too_many_requests("tenant " + grant.tenant_name + " sends more than its " +
+                                                     std::to_string(static_cast<long>(grant.tenant_rate)) +
+                                                     " requests per second; retry after the time in Retry-After",
+                                                 wait);
+        if (auto const wait = app_.rate_limits.take("k:" + grant.token_id, {grant.token_rate, grant.token_burst}, now))
+            throw scim::Error::too_many_requests("this token sends more than its rate limit; retry after the time in "
+                                                 "Retry-After", wait);
+        auto const method = effective_method(head.method);
+        if (is_write(method, *route_) && grant.scope != storage::TokenScope::write)
+            throw scim::Error::forbidden("this token has read scope; " + method + " needs a token with write scope");
+        check_user_bound(method, *route_, grant);
+        if (has_body(method)) check_media_type(head, *route_);
+        co_return std::nullopt;
+    } catch (scim::Error const& e) {
+        co_return finish(head, error_response(e));
+    } catch (std::exception const& e) {
+        co_return finish(head, internal_error(e));
+    }
+}
+
+boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest const& request) {
     HttpResponse res;
     try {
-        res = co_await route(app, request, tls, request_id, tenant_name);
+        // HEAD is GET without the body (RFC 9110 §9.3.2); the session leaves the body out.
+        HttpRequest as_sent = request;
+        as_sent.method = effective_method(request.method);
+        RequestContext ctx{app_, as_sent, request_id_, std::chrono::system_clock::now(), *grant_,
+                           origin_of(app_, request, tls_) + route_->prefix, query_};
+        res = co_await dispatch(ctx, route_->rest);
     } catch (scim::Error const& e) {
         res = error_response(e);
     } catch (std::exception const& e) {
-        log_line(request_id + " internal error: " + e.what());
-        res = error_response(scim::Error::internal());
+        res = internal_error(e);
     }
-    res.set_header("X-Request-Id", request_id);
-    if (app.config.access_log) {
+    co_return finish(request, std::move(res));
+}
+
+std::string Exchange::effective_method(std::string const& method) { return method == "HEAD" ? "GET" : method; }
+
+HttpResponse Exchange::internal_error(std::exception const& e) const {
+    // The log names the request and, for a database error, its SQLSTATE: never the request's data.
+    std::string what = "internal error";
+    if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&e)) what += " SQLSTATE " + sql->sqlstate();
+    else what += std::string(" (") + typeid(e).name() + ")";
+    log_line(request_id_ + " " + what);
+    return error_response(scim::Error::internal());
+}
+
+HttpResponse Exchange::finish(HttpRequest const& request, HttpResponse res) const {
+    res.set_header("X-Request-Id", request_id_);
+    // Every response may carry personal data: no caching, no sniffing; browsers keep to HTTPS.
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (tls_) res.set_header("Strict-Transport-Security", "max-age=31536000");
+    if (app_.config.access_log) {
         auto const micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
         auto path = std::string_view(request.target).substr(0, request.target.find('?'));  // queries may hold personal data
         std::string ignored;
         for (auto const& [name, value] : res.headers)
             if (scim::iequals(name, ignored_attributes_header)) ignored = " ignored=" + value;
-        log_line(request_id + " " + request.method + " " + std::string(path) + " " + std::to_string(res.status) + " " +
-                 std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100) + "ms" +
-                 (tenant_name.empty() ? "" : " tenant=" + tenant_name) + ignored);
+        log_line(request_id_ + " " + printable(request.method) + " " + printable(path) + " " +
+                 std::to_string(res.status) + " " + std::to_string(micros / 1000) + "." +
+                 std::to_string(micros % 1000 / 100) + "ms" +
+                 (grant_ ? " tenant=" + grant_->tenant_name : std::string()) + ignored);
     }
-    co_return res;
+    return res;
+}
+
+std::string Exchange::printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) out += (c > 0x20 && c < 0x7f) ? c : '?';
+    return out;
 }
 
 }  // namespace server

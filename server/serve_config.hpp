@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "server/rate_limiter.hpp"
+
 namespace server {
 
 struct ServeConfig {
@@ -29,6 +31,11 @@ struct ServeConfig {
     std::size_t bulk_max_operations = 1000;          // ServiceProviderConfig bulk.maxOperations
     std::size_t bulk_max_payload_bytes = 1024 * 1024;  // bulk.maxPayloadSize: the body limit of POST /Bulk
     std::size_t import_max_bytes = 16 * 1024 * 1024;   // the body limit of POST /Users/.import (CSV)
+    std::size_t max_buffered_body_bytes = 128 * 1024 * 1024;  // request bodies held by all connections at once
+    std::chrono::milliseconds statement_timeout{30000};  // PostgreSQL statement_timeout of every connection
+    std::size_t max_values_per_attribute = 1000;  // values of one multi-valued attribute in a request (not members)
+    std::size_t max_members_per_request = 100000;  // a group's members given in one request
+    RateLimit auth_failure_limit{1, 20};  // failed authentications per source address: 1/s, 20 at once
 };
 
 }  // namespace server

@@ -23,6 +23,7 @@
 #include "scim/text.hpp"
 #include "server/app.hpp"
 #include "server/error_response.hpp"
+#include "server/http_framing.hpp"
 #include "server/log.hpp"
 #include "server/router.hpp"
 #include "storage/cursor_secret.hpp"
@@ -40,20 +41,6 @@ using tcp = net::ip::tcp;
 inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds handshake_timeout{10};
 constexpr std::size_t header_limit = 32 * 1024;
-
-// The endpoints with a body limit of their own: /Bulk (maxPayloadSize) and the CSV import, under either prefix.
-enum class BodyKind { normal, bulk, csv_import };
-
-BodyKind body_kind(std::string_view target) {
-    auto path = target.substr(0, target.find('?'));
-    while (path.ends_with('/')) path.remove_suffix(1);
-    auto const ends_with = [&](std::string_view tail) {
-        return path.size() >= tail.size() && scim::iequals(path.substr(path.size() - tail.size()), tail);
-    };
-    if (ends_with("/bulk")) return BodyKind::bulk;
-    if (ends_with("/users/.import")) return BodyKind::csv_import;
-    return BodyKind::normal;
-}
 
 // Open connections, so that a shutdown can close the idle ones and wait for the busy ones.
 class Connections {
@@ -118,7 +105,8 @@ struct Server {
     Connections connections;
 };
 
-HttpRequest to_request(http::request<http::string_body>&& req) {
+// The request as handlers see it, from the head; the body is added once it is read.
+HttpRequest head_of(http::request_header<> const& req) {
     HttpRequest out;
     out.method = std::string(req.method_string());
     out.target = std::string(req.target());
@@ -127,29 +115,39 @@ HttpRequest to_request(http::request<http::string_body>&& req) {
     out.content_type = std::string(req[http::field::content_type]);
     out.if_match = std::string(req[http::field::if_match]);
     out.if_none_match = std::string(req[http::field::if_none_match]);
-    out.has_body = req.has_content_length() || req.chunked();
-    out.body = std::move(req.body());
+    out.has_body = req.count(http::field::content_length) > 0 || req.count(http::field::transfer_encoding) > 0;
     return out;
 }
 
-http::response<http::string_body> to_beast(HttpResponse&& res, unsigned version, bool keep_alive) {
+// Writes `res`; to a HEAD request, with the length of the body it would have had and no body (RFC 9110 §9.3.2).
+template <class Stream>
+net::awaitable<beast::error_code> write_response(Stream& stream, HttpResponse&& res, unsigned version, bool keep_alive,
+                                                 bool head) {
+    if (head) {
+        http::response<http::empty_body> out{static_cast<http::status>(res.status), version};
+        out.set(http::field::server, "scimd");
+        for (auto& [name, value] : res.headers) out.set(name, value);
+        out.keep_alive(keep_alive);
+        if (res.status != 204 && res.status != 304) out.content_length(res.body.size());
+        auto [ec, n] = co_await http::async_write(stream, out, as_tuple_awaitable);
+        co_return ec;
+    }
     http::response<http::string_body> out{static_cast<http::status>(res.status), version};
     out.set(http::field::server, "scimd");
     for (auto& [name, value] : res.headers) out.set(name, value);
     out.body() = std::move(res.body);
     out.keep_alive(keep_alive);
     out.prepare_payload();
-    return out;
+    auto [ec, n] = co_await http::async_write(stream, out, as_tuple_awaitable);
+    co_return ec;
 }
 
-// Answers `error` and ends the connection while the client may still be sending a body we will not read.
+// Answers `res` and ends the connection while the client may still be sending a body we will not read.
 // Closing a socket with unread input makes the kernel send a reset, which can destroy the response before the
 // client reads it; so stop sending, then drain what arrives for a short while, and only then close.
 template <class Stream>
-net::awaitable<void> refuse_and_close(Stream& stream, scim::Error const& error, unsigned version) {
-    auto res = to_beast(error_response(error), version, false);
-    auto [ec, n] = co_await http::async_write(stream, res, as_tuple_awaitable);
-    if (ec) co_return;
+net::awaitable<void> refuse_and_close(Stream& stream, HttpResponse res, unsigned version) {
+    if (auto ec = co_await write_response(stream, std::move(res), version, false, false)) co_return;
     auto& lowest = beast::get_lowest_layer(stream);
     beast::error_code ignored;
     lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -162,76 +160,135 @@ net::awaitable<void> refuse_and_close(Stream& stream, scim::Error const& error, 
     }
 }
 
+// Whether `ec` from reading a head means the bytes were not HTTP (answer 400) rather than that the peer went away.
+bool malformed(beast::error_code const& ec) {
+    static auto const& http_category = http::make_error_code(http::error::bad_method).category();
+    return ec.category() == http_category && ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
 // Reads requests and writes responses until the peer leaves, a limit is hit, or the server stops. Returns
 // false when the connection was already shut down (a refused request) and needs no TLS close.
 template <class Stream>
-net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections::Entry& entry) {
+net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections::Entry& entry, std::string const& peer) {
     auto& tcp_stream = beast::get_lowest_layer(stream);
-    auto const& config = server.app.config;
+    auto& app = server.app;
+    auto const& config = app.config;
     bool const tls = server.tls != nullptr;
     beast::flat_buffer buffer;
     for (;;) {
         if (server.connections.stopping()) co_return true;
+        // A kept-alive connection may wait idle_timeout for its next request; from the request's first byte, the
+        // whole of it (head and body) must arrive within read_timeout, however slowly the client drips it.
+        entry.idle = true;
+        if (buffer.size() == 0) {
+            tcp_stream.expires_after(config.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+            if (ec) co_return true;
+            buffer.commit(n);
+        }
+        entry.idle = false;
+        tcp_stream.expires_after(config.read_timeout);
         http::request_parser<http::string_body> parser;
         parser.header_limit(header_limit);
-        // The header is checked against the larger limit; the endpoint's own limit applies once the target is known.
-        parser.body_limit(std::max({config.max_body_bytes, config.bulk_max_payload_bytes, config.import_max_bytes}));
-        entry.idle = true;
-        tcp_stream.expires_after(config.idle_timeout);
+        parser.body_limit(boost::none);  // the endpoint's own limit is set once the request is admitted
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
-        entry.idle = false;
         auto const version = parser.get().version() ? parser.get().version() : 11;
-        // /Bulk has its own limit, the maxPayloadSize of /ServiceProviderConfig; a CSV import has its own too.
-        auto const kind = (!ec || ec == http::error::body_limit) ? body_kind(parser.get().target()) : BodyKind::normal;
-        bool const bulk = kind == BodyKind::bulk;
-        auto const body_limit = bulk                            ? config.bulk_max_payload_bytes
-                                : kind == BodyKind::csv_import ? config.import_max_bytes
-                                                               : config.max_body_bytes;
-        if (!ec) parser.body_limit(body_limit);
-        auto const too_large = [&] {
-            return scim::Error::payload_too_large(
-                bulk ? "the bulk request is larger than maxPayloadSize, " + std::to_string(body_limit) +
-                           " bytes; split it into smaller requests"
-                     : "the request body is larger than the limit of " + std::to_string(body_limit) + " bytes");
-        };
+        auto request = head_of(parser.get());
+        Exchange exchange(app, tls, peer);
         if (ec == http::error::header_limit) {
-            co_await refuse_and_close(stream, scim::Error(431, scim::ScimType::none, "the request header is too large"),
-                                      version);
+            co_await refuse_and_close(
+                stream, exchange.finish(request, error_response(scim::Error(431, scim::ScimType::none,
+                                                                            "the request header is too large"))),
+                version);
             co_return false;
         }
-        if (ec == http::error::body_limit ||
-            (!ec && parser.content_length() && *parser.content_length() > body_limit)) {
+        if (ec && malformed(ec)) {
+            co_await refuse_and_close(
+                stream,
+                exchange.finish(request, error_response(scim::Error(400, scim::ScimType::none,
+                                                                    "the request is not valid HTTP/1.1 (" + ec.message() + ")"))),
+                version);
+            co_return false;
+        }
+        if (ec) co_return true;  // closed, timed out or reset: nothing to answer
+        if (auto const problem = framing_problem(parser.get())) {
+            co_await refuse_and_close(
+                stream, exchange.finish(request, error_response(scim::Error(400, scim::ScimType::none, *problem))),
+                version);
+            co_return false;
+        }
+        bool const head = parser.get().method() == http::verb::head;
+        bool const body_pending = parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
+
+        // Route, token, limits and scope are decided before a body byte is read or 100-continue is sent.
+        if (auto refused = co_await exchange.admit(request)) {
+            if (body_pending) {
+                co_await refuse_and_close(stream, std::move(*refused), version);
+                co_return false;
+            }
+            bool const keep_alive = parser.get().keep_alive() && !server.connections.stopping();
+            if (co_await write_response(stream, std::move(*refused), version, keep_alive, head) || !keep_alive)
+                co_return true;
+            continue;
+        }
+        auto const limit = exchange.body_limit();
+        auto const too_large = [&] {
+            return exchange.finish(request, error_response(scim::Error::payload_too_large(exchange.body_too_large_detail())));
+        };
+        if (parser.content_length() && *parser.content_length() > limit) {
             co_await refuse_and_close(stream, too_large(), version);  // refused before reading it
             co_return false;
         }
-        if (ec) co_return true;  // closed, timed out, reset or malformed: nothing to answer
-        tcp_stream.expires_after(config.read_timeout);
-        if (scim::iequals(parser.get()[http::field::expect], "100-continue")) {
-            http::response<http::empty_body> go_on{http::status::continue_, version};
-            auto [cec, cn] = co_await http::async_write(stream, go_on, as_tuple_awaitable);
-            if (cec) co_return true;
+        BodyReservation reservation;
+        if (body_pending) {
+            auto const bytes = parser.content_length() ? static_cast<std::size_t>(*parser.content_length()) : limit;
+            if (!app.bodies.reserve(bytes)) {
+                co_await refuse_and_close(
+                    stream,
+                    exchange.finish(request, error_response(scim::Error::unavailable(
+                                                 "the server is receiving many request bodies at once; retry shortly", 1))),
+                    version);
+                co_return false;
+            }
+            reservation = BodyReservation(app.bodies, bytes);
+            parser.body_limit(limit);
+            if (scim::iequals(parser.get()[http::field::expect], "100-continue")) {
+                http::response<http::empty_body> go_on{http::status::continue_, version};
+                auto [cec, cn] = co_await http::async_write(stream, go_on, as_tuple_awaitable);
+                if (cec) co_return true;
+            }
+            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+            if (bec == http::error::body_limit) {
+                co_await refuse_and_close(stream, too_large(), version);
+                co_return false;
+            }
+            if (bec && malformed(bec)) {
+                co_await refuse_and_close(
+                    stream,
+                    exchange.finish(request, error_response(scim::Error(400, scim::ScimType::none,
+                                                                        "the request body is not valid HTTP/1.1 framing (" +
+                                                                            bec.message() + ")"))),
+                    version);
+                co_return false;
+            }
+            if (bec) co_return true;
+            request.body = std::move(parser.get().body());
         }
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
-        if (bec == http::error::body_limit) {
-            co_await refuse_and_close(stream, too_large(), version);
-            co_return false;
-        }
-        if (bec) co_return true;
-
-        auto beast_request = parser.release();
-        bool const keep_alive = beast_request.keep_alive();
-        auto const request = to_request(std::move(beast_request));
+        bool const keep_alive = parser.get().keep_alive();
         tcp_stream.expires_never();  // a slow database is not a slow client
-        auto response = co_await handle_request(server.app, request, tls);
-        auto out = to_beast(std::move(response), version, keep_alive && !server.connections.stopping());
+        auto response = co_await exchange.answer(request);
+        reservation.reset();
+        request.body.clear();
         tcp_stream.expires_after(config.read_timeout);
-        auto [wec, wn] = co_await http::async_write(stream, out, as_tuple_awaitable);
-        if (wec || !out.keep_alive()) co_return true;
+        bool const keep = keep_alive && !server.connections.stopping();
+        if (co_await write_response(stream, std::move(response), version, keep, head) || !keep) co_return true;
     }
 }
 
 net::awaitable<void> run_connection(tcp::socket socket, Server& server) {
     auto entry = server.connections.add(socket.get_executor());
+    beast::error_code peer_ec;
+    auto const peer = socket.remote_endpoint(peer_ec).address().to_string();
     if (server.tls) {
         beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *server.tls);
         auto& lowest = beast::get_lowest_layer(stream);
@@ -239,7 +296,7 @@ net::awaitable<void> run_connection(tcp::socket socket, Server& server) {
         lowest.expires_after(handshake_timeout);
         auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, as_tuple_awaitable);
         if (!ec) {
-            bool const clean = co_await serve_requests(stream, server, *entry);
+            bool const clean = co_await serve_requests(stream, server, *entry, peer);
             if (clean && !server.connections.stopping()) {
                 lowest.expires_after(std::chrono::seconds(5));
                 co_await stream.async_shutdown(as_tuple_awaitable);
@@ -249,7 +306,7 @@ net::awaitable<void> run_connection(tcp::socket socket, Server& server) {
     } else {
         beast::tcp_stream stream(std::move(socket));
         entry->stream = &stream;
-        co_await serve_requests(stream, server, *entry);
+        co_await serve_requests(stream, server, *entry, peer);
         beast::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         entry->stream = nullptr;
@@ -288,6 +345,12 @@ std::unique_ptr<ssl::context> make_tls_context(ServeConfig const& config) {
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    // TLS 1.2 with forward secrecy and AEAD only (TLS 1.3's suites are all of that kind); no renegotiation.
+    if (SSL_CTX_set_cipher_list(context->native_handle(),
+                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                                "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1)
+        throw StartupError("this OpenSSL offers none of the TLS 1.2 ECDHE AEAD cipher suites");
+    SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     boost::system::error_code ec;
     context->use_certificate_chain_file(config.tls_cert, ec);
     if (ec) throw StartupError("cannot load the TLS certificate " + config.tls_cert + ": " + ec.message());
@@ -354,6 +417,9 @@ int serve(ServeConfig const& config) {
     auto const bound = acceptor.local_endpoint();
     auto host = bound.address().to_string();
     if (bound.address().is_v6()) host = "[" + host + "]";
+    if (config.public_url.empty() && !bound.address().is_loopback())
+        log_line("warning: listening on " + host + " without --public-url: resource locations are built from each "
+                 "request's Host header; set --public-url to the address clients use");
     log_line(std::string("listening on ") + (server.tls ? "https" : "http") + "://" + host + ":" +
              std::to_string(bound.port()) + "/scim/v2");
 
@@ -372,7 +438,9 @@ int serve(ServeConfig const& config) {
         deadline.expires_after(config.shutdown_timeout);
         deadline.async_wait([&](boost::system::error_code const& dec) {
             if (dec) return;
-            log_line("shutdown timeout: closing " + std::to_string(server.connections.size()) + " busy connection(s)");
+            log_line("shutdown timeout: cancelling the database work of " + std::to_string(server.connections.size()) +
+                     " busy connection(s) and closing them");
+            app.db.cancel_all();  // nothing commits after this: its client will get no answer
             ioc.stop();
         });
         server.connections.stop([&] { net::post(ioc, [&] { deadline.cancel(); }); });

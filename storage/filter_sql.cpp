@@ -6,6 +6,7 @@
 
 #include "scim/error.hpp"
 #include "scim/text.hpp"
+#include "storage/detail/statements.hpp"
 #include "storage/stored_resource.hpp"
 
 namespace storage {
@@ -34,15 +35,6 @@ std::string typed(std::string const& text, scim::Attribute const& attr) {
 
 bool case_insensitive(scim::Attribute const& attr) {
     return sql_type(attr.type) == "text" && !attr.case_exact;
-}
-
-std::string escape_like(std::string_view value) {
-    std::string out;
-    for (char c : value) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out;
 }
 
 std::string value_text(json::value const& v) {
@@ -111,9 +103,9 @@ private:
         };
         switch (op) {
             case CompareOp::eq: return "(" + lhs + " = " + param(value_text(value)) + ")";
-            case CompareOp::co: return "(" + lhs + " LIKE " + param("%" + escape_like(value.get_string()) + "%") + ")";
-            case CompareOp::sw: return "(" + lhs + " LIKE " + param(escape_like(value.get_string()) + "%") + ")";
-            case CompareOp::ew: return "(" + lhs + " LIKE " + param("%" + escape_like(value.get_string())) + ")";
+            case CompareOp::co: return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::sw: return "(" + lhs + " LIKE " + param(detail::escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::ew: return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string())) + ")";
             default: break;
         }
         char const* symbol = op == CompareOp::gt ? " > " : op == CompareOp::ge ? " >= " : op == CompareOp::lt ? " < " : " <= ";

@@ -12,13 +12,14 @@ namespace {
 
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
-    "coalesce(t.placeholder_email, ''), t.unknown_attributes";
+    "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst";
 constexpr char const* tenant_from_clause = " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
 Tenant tenant_from(pqxx::row const& row) {
     return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
             row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>(),
-            scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject)};
+            scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject),
+            row[8].as<double>(), row[9].as<double>()};
 }
 
 }  // namespace
@@ -87,6 +88,12 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
     if (change.placeholder_email)
         tx_.exec_params("UPDATE tenants SET placeholder_email = $2 WHERE id = $1", tenant_id,
                         detail::or_null(*change.placeholder_email));
+    if ((change.rate_limit && *change.rate_limit < 0) || (change.rate_burst && *change.rate_burst < 1))
+        throw scim::Error::invalid_value("a rate limit is 0 (off) or more requests per second, with a burst of at least 1");
+    if (change.rate_limit)
+        tx_.exec_params("UPDATE tenants SET rate_limit = $2 WHERE id = $1", tenant_id, *change.rate_limit);
+    if (change.rate_burst)
+        tx_.exec_params("UPDATE tenants SET rate_burst = $2 WHERE id = $1", tenant_id, *change.rate_burst);
     if (change.unknown_attributes)
         tx_.exec_params("UPDATE tenants SET unknown_attributes = $2 WHERE id = $1", tenant_id,
                         std::string(scim::to_string(*change.unknown_attributes)));

@@ -20,6 +20,8 @@ struct Tenant {
     bool display_in_directory = true;    // a new user's displayInDirectory unless it says otherwise
     std::string placeholder_email;       // the e-mail of a create without one; empty: noreply@<domain>, if any
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
+    double rate_limit = 500;   // requests per second for the whole tenant, per scimd instance; 0: unlimited
+    double rate_burst = 1000;  // requests that may come at once
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -32,6 +34,8 @@ struct TenantSettingsChange {
     std::optional<bool> display_in_directory;
     std::optional<std::string> placeholder_email;  // empty: back to noreply@<domain>
     std::optional<scim::UnknownAttributes> unknown_attributes;
+    std::optional<double> rate_limit;  // 0: unlimited
+    std::optional<double> rate_burst;
 };
 
 class TenantRepository {

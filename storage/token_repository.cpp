@@ -1,6 +1,8 @@
 // API token rows.
 #include "storage/token_repository.hpp"
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
@@ -15,11 +17,13 @@ TokenScope scope_from(std::string const& s) { return s == "write" ? TokenScope::
 }  // namespace
 
 void TokenRepository::issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label,
-                            TokenScope scope, std::string const& user_id) {
+                            TokenScope scope, std::string const& user_id, double rate_limit, double rate_burst) {
     try {
         detail::exec_sql(tx_,
-            "INSERT INTO api_tokens (tenant_id, token_sha256, label, scope, user_id) VALUES ($1, $2, $3, $4, $5::uuid)",
-            tenant_id, sha256_hex, label, scope_name(scope), user_id.empty() ? nullptr : user_id.c_str());
+            "INSERT INTO api_tokens (tenant_id, token_sha256, label, scope, user_id, rate_limit, rate_burst)"
+            " VALUES ($1, $2, $3, $4, $5::uuid, nullif($6, 0), nullif($7, 0))",
+            tenant_id, sha256_hex, label, scope_name(scope), user_id.empty() ? nullptr : user_id.c_str(), rate_limit,
+            rate_limit > 0 ? std::max(rate_burst, 1.0) : 0.0);
     } catch (pqxx::unique_violation const&) {
         throw scim::Error::conflict("the tenant has an active token labelled \"" + label +
                                     "\" already; choose another label or revoke it first");
@@ -37,7 +41,7 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
     auto const r = detail::exec_sql(tx_,
         "SELECT t.id, t.tenant_id, n.name, t.scope, "
         "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, ''), "
-        "       n.unknown_attributes "
+        "       n.unknown_attributes, n.rate_limit, n.rate_burst, coalesce(t.rate_limit, 0), coalesce(t.rate_burst, 0) "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
         "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
         sha256_hex);
@@ -49,7 +53,11 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
                       scope_from(row[3].as<std::string>()),
                       row[4].as<bool>(),
                       row[5].as<std::string>(),
-                      scim::unknown_attributes_from(row[6].as<std::string>()).value_or(scim::UnknownAttributes::reject)};
+                      scim::unknown_attributes_from(row[6].as<std::string>()).value_or(scim::UnknownAttributes::reject),
+                      row[7].as<double>(),
+                      row[8].as<double>(),
+                      row[9].as<double>(),
+                      row[10].as<double>()};
 }
 
 void TokenRepository::record_use(std::string const& token_id) {

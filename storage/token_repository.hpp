@@ -23,6 +23,9 @@ struct TokenGrant {
     std::string user_id;         // the user /Me stands for; empty for a token not bound to a user
     /// The tenant's policy, read with the token so that a request knows it before it parses its body.
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
+    /// Requests per second and burst: the tenant's (rate 0: unlimited) and the token's own (rate 0: none).
+    double tenant_rate = 0, tenant_burst = 0;
+    double token_rate = 0, token_burst = 0;
 };
 
 struct TokenInfo {
@@ -39,7 +42,7 @@ public:
     /// Records a new token by its SHA-256 (hex). Labels are unique among a tenant's active tokens.
     /// @throws scim::Error conflict when the label is in use.
     void issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label, TokenScope scope,
-               std::string const& user_id = {});
+               std::string const& user_id = {}, double rate_limit = 0, double rate_burst = 0);
     /// Revokes the tenant's active token with that label; false when there is none.
     bool revoke(std::string const& tenant_id, std::string const& label);
     /// The grant of an active token, by SHA-256 (hex); nullopt when unknown or revoked.

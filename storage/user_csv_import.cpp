@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
@@ -29,11 +30,6 @@ struct Pending {
     std::string first_name, last_name;
 };
 
-std::string base_user_name(std::string const& company, Pending const& p) {
-    return scim::user_name_part(company) + "." + scim::user_name_part(p.first_name) + "." +
-           scim::user_name_part(p.last_name);
-}
-
 // Lines that repeat what an earlier line claims (a userName, an extension at a site, a number).
 void find_duplicates(std::vector<Pending> const& rows, std::vector<scim::CsvProblem>& problems) {
     std::map<std::string, std::size_t> names, extensions, numbers;
@@ -54,34 +50,29 @@ void find_duplicates(std::vector<Pending> const& rows, std::vector<scim::CsvProb
     }
 }
 
-// Invents the missing userNames, avoiding the file's own and those the tenant has.
+// Invents the missing userNames, avoiding the file's own and those the tenant has: the tenant's names that start
+// with a stem are read once, then each invention is one step (see scim::UserNameInventor).
 void invent_user_names(pqxx::transaction_base& tx, ChangeContext const& context, std::string const& company,
                        std::vector<Pending>& rows) {
-    std::set<std::string> taken;
-    std::map<std::string, int> per_base;
+    scim::UserNameInventor names(company);
+    std::unordered_set<std::string> stems;
     for (auto const& r : rows) {
-        if (r.needs_user_name) ++per_base[scim::to_lower(base_user_name(company, r))];
-        else taken.insert(scim::to_lower(std::string(r.attributes.at("userName").as_string())));
+        if (r.needs_user_name) stems.insert(scim::to_lower(names.stem(r.first_name, r.last_name)));
+        else names.take(std::string(r.attributes.at("userName").as_string()));
     }
-    if (per_base.empty()) return;
-    json::array candidates;
-    for (auto const& [base, n] : per_base) {
-        candidates.emplace_back(base);
-        for (int k = 2; k <= n + 8; ++k) candidates.emplace_back(base + "." + std::to_string(k));
+    if (stems.empty()) return;
+    json::array patterns;
+    for (auto const& stem : stems) {
+        patterns.emplace_back(detail::escape_like(stem));
+        patterns.emplace_back(detail::escape_like(stem) + ".%");
     }
     for (auto const& row : detail::exec_sql(tx,
              "SELECT lower(user_name) FROM users WHERE tenant_id = $1"
-             " AND lower(user_name) IN (SELECT jsonb_array_elements_text($2::jsonb))",
-             context.tenant_id, json::serialize(candidates)))
-        taken.insert(row[0].as<std::string>());
-    for (auto& r : rows) {
-        if (!r.needs_user_name) continue;
-        auto const name = scim::invent_user_name(company, r.first_name, r.last_name, [&](std::string const& n) {
-            return taken.count(scim::to_lower(n)) > 0;
-        });
-        taken.insert(scim::to_lower(name));
-        r.attributes["userName"] = name;
-    }
+             " AND lower(user_name) LIKE ANY (SELECT jsonb_array_elements_text($2::jsonb))",
+             context.tenant_id, json::serialize(patterns)))
+        names.take(row[0].as<std::string>());
+    for (auto& r : rows)
+        if (r.needs_user_name) r.attributes["userName"] = names.invent(r.first_name, r.last_name);
 }
 
 bool licensed(json::object const& attributes) { return !scim::read_directory_fields(attributes).licenses.empty(); }

@@ -2,12 +2,14 @@
 #include "storage/user_repository.hpp"
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "scim/directory_user.hpp"
+#include "scim/urns.hpp"
 #include "scim/error.hpp"
 #include "scim/text.hpp"
 #include "storage/detail/statements.hpp"
@@ -23,7 +25,31 @@ using detail::resource_from;
 
 constexpr char const* select_columns = detail::resource_columns;
 
+// The enterprise manager.value of a user, if it has one.
+std::optional<std::string> manager_of(json::object const& attributes) {
+    auto const* ext = attributes.if_contains(scim::urn::enterprise_user);
+    if (!ext || !ext->is_object()) return std::nullopt;
+    auto const* manager = ext->get_object().if_contains("manager");
+    if (!manager || !manager->is_object()) return std::nullopt;
+    auto const* value = manager->get_object().if_contains("value");
+    if (!value || !value->is_string()) return std::nullopt;
+    return std::string(value->get_string());
+}
+
+scim::Error no_such_manager(std::string const& id) {
+    return scim::Error::invalid_value("manager.value \"" + id + "\" is not the id of a user of this tenant");
+}
+
 }  // namespace
+
+void UserRepository::check_manager(json::object const& attributes, json::object const* previous, std::string_view self) {
+    auto const manager = manager_of(attributes);
+    if (!manager || (previous && manager_of(*previous) == manager)) return;
+    if (*manager == self) throw scim::Error::invalid_value("a user cannot be its own manager");
+    if (!is_uuid(*manager) ||
+        detail::exec_sql(tx_, "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2", context_.tenant_id, *manager).empty())
+        throw no_such_manager(*manager);
+}
 
 void UserRepository::unique_violation(pqxx::unique_violation const& e, json::object const& attributes) {
     if (std::string_view(e.what()).find("users_fq_extension_key") != std::string_view::npos)
@@ -32,6 +58,7 @@ void UserRepository::unique_violation(pqxx::unique_violation const& e, json::obj
 }
 
 StoredResource UserRepository::create(json::object const& attributes, std::optional<std::string> const& password_hash) {
+    check_manager(attributes, nullptr, {});
     auto const user = directory_.apply(attributes, nullptr);
     try {
         // A taken userName inserts nothing (instead of aborting the transaction), so the holder can be named.
@@ -74,12 +101,24 @@ std::optional<std::string> UserRepository::holder_of(json::object const& attribu
 std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vector<NewUser> const& users) {
     std::vector<CreateOutcome> out(users.size());
     std::vector<json::object> applied(users.size());
+    // The managers named, checked with one statement for all of them.
+    json::array managers;
+    for (auto const& u : users)
+        if (auto const m = manager_of(u.attributes); m && is_uuid(*m)) managers.emplace_back(*m);
+    std::unordered_set<std::string> known_managers;
+    if (!managers.empty())
+        for (auto const& row : detail::exec_sql(tx_,
+                 "SELECT id::text FROM users WHERE tenant_id = $1"
+                 " AND id IN (SELECT (jsonb_array_elements_text($2::jsonb))::uuid)",
+                 context_.tenant_id, json::serialize(managers)))
+            known_managers.insert(row[0].as<std::string>());
     json::array batch;
     batch.reserve(users.size());
     for (std::size_t i = 0; i < users.size(); ++i) {
         auto const& u = users[i];
         DirectoryUser user;
         try {
+            if (auto const m = manager_of(u.attributes); m && !known_managers.contains(*m)) throw no_such_manager(*m);
             user = directory_.apply(u.attributes, nullptr);
         } catch (scim::Error const& e) {
             out[i].error = e;
@@ -143,6 +182,7 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
 StoredResource UserRepository::update(std::string_view id, DirectoryUser const& user,
                                       std::optional<std::string> const& password_hash, json::object const& previous) {
     if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
+    check_manager(user.attributes, &previous, id);
     // A rename to a taken userName is refused naming the holder; the unique index still decides a race.
     auto const* old_name = previous.if_contains("userName");
     auto const* new_name = user.attributes.if_contains("userName");

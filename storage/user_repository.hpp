@@ -73,6 +73,9 @@ public:
 
 private:
     std::optional<std::string> holder_of(boost::json::object const& attributes);
+    /// @throws scim::Error invalid_value when the enterprise manager.value (new or changed since `previous`) is not
+    /// the id of another user of the tenant.
+    void check_manager(boost::json::object const& attributes, boost::json::object const* previous, std::string_view self);
     [[noreturn]] void unique_violation(pqxx::unique_violation const& e, boost::json::object const& attributes);
 
     pqxx::transaction_base& tx_;

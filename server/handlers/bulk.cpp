@@ -7,6 +7,7 @@
 #include <optional>
 
 #include <boost/json/array.hpp>
+#include <pqxx/except>
 #include <pqxx/transaction>
 
 #include "scim/bulk.hpp"
@@ -16,6 +17,7 @@
 #include "server/crypto.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/writes.hpp"
+#include "server/log.hpp"
 #include "server/responses.hpp"
 #include "storage/user_repository.hpp"
 
@@ -250,9 +252,23 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
                    Progress const& before) {
     Progress progress{before.created, before.errors, before.next, before.stopped, {}, before.ignored};
     auto const end = std::min(order.size(), progress.next + operations_per_transaction);
+    std::size_t one_by_one_until = 0;  // after a statement for many creates failed, its creates run one by one
     while (progress.next < end && !progress.stopped) {
-        if (auto const run = user_create_run(ctx, request, order, progress, end); run > 1) {
-            create_users_together(tx, ctx, request, order, hashes, progress, run);
+        if (auto const run = progress.next < one_by_one_until ? 0 : user_create_run(ctx, request, order, progress, end);
+            run > 1) {
+            auto const before_run = progress;
+            tx.exec0("SAVEPOINT bulk_run");
+            try {
+                create_users_together(tx, ctx, request, order, hashes, progress, run);
+                tx.exec0("RELEASE SAVEPOINT bulk_run");
+            } catch (pqxx::sql_error const& e) {
+                // One row the database refused fails the whole statement: run them alone to find which.
+                tx.exec0("ROLLBACK TO SAVEPOINT bulk_run");
+                log_line(ctx.request_id + " bulk: a statement for " + std::to_string(run) + " creates failed (SQLSTATE " +
+                         e.sqlstate() + "); running them one by one");
+                progress = before_run;
+                one_by_one_until = progress.next + run;
+            }
             continue;
         }
         auto const index = order[progress.next++];
@@ -267,6 +283,11 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
         } catch (scim::Error const& e) {
             tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
             record(progress, request, index, failure(ctx, op, progress.created, e), true);
+        } catch (pqxx::sql_error const& e) {
+            // The database refused this operation alone: it fails with a 500 and the others go on.
+            tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
+            log_line(ctx.request_id + " bulk operation " + std::to_string(index) + " failed: SQLSTATE " + e.sqlstate());
+            record(progress, request, index, failure(ctx, op, progress.created, scim::Error::internal()), true);
         }
     }
     return progress;
@@ -275,8 +296,12 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
 }  // namespace
 
 Reply bulk(RequestContext& ctx) {
-    auto request = scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);
-    auto const order = scim::bulk_execution_order(request.operations);
+    auto plan = [&] {
+        auto parsed = scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);
+        auto order = scim::bulk_execution_order(parsed.operations);
+        return std::pair{std::move(parsed), std::move(order)};
+    };
+    auto [request, order] = co_await for_body_of_size(ctx, ctx.request.body.size(), plan);
 
     std::vector<PasswordHash> hashes(request.operations.size());
     for (std::size_t i = 0; i < request.operations.size(); ++i) {

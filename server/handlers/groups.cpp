@@ -113,7 +113,7 @@ storage::StoredResource patch_group_in(pqxx::work& tx, RequestContext const& ctx
         }
     }
     if (!split.attributes.operations.empty()) {
-        auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry);
+        auto outcome = scim::apply_patch(current.attributes, split.attributes, type, ctx.app.registry, read_options(ctx));
         if (outcome.changed) return groups.update(id, outcome.attributes);
     }
     if (members_changed) return groups.touch(id);
@@ -129,7 +129,7 @@ void delete_group_in(pqxx::work& tx, RequestContext const& ctx, std::string_view
 
 Reply create_group(RequestContext& ctx) {
     auto const& type = group_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, create_group_in(tx, ctx, input), selection);
@@ -156,7 +156,7 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
 
 Reply replace_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, replace_group_in(tx, ctx, id, input, ctx.request.if_match), selection);
@@ -167,7 +167,7 @@ Reply replace_group(RequestContext& ctx, std::string_view id) {
 Reply patch_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
     scim::IgnoredAttributes ignored;
-    auto const request = read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored);
+    auto const request = co_await patch_from_request(ctx, type, ignored);
     auto const selection = request_selection(ctx, type);
     // A membership change answers 204 (RFC 7644 §3.5.2; what Okta and Entra expect), so adding one member to a
     // 100,000-member group never writes 100,000 members back. Asking for attributes gets the 200 with a body.

@@ -1,11 +1,16 @@
-// Request bodies under the tenant's unknown-attribute policy.
+// Request bodies under the tenant's unknown-attribute policy and the server's limits.
 #include "server/handlers/request_body.hpp"
 
 namespace server::handlers {
 
+scim::ReadOptions read_options(RequestContext const& ctx) {
+    return {ctx.grant.unknown_attributes, ctx.app.config.max_values_per_attribute,
+            ctx.app.config.max_members_per_request};
+}
+
 scim::ResourceInput read_resource_body(RequestContext const& ctx, boost::json::object const& body,
                                        scim::ResourceType const& type) {
-    return scim::read_resource(body, type, ctx.app.registry, ctx.grant.unknown_attributes);
+    return scim::read_resource(body, type, ctx.app.registry, read_options(ctx));
 }
 
 scim::PatchRequest read_patch_body(RequestContext const& ctx, boost::json::object const& body,
@@ -13,6 +18,17 @@ scim::PatchRequest read_patch_body(RequestContext const& ctx, boost::json::objec
     auto request = scim::parse_patch_request(body);
     ignored.add_all(scim::drop_unknown_attributes(request, type, ctx.app.registry, ctx.grant.unknown_attributes));
     return request;
+}
+
+boost::asio::awaitable<scim::ResourceInput> resource_from_request(RequestContext& ctx, scim::ResourceType const& type) {
+    auto read = [&] { return read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type); };
+    co_return co_await for_body_of_size(ctx, ctx.request.body.size(), read);
+}
+
+boost::asio::awaitable<scim::PatchRequest> patch_from_request(RequestContext& ctx, scim::ResourceType const& type,
+                                                              scim::IgnoredAttributes& ignored) {
+    auto read = [&] { return read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored); };
+    co_return co_await for_body_of_size(ctx, ctx.request.body.size(), read);
 }
 
 }  // namespace server::handlers

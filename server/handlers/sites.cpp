@@ -53,7 +53,7 @@ storage::StoredResource patch_site_in(pqxx::work& tx, RequestContext const& ctx,
                                       scim::PatchRequest const& request, std::string_view if_match) {
     storage::SiteRepository sites(tx, ctx.grant.tenant_id);
     auto current = lock_for_change(sites, id, if_match);
-    auto outcome = scim::apply_patch(current.attributes, request, site_type(ctx), ctx.app.registry);
+    auto outcome = scim::apply_patch(current.attributes, request, site_type(ctx), ctx.app.registry, read_options(ctx));
     if (!outcome.changed) return current;
     return sites.update_resource(id, outcome.attributes);
 }
@@ -66,7 +66,7 @@ void delete_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view 
 
 Reply create_site(RequestContext& ctx) {
     auto const& type = site_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, create_site_in(tx, ctx, input), selection);
@@ -92,7 +92,7 @@ Reply get_site(RequestContext& ctx, std::string_view id) {
 
 Reply replace_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, replace_site_in(tx, ctx, id, input, ctx.request.if_match), selection);
@@ -103,7 +103,7 @@ Reply replace_site(RequestContext& ctx, std::string_view id) {
 Reply patch_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
     scim::IgnoredAttributes ignored;
-    auto const request = read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored);
+    auto const request = co_await patch_from_request(ctx, type, ignored);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
         return rendered(tx, ctx, patch_site_in(tx, ctx, id, request, ctx.request.if_match), selection);

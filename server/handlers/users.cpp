@@ -6,6 +6,7 @@
 #include "scim/error.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
+#include "scim/urns.hpp"
 #include "server/crypto.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
@@ -37,6 +38,20 @@ boost::asio::awaitable<std::optional<std::string>> password_hash(RequestContext&
     co_return co_await run_on(ctx.app.cpu, hash);
 }
 
+// A token bound to a user changes that person's own details, not what admins assign: the directory extension
+// (site, licences, extension, numbers, visibility), active, roles and entitlements.
+void check_self_service(RequestContext const& ctx, boost::json::object const& before, boost::json::object const& after) {
+    if (ctx.grant.user_id.empty()) return;
+    for (std::string_view const key : {scim::urn::directory_user, std::string_view("active"), std::string_view("roles"),
+                                       std::string_view("entitlements")}) {
+        auto const* was = before.if_contains(key);
+        auto const* is = after.if_contains(key);
+        if ((was == nullptr) != (is == nullptr) || (was && *was != *is))
+            throw scim::Error::forbidden("\"" + std::string(key) + "\" is set by the tenant's admins; a token bound to a "
+                                         "user cannot change it");
+    }
+}
+
 Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage::StoredResource stored,
                   scim::Selection const& selection) {
     return render_one(tx, ctx, user_type(ctx), std::move(stored), selection);
@@ -58,6 +73,7 @@ storage::StoredResource replace_user_in(pqxx::work& tx, RequestContext const& ct
     auto current = lock_for_change(users, id, if_match);
     auto merged = scim::merge_for_replace(current.attributes, input.attributes, user_type(ctx), ctx.app.registry);
     auto const user = users.directory().apply(std::move(merged), &current.attributes);
+    check_self_service(ctx, current.attributes, user.attributes);
     bool const new_password = input.password && hash;
     if (user.attributes == current.attributes && !new_password) return current;  // nothing changes: same version
     return users.update(id, user, new_password ? hash : std::nullopt, current.attributes);
@@ -69,9 +85,10 @@ storage::StoredResource patch_user_in(pqxx::work& tx, RequestContext const& ctx,
     auto const change = ctx.change();
     storage::UserRepository users(tx, change);
     auto current = lock_for_change(users, id, if_match);
-    auto outcome = scim::apply_patch(current.attributes, request, user_type(ctx), ctx.app.registry);
+    auto outcome = scim::apply_patch(current.attributes, request, user_type(ctx), ctx.app.registry, read_options(ctx));
     if (!outcome.changed) return current;  // same version
     auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
+    check_self_service(ctx, current.attributes, user.attributes);
     if (user.attributes == current.attributes && !outcome.password) return current;
     return users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes);
 }
@@ -95,7 +112,7 @@ void delete_user_in(pqxx::work& tx, RequestContext const& ctx, std::string_view 
 
 Reply create_user(RequestContext& ctx) {
     auto const& type = user_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
@@ -123,7 +140,7 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
 
 Reply replace_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
-    auto const input = read_resource_body(ctx, scim::parse_json_object(ctx.request.body), type);
+    auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
@@ -135,7 +152,7 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
 Reply patch_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
     scim::IgnoredAttributes ignored;
-    auto const request = read_patch_body(ctx, scim::parse_json_object(ctx.request.body), type, ignored);
+    auto const request = co_await patch_from_request(ctx, type, ignored);
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, scim::patch_password(request));
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {

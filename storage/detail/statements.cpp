@@ -17,4 +17,13 @@ std::string statement_name(std::string const& sql) {
     return name;
 }
 
+std::string escape_like(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
 }  // namespace storage::detail

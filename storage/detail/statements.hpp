@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <pqxx/result>
@@ -29,5 +30,8 @@ pqxx::row exec_sql1(pqxx::transaction_base& tx, std::string const& sql, Args&&..
     if (r.size() != 1) throw pqxx::unexpected_rows("expected 1 row, got " + std::to_string(r.size()));
     return r[0];
 }
+
+/// A LIKE pattern that matches `text` literally: %, _ and the escape character are escaped with a backslash.
+std::string escape_like(std::string_view text);
 
 }  // namespace storage::detail

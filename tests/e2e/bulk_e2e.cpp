@@ -164,7 +164,7 @@ TEST_CASE("bulk limits: maxOperations and maxPayloadSize are 413 naming the limi
     CHECK(too_many.status == 413);
     CHECK(std::string(too_many.json().at("detail").as_string()).find("maxOperations") != std::string::npos);
     // Larger than --max-body-bytes is fine for /Bulk, up to its own limit.
-    auto const padding = [](std::size_t n) { return R"(,"displayName":")" + std::string(n, 'x') + "\""; };
+    auto const padding = [](std::size_t n) { return R"(,"title":")" + std::string(n, 'x') + "\""; };
     CHECK(e.post("/scim/v2/Bulk", bulk_body("[" + user_op("a", "a@example.com", padding(1200)) + "]")).status == 200);
     auto const large = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("b", "b@example.com", padding(3000)) + "]"));
     CHECK(large.status == 413);

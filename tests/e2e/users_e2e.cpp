@@ -14,7 +14,8 @@ namespace json = boost::json;
 
 namespace {
 
-std::string const full_user = R"({
+// The RFC 7643 example user; its manager is a user of the tenant, created first by full_user().
+std::string const full_user_template = R"({
   "schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
   "externalId":"701984",
   "userName":"bjensen@example.com",
@@ -34,14 +35,20 @@ std::string const full_user = R"({
   "x509Certificates":[{"value":"MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAwTjELMAkGA1UEBhMCVVMx"}],
   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{
     "employeeNumber":"701984","costCenter":"4130","organization":"Universal Studios","division":"Theme Park",
-    "department":"Tour Operations","manager":{"value":"26118915-6090-4610-87e4-49d8ca9f808d"}}
+    "department":"Tour Operations","manager":{"value":"MANAGER"}}
 })";
+
+std::string full_user(E2E& e) {
+    auto body = full_user_template;
+    body.replace(body.find("MANAGER"), 7, e.create_user("manager@example.com"));
+    return body;
+}
 
 }  // namespace
 
 TEST_CASE("POST /Users answers 201 with Location, ETag and full meta, and never returns the password") {
     E2E e;
-    auto const r = e.post("/scim/v2/Users", full_user);
+    auto const r = e.post("/scim/v2/Users", full_user(e));
     REQUIRE_MESSAGE(r.status == 201, r.body);
     CHECK(r.header("Content-Type") == "application/scim+json");
     auto const body = r.json().as_object();
@@ -63,12 +70,13 @@ TEST_CASE("POST /Users answers 201 with Location, ETag and full meta, and never 
 
 TEST_CASE("every core and enterprise attribute comes back as it was sent") {
     E2E e;
-    auto const created = e.post("/scim/v2/Users", full_user);
+    auto const sent_text = full_user(e);
+    auto const created = e.post("/scim/v2/Users", sent_text);
     REQUIRE(created.status == 201);
     auto const id = std::string(created.json().at("id").as_string());
     auto const got = e.get("/scim/v2/Users/" + id);
     REQUIRE(got.status == 200);
-    auto sent = json::parse(full_user).as_object();
+    auto sent = json::parse(sent_text).as_object();
     sent.erase("password");
     auto body = got.json().as_object();
     for (auto const& [key, value] : sent) {

@@ -51,10 +51,20 @@ TEST_CASE("E.164 numbers and digit strings") {
 }
 
 TEST_CASE("invented usernames are Company.First.Last, made unique with a suffix") {
-    std::set<std::string> taken;
-    auto const is_taken = [&](std::string const& n) { return taken.count(n) > 0; };
-    CHECK(scim::invent_user_name("Acme Corp", "Mary Ann", "O'Neil", is_taken) == "AcmeCorp.MaryAnn.O'Neil");
-    taken = {"Acme.Ann.Lee", "Acme.Ann.Lee.2"};
-    CHECK(scim::invent_user_name("Acme", "Ann", "Lee", is_taken) == "Acme.Ann.Lee.3");
-    CHECK(scim::invent_user_name("Acme", " J. ", "Lee", is_taken) == "Acme.J.Lee");
+    scim::UserNameInventor names("Acme Corp");
+    CHECK(names.invent("Mary Ann", "O'Neil") == "AcmeCorp.MaryAnn.O'Neil");
+    names.take("acmecorp.ann.lee");
+    names.take("AcmeCorp.Ann.Lee.2");
+    CHECK(names.invent("Ann", "Lee") == "AcmeCorp.Ann.Lee.3");
+    CHECK(names.invent("Ann", "Lee") == "AcmeCorp.Ann.Lee.4");
+    CHECK(names.invent(" J. ", "Lee") == "AcmeCorp.J.Lee");
+    CHECK(names.stem("Ann", "Lee") == "AcmeCorp.Ann.Lee");
+}
+
+TEST_CASE("issue F2: sixteen thousand people with one name get sixteen thousand names, each found in one step") {
+    scim::UserNameInventor names("Acme");
+    std::set<std::string> seen;
+    for (int i = 0; i < 16000; ++i) seen.insert(names.invent("Ann", "Lee"));
+    CHECK(seen.size() == 16000);
+    CHECK(seen.count("Acme.Ann.Lee.16000") == 1);
 }

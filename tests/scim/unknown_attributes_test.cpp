@@ -21,7 +21,7 @@ scim::SchemaRegistry const& registry() { return scim::SchemaRegistry::builtin();
 scim::ResourceType const& type(std::string_view name) { return *registry().resource_type(name); }
 
 scim::ResourceInput read(std::string_view resource, std::string_view body, scim::UnknownAttributes policy) {
-    return scim::read_resource(scim::parse_json_object(body), type(resource), registry(), policy);
+    return scim::read_resource(scim::parse_json_object(body), type(resource), registry(), scim::ReadOptions{policy});
 }
 
 constexpr auto ignore = scim::UnknownAttributes::ignore;

@@ -22,7 +22,7 @@ TEST_CASE("CSV fields may be quoted, hold commas, quotes and line breaks, and li
     CHECK(scim::csv_field("plain") == "plain");
     CHECK(scim::csv_field("a,\"b\"") == "\"a,\"\"b\"\"\"");
     CHECK(scim::csv_field("=SUM(A1)") == "'=SUM(A1)");
-    CHECK(scim::csv_field("+442071234500") == "+442071234500");
+    CHECK(scim::csv_field("+442071234500") == "'+442071234500");  // a spreadsheet would compute +44...
 }
 
 TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an export line") {
@@ -45,7 +45,7 @@ TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an expor
     stored["userName"] = "Acme.Ann.Lee";
     CHECK(scim::user_csv_header().rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,", 0) == 0);
     CHECK(scim::user_csv_line(stored) ==
-          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,+447700900123,X4,1001,+442071234500;+442071234501\r\n");
+          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,'+442071234500;+442071234501\r\n");
 }
 
 TEST_CASE("every problem of a user CSV is reported with its line") {
@@ -62,4 +62,25 @@ TEST_CASE("every problem of a user CSV is reported with its line") {
     CHECK(rows.problems[0].detail.find("User.LastName, User.Site") != std::string::npos);
     CHECK(rows.problems[1].line == 4);
     CHECK(scim::read_user_csv("").problems.size() == 1);
+}
+
+TEST_CASE("issue F8: every cell a spreadsheet would run as a formula is exported as text, and read back as it was") {
+    for (std::string_view cell : {"=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"}) {
+        CAPTURE(cell);
+        auto const field = scim::csv_field(cell);
+        CHECK(field.substr(0, field.front() == '"' ? 2 : 1).back() == '\'');
+        auto const back = scim::parse_csv(field + "\n");
+        REQUIRE(back.size() == 1);
+        CHECK(scim::without_formula_guard(back[0].fields[0]) == cell);
+    }
+    CHECK(scim::without_formula_guard("'quoted") == "'quoted");  // a real apostrophe stays
+}
+
+TEST_CASE("issue F6: a CSV with a NUL or bytes that are not UTF-8 is refused, naming the line") {
+    auto const nul = expect_error([] { scim::parse_csv(std::string("a,b\nc,d\ne,f\0g\n", 12)); });
+    CHECK(nul.status() == 400);
+    CHECK(nul.detail().find("line 3") != std::string::npos);
+    auto const latin1 = expect_error([] { scim::parse_csv("a,b\nJos\xe9,x\n"); });
+    CHECK(latin1.detail().find("line 2") != std::string::npos);
+    CHECK(latin1.detail().find("UTF-8") != std::string::npos);
 }

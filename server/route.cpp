@@ -1,0 +1,61 @@
+// Route resolution from the request target.
+#include "server/route.hpp"
+
+#include <iterator>
+
+#include <boost/url/parse.hpp>
+
+#include "scim/error.hpp"
+#include "scim/text.hpp"
+#include "scim/utf8.hpp"
+
+namespace server {
+
+bool Route::is_csv_import() const {
+    return rest.size() == 2 && scim::iequals(rest[0], "Users") && rest[1] == ".import";
+}
+
+BodyKind Route::body_kind() const {
+    if (rest.size() == 1 && scim::iequals(rest[0], "Bulk")) return BodyKind::bulk;
+    if (is_csv_import()) return BodyKind::csv_import;
+    return BodyKind::normal;
+}
+
+Route resolve_route(boost::urls::url_view const& url) {
+    std::vector<std::string> parts;
+    for (auto const& segment : url.segments()) parts.emplace_back(segment);
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();  // a trailing slash
+    Route route;
+    std::size_t at = 0;
+    if (parts.size() >= 2 && parts[0] == "scim" && scim::iequals(parts[1], "v2")) {
+        route.prefix = "/scim/v2";
+        at = 2;
+    } else if (parts.size() >= 4 && parts[0] == "customers" && parts[2] == "scim" && scim::iequals(parts[3], "v2")) {
+        route.path_tenant = parts[1];
+        route.prefix = "/customers/" + std::string(*std::next(url.encoded_segments().begin())) + "/scim/v2";
+        at = 4;
+    } else {
+        throw scim::Error::not_found("no such endpoint; the SCIM API is at /scim/v2");
+    }
+    route.rest.assign(parts.begin() + static_cast<std::ptrdiff_t>(at), parts.end());
+    return route;
+}
+
+boost::urls::url_view parse_target(std::string_view target) {
+    auto const url = boost::urls::parse_origin_form(target);
+    if (!url) throw scim::Error(400, scim::ScimType::none, "the request target is not a valid path and query");
+    // Every decoded segment and parameter reaches SQL or JSON as text: one check here, not one per use.
+    auto const text = [](std::string const& decoded) {
+        if (decoded.find('\0') != std::string::npos || !scim::is_valid_utf8(decoded))
+            throw scim::Error(400, scim::ScimType::none,
+                              "the request target must be UTF-8 text without NUL characters, percent-encoded");
+    };
+    for (auto const& segment : url->segments()) text(segment);
+    for (auto const& param : url->params()) {
+        text(param.key);
+        if (param.has_value) text(param.value);
+    }
+    return *url;
+}
+
+}  // namespace server
