@@ -11,8 +11,18 @@ bool starts_like_formula(std::string_view value) noexcept {
     return !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
 }
 
+namespace {
+
+// Apostrophes, then a formula character: what csv_field guards with one more apostrophe.
+bool guarded_shape(std::string_view value) noexcept {
+    auto const first = value.find_first_not_of('\'');
+    return first != 0 && first != std::string_view::npos && starts_like_formula(value.substr(first));
+}
+
+}  // namespace
+
 std::string_view without_formula_guard(std::string_view value) noexcept {
-    if (value.size() >= 2 && value.front() == '\'' && starts_like_formula(value.substr(1))) value.remove_prefix(1);
+    if (guarded_shape(value)) value.remove_prefix(1);
     return value;
 }
 
@@ -89,8 +99,11 @@ std::vector<CsvRecord> parse_csv(std::string_view text) {
 
 std::string csv_field(std::string_view value) {
     std::string text(value);
-    if (starts_like_formula(text)) text = "'" + text;
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    // A value that already looks guarded keeps its own ' behind one more, so it reads back whole.
+    if (starts_like_formula(text) || guarded_shape(text)) text = "'" + text;
+    // Quoted when it holds what delimits fields, or starts with a byte-order mark (which parse_csv would take as
+    // the file's).
+    if (text.find_first_of(",\"\r\n") == std::string::npos && !text.starts_with("\xEF\xBB\xBF")) return text;
     std::string out = "\"";
     for (char c : text) {
         if (c == '"') out += '"';

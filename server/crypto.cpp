@@ -5,7 +5,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include <cctype>
+
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -52,10 +55,41 @@ std::vector<unsigned char> pbkdf2(std::string_view password, std::vector<unsigne
 
 std::string new_token() {
     auto const bytes = random_bytes(32);
-    auto text = base64(bytes.data(), bytes.size());
+    return "scimd_" + base64url(std::string_view(reinterpret_cast<char const*>(bytes.data()), bytes.size()));
+}
+
+std::string base64url(std::string_view bytes) {
+    auto text = base64(reinterpret_cast<unsigned char const*>(bytes.data()), bytes.size());
     for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
     while (!text.empty() && text.back() == '=') text.pop_back();
-    return "scimd_" + text;
+    return text;
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+    std::string padded(text);
+    for (char& c : padded) {
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+    if (padded.size() % 4 == 1) return std::nullopt;
+    while (padded.size() % 4) padded += '=';
+    std::string out(3 * padded.size() / 4 + 1, '\0');
+    auto const n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                   reinterpret_cast<unsigned char const*>(padded.data()), static_cast<int>(padded.size()));
+    if (n < 0) return std::nullopt;
+    std::size_t size = static_cast<std::size_t>(n);
+    for (auto it = padded.rbegin(); it != padded.rend() && *it == '='; ++it) --size;
+    out.resize(size);
+    return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<unsigned char const*>(data.data()),
+         data.size(), digest, &length);
+    return std::string(reinterpret_cast<char const*>(digest), length);
 }
 
 std::string sha256_hex(std::string_view text) {

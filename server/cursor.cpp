@@ -4,8 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "scim/error.hpp"
 #include "server/crypto.hpp"
@@ -14,42 +12,6 @@ namespace server {
 namespace {
 
 namespace json = boost::json;
-
-std::string base64url(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    auto const n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                   reinterpret_cast<unsigned char const*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    return out;
-}
-
-bool unbase64url(std::string_view text, std::string& out) {
-    std::string padded(text);
-    for (char& c : padded) {
-        if (c == '-') c = '+';
-        else if (c == '_') c = '/';
-        else if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-    }
-    while (padded.size() % 4) padded += '=';
-    out.assign(3 * padded.size() / 4 + 1, '\0');
-    auto const n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                   reinterpret_cast<unsigned char const*>(padded.data()), static_cast<int>(padded.size()));
-    if (n < 0) return false;
-    std::size_t size = static_cast<std::size_t>(n);
-    for (auto it = padded.rbegin(); it != padded.rend() && *it == '='; ++it) --size;
-    out.resize(size);
-    return true;
-}
-
-std::string mac(std::string const& secret, std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<unsigned char const*>(data.data()),
-         data.size(), digest, &length);
-    return std::string(reinterpret_cast<char const*>(digest), length);
-}
 
 std::int64_t seconds_since_epoch(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -66,7 +28,7 @@ std::string CursorCodec::encode(CursorPosition const& position, std::string cons
     payload["x"] = seconds_since_epoch(now + lifetime_);
     payload["q"] = sha256_hex(binding).substr(0, 16);
     auto const body = json::serialize(payload);
-    return base64url(body) + "." + base64url(mac(secret_, body));
+    return base64url(body) + "." + base64url(hmac_sha256(secret_, body));
 }
 
 CursorPosition CursorCodec::decode(std::string_view cursor, std::string const& binding,
@@ -76,11 +38,13 @@ CursorPosition CursorCodec::decode(std::string_view cursor, std::string const& b
                                            "with an empty cursor");
     };
     auto const dot = cursor.find('.');
-    std::string body, signature;
-    if (dot == std::string_view::npos || !unbase64url(cursor.substr(0, dot), body) ||
-        !unbase64url(cursor.substr(dot + 1), signature))
-        throw invalid();
-    auto const expected = mac(secret_, body);
+    if (dot == std::string_view::npos) throw invalid();
+    auto const decoded_body = from_base64url(cursor.substr(0, dot));
+    auto const decoded_signature = from_base64url(cursor.substr(dot + 1));
+    if (!decoded_body || !decoded_signature) throw invalid();
+    auto const& body = *decoded_body;
+    auto const& signature = *decoded_signature;
+    auto const expected = hmac_sha256(secret_, body);
     if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
         throw invalid();
     json::error_code ec;

@@ -76,6 +76,15 @@ TEST_CASE("issue F8: every cell a spreadsheet would run as a formula is exported
     CHECK(scim::without_formula_guard("'quoted") == "'quoted");  // a real apostrophe stays
 }
 
+TEST_CASE("fuzz finds: values that look guarded already, or start with a byte-order mark, read back whole") {
+    for (std::string_view value : {"'=x", "''+44\n", "'+44\n", "\xEF\xBB\xBF<User"}) {
+        CAPTURE(value);
+        auto const back = scim::parse_csv(scim::csv_field(value) + "\n");
+        REQUIRE(back.size() == 1);
+        CHECK(scim::without_formula_guard(back[0].fields[0]) == value);
+    }
+}
+
 TEST_CASE("issue F6: a CSV with a NUL or bytes that are not UTF-8 is refused, naming the line") {
     auto const nul = expect_error([] { scim::parse_csv(std::string("a,b\nc,d\ne,f\0g\n", 12)); });
     CHECK(nul.status() == 400);
