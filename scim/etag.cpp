@@ -1,6 +1,8 @@
 // Entity tag formatting and matching.
 #include "scim/etag.hpp"
 
+#include "scim/error.hpp"
+
 namespace scim {
 
 std::string weak_etag(std::int64_t version) { return "W/\"" + std::to_string(version) + "\""; }
@@ -20,6 +22,12 @@ bool etag_list_matches(std::string_view header, std::int64_t version) {
         header.remove_prefix(comma + 1);
     }
     return false;
+}
+
+void check_if_match(std::string_view if_match, std::int64_t version) {
+    if (if_match.empty() || etag_list_matches(if_match, version)) return;
+    throw Error::precondition_failed("If-Match " + std::string(if_match) + " does not match the current version " +
+                                     weak_etag(version) + "; read the resource again and retry");
 }
 
 }  // namespace scim

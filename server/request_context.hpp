@@ -9,6 +9,7 @@
 
 #include "server/app.hpp"
 #include "server/http_message.hpp"
+#include "service/writes.hpp"
 #include "storage/stored_resource.hpp"
 #include "storage/token_repository.hpp"
 
@@ -27,7 +28,10 @@ struct RequestContext {
     std::string_view query_param(std::string_view name) const;
     bool has_query_param(std::string_view name) const;
 
-    storage::ChangeContext change() const { return {grant.tenant_id, grant.token_id, request_id, now}; }
+    /// Who writes, for the service layer: the tenant, the token and its label, this request, its clock, the user a
+    /// user-bound token acts for, and how bodies are read (the tenant's policy, the server's value limits).
+    service::Caller caller() const;
+    storage::ChangeContext change() const { return caller().change; }
 };
 
 }  // namespace server

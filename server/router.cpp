@@ -213,6 +213,12 @@ bool valid_host(std::string_view host) {
     return true;
 }
 
+service::Caller RequestContext::caller() const {
+    return {{grant.tenant_id, grant.token_id, request_id, now, grant.label},
+            grant.user_id,
+            {grant.unknown_attributes, app.config.max_values_per_attribute, app.config.max_members_per_request}};
+}
+
 std::string_view RequestContext::query_param(std::string_view name) const {
     for (auto const& [key, value] : query)
         if (scim::iequals(key, name)) return value;

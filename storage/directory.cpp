@@ -1,6 +1,7 @@
 #include "storage/directory.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cstdint>
 
 #include <pqxx/pqxx>
@@ -48,6 +49,15 @@ bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
     return a == b;
 }
 
+// The values in one list and not the other: the pools whose seats, or the numbers whose holder, a write moves.
+std::vector<std::string> symmetric_difference(std::vector<std::string> a, std::vector<std::string> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::vector<std::string> out;
+    std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
 std::int64_t power_of_ten(int n) {
     std::int64_t p = 1;
     while (n-- > 0) p *= 10;
@@ -66,7 +76,7 @@ Tenant const& Directory::tenant() {
 
 Site const& Directory::site_named(std::string const& name) {
     if (auto it = sites_.find(name); it != sites_.end()) return it->second;
-    auto site = SiteRepository(tx_, tenant_id_).find_by_name(name);
+    auto site = SiteRepository(tx_, changes_context_).find_by_name(name);
     if (!site)
         throw scim::Error::invalid_value("no site named \"" + name + "\" in this tenant (" + site_attribute +
                                          " is a site's exact name; an admin lists them at /Sites)");
@@ -162,11 +172,12 @@ DirectoryUser Directory::apply(json::object attributes, json::object const* prev
 void Directory::assign(std::string const& user_id, json::object const& attributes, json::object const* previous) {
     auto const now = scim::read_directory_fields(attributes);
     auto const before = previous ? scim::read_directory_fields(*previous) : scim::DirectoryFields{};
-    if (!same_set(now.licenses, before.licenses)) sync_licenses(user_id, attributes);
-    if (!same_set(now.did_numbers, before.did_numbers)) sync_numbers(user_id, attributes);
+    if (!same_set(now.licenses, before.licenses)) sync_licenses(user_id, attributes, before.licenses);
+    if (!same_set(now.did_numbers, before.did_numbers)) sync_numbers(user_id, attributes, before.did_numbers);
 }
 
-void Directory::sync_licenses(std::string const& user_id, json::object const& attributes) {
+void Directory::sync_licenses(std::string const& user_id, json::object const& attributes,
+                              std::vector<std::string> const& before) {
     auto const wanted = scim::read_directory_fields(attributes).licenses;
     auto const list = detail::json_text_array(wanted);
     auto const unknown = detail::exec_sql(tx_,
@@ -192,10 +203,13 @@ void Directory::sync_licenses(std::string const& user_id, json::object const& at
                                         "raises its capacity with scimd license set, or frees a seat)");
         }
     }
+    changes_.record_pools(symmetric_difference(wanted, before));
 }
 
-void Directory::sync_numbers(std::string const& user_id, json::object const& attributes) {
-    auto const list = detail::json_text_array(scim::read_directory_fields(attributes).did_numbers);
+void Directory::sync_numbers(std::string const& user_id, json::object const& attributes,
+                             std::vector<std::string> const& before) {
+    auto const wanted_numbers = scim::read_directory_fields(attributes).did_numbers;
+    auto const list = detail::json_text_array(wanted_numbers);
     detail::exec_sql(tx_,
         "UPDATE phone_numbers SET user_id = NULL WHERE tenant_id = $1 AND user_id = $2"
         " AND number NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",
@@ -210,7 +224,11 @@ void Directory::sync_numbers(std::string const& user_id, json::object const& att
         "SELECT w.number, EXISTS (SELECT 1 FROM phone_numbers p WHERE p.tenant_id = $1 AND p.number = w.number) "
         "FROM wanted w WHERE w.number NOT IN (SELECT number FROM taken)",
         tenant_id_, user_id, list);
-    if (missing.empty()) return;
+    if (missing.empty()) {
+        for (auto const& n : symmetric_difference(wanted_numbers, before))
+            changes_.record(scim::ResourceKind::number, n, ChangeOperation::update, std::nullopt, {"holder"});
+        return;
+    }
     auto const number = missing[0][0].as<std::string>();
     if (missing[0][1].as<bool>())
         throw scim::Error::uniqueness("didNumbers: " + number + " is held by another user of this tenant");

@@ -8,10 +8,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 #include <pqxx/transaction_base>
 
+#include "storage/change_log.hpp"
 #include "storage/site_repository.hpp"
 #include "storage/tenant_repository.hpp"
 
@@ -25,7 +27,9 @@ struct DirectoryUser {
 
 class Directory {
 public:
-    Directory(pqxx::transaction_base& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+    /// The rules of `context.tenant_id`; the seats and numbers a write moves are recorded as changes in `context`.
+    Directory(pqxx::transaction_base& tx, ChangeContext const& context)
+        : tx_(tx), tenant_id_(context.tenant_id), changes_context_(context), changes_(tx, context) {}
 
     /// The tenant's settings, read once per Directory.
     Tenant const& tenant();
@@ -49,11 +53,15 @@ private:
     Site const& site_named(std::string const& name);
     void lock_site(Site const& site);
     std::string allocate_extension(Site const& site);
-    void sync_licenses(std::string const& user_id, boost::json::object const& attributes);
-    void sync_numbers(std::string const& user_id, boost::json::object const& attributes);
+    void sync_licenses(std::string const& user_id, boost::json::object const& attributes,
+                       std::vector<std::string> const& before);
+    void sync_numbers(std::string const& user_id, boost::json::object const& attributes,
+                      std::vector<std::string> const& before);
 
     pqxx::transaction_base& tx_;
     std::string tenant_id_;
+    ChangeContext changes_context_;
+    ChangeLog changes_;
     std::optional<Tenant> tenant_;
     std::map<std::string, Site> sites_;
 };

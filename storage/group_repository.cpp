@@ -1,9 +1,13 @@
 // Group rows, membership rows, and the audit rows of their changes.
 #include "storage/group_repository.hpp"
 
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
 #include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
@@ -42,7 +46,9 @@ std::string array_literal(std::vector<std::string> const& values) {
 
 }  // namespace
 
-StoredResource GroupRepository::create(json::object const& attributes) {
+StoredResource GroupRepository::create(json::object const& attributes, bool with_members) {
+    auto names = scim::changed_attributes({}, attributes);
+    if (with_members) names.insert(std::upper_bound(names.begin(), names.end(), "members"), "members");
     auto const at = format_timestamp(context_.now);
     try {
         // A taken name inserts nothing (instead of aborting the transaction), so the holder can be named.
@@ -50,9 +56,9 @@ StoredResource GroupRepository::create(json::object const& attributes) {
             "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
             "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz)"
             "  ON CONFLICT (tenant_id, lower(display_name)) DO NOTHING RETURNING *),"
-            " a AS (" + detail::audit_insert("g", "Group", "create", "$3", "$4", "$5", "NULL", "version") + ") "
+            " c AS (" + detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::create, "$4") + ") "
             "SELECT " + group_columns + " FROM g",
-            context_.tenant_id, json::serialize(attributes), at, or_null(context_.token_id), or_null(context_.request_id));
+            context_.tenant_id, json::serialize(attributes), at, change_context_json(context_, names));
         if (r.empty()) name_taken(attributes, id_of(display_name(attributes)));
         return detail::resource_from(r[0]);
     } catch (pqxx::unique_violation const&) {
@@ -76,18 +82,21 @@ std::optional<std::string> GroupRepository::id_of(std::string_view display_name)
     return r[0][0].as<std::string>();
 }
 
-StoredResource GroupRepository::update(std::string_view id, json::object const& attributes) {
+StoredResource GroupRepository::update(std::string_view id, json::object const& attributes, json::object const& previous,
+                                       ChangeOperation operation, bool members_changed) {
     if (!is_uuid(id)) throw no_such_group(id);
     // A rename to a taken name is refused naming the holder; the unique index still decides a race.
     if (auto const holder = id_of(display_name(attributes)); holder && *holder != id) name_taken(attributes, holder);
+    auto names = scim::changed_attributes(previous, attributes);
+    if (members_changed) names.insert(std::upper_bound(names.begin(), names.end(), "members"), "members");
     try {
         auto const r = detail::exec_sql(tx_,
             "WITH g AS (UPDATE groups SET data = $3::jsonb, version = version + 1, modified_at = $4::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
-            " a AS (" + detail::audit_insert("g", "Group", "replace", "$4", "$5", "$6", "version - 1", "version") + ") "
+            " c AS (" + detail::change_insert("g", scim::ResourceKind::group, operation, "$5") + ") "
             "SELECT " + group_columns + " FROM g",
             context_.tenant_id, std::string(id), json::serialize(attributes), format_timestamp(context_.now),
-            or_null(context_.token_id), or_null(context_.request_id));
+            change_context_json(context_, names));
         if (r.empty()) throw no_such_group(id);
         return detail::resource_from(r[0]);
     } catch (pqxx::unique_violation const&) {
@@ -95,14 +104,13 @@ StoredResource GroupRepository::update(std::string_view id, json::object const& 
     }
 }
 
-StoredResource GroupRepository::touch(std::string_view id) {
+StoredResource GroupRepository::touch(std::string_view id, ChangeOperation operation) {
     auto const r = detail::exec_sql(tx_,
         "WITH g AS (UPDATE groups SET version = version + 1, modified_at = $3::timestamptz"
         "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
-        " a AS (" + detail::audit_insert("g", "Group", "members", "$3", "$4", "$5", "version - 1", "version") + ") "
+        " c AS (" + detail::change_insert("g", scim::ResourceKind::group, operation, "$4") + ") "
         "SELECT " + group_columns + " FROM g",
-        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
-        or_null(context_.request_id));
+        context_.tenant_id, std::string(id), format_timestamp(context_.now), change_context_json(context_, {"members"}));
     if (r.empty()) throw no_such_group(id);
     return detail::resource_from(r[0]);
 }
@@ -110,12 +118,14 @@ StoredResource GroupRepository::touch(std::string_view id) {
 bool GroupRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
     auto const r = detail::exec_sql(tx_,
-        "WITH g AS (DELETE FROM groups WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
-        " a AS (" + detail::audit_insert("g", "Group", "delete", "$3", "$4", "$5", "version", "NULL") + ") "
-        "SELECT count(*) FROM g",
-        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
-        or_null(context_.request_id));
-    return r[0][0].as<int>() > 0;
+        "WITH parents AS (SELECT DISTINCT group_id FROM group_members WHERE tenant_id = $1 AND member_id = $2),"
+        " g AS (DELETE FROM groups WHERE tenant_id = $1 AND id = $2 RETURNING id, NULL::bigint AS version),"
+        " c AS (" + detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::remove, "$3") + ") "
+        "SELECT (SELECT count(*) FROM g), (SELECT coalesce(json_agg(group_id), '[]') FROM parents)::text",
+        context_.tenant_id, std::string(id), change_context_json(context_));
+    if (r[0][0].as<int>() == 0) return false;
+    ChangeLog(tx_, context_).record_groups(detail::strings_of_json_array(r[0][1].c_str()), {"members"});
+    return true;
 }
 
 std::vector<MemberRef> GroupRepository::resolve_members(std::string_view group_id, std::vector<MemberRef> const& members) {

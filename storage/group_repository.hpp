@@ -37,19 +37,23 @@ struct UserGroup {
 
 class GroupRepository {
 public:
-    GroupRepository(pqxx::transaction_base& tx, ChangeContext const& context) : tx_(tx), context_(context) {}
+    /// Works in `tx` on the groups of `context.tenant_id`; every write appends its change records.
+    GroupRepository(pqxx::transaction_base& tx, ChangeContext context) : tx_(tx), context_(std::move(context)) {}
 
-    /// Stores a new group (displayName, externalId; members go through add_members).
-    /// @throws scim::Error uniqueness when the displayName is taken, in any case.
-    StoredResource create(boost::json::object const& attributes);
+    /// Stores a new group (displayName, externalId; members go through add_members, and `with_members` says the
+    /// change record should name them). @throws scim::Error uniqueness when the displayName is taken, in any case.
+    StoredResource create(boost::json::object const& attributes, bool with_members);
     /// The id of the group with that displayName (in any case), or nullopt.
     std::optional<std::string> id_of(std::string_view display_name);
 
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
-    /// Replaces the stored attributes and bumps the version. @throws scim::Error uniqueness, not_found.
-    StoredResource update(std::string_view id, boost::json::object const& attributes);
+    /// Replaces the stored attributes (`previous`, as found) and bumps the version; `members_changed` adds
+    /// "members" to the change record. @throws scim::Error uniqueness, not_found.
+    StoredResource update(std::string_view id, boost::json::object const& attributes, boost::json::object const& previous,
+                          ChangeOperation operation, bool members_changed);
     /// Bumps the version after a change of members only.
-    StoredResource touch(std::string_view id);
+    StoredResource touch(std::string_view id, ChangeOperation operation);
+    /// Deletes the group; the groups it was a member of are recorded as changed too.
     bool remove(std::string_view id);
 
     /// The members as stored, with their types; unknown ids, ids of another tenant and the group itself are refused.
@@ -70,7 +74,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
-    ChangeContext const& context_;
+    ChangeContext context_;
 };
 
 }  // namespace storage

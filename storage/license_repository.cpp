@@ -29,11 +29,21 @@ LicensePool LicenseRepository::set(std::string const& type, int capacity) {
         throw scim::Error::conflict("licence pool \"" + type + "\" has " + std::to_string(before->assigned) +
                                     " seats assigned; its capacity cannot go below that");
     try {
+        // A new capacity is a new version of the pool's resource; setting the same one changes nothing.
+        auto const operation = before ? ChangeOperation::replace : ChangeOperation::create;
+        std::vector<std::string> const changed =
+            before ? std::vector<std::string>{"available", "capacity"}
+                   : std::vector<std::string>{"assigned", "available", "capacity", "licenseType"};
+        if (before && before->capacity == capacity) return *before;
         return pool_from(detail::exec_sql1(tx_,
-            "INSERT INTO license_pools AS p (tenant_id, license_type, capacity) VALUES ($1, $2, $3)"
-            " ON CONFLICT (tenant_id, license_type) DO UPDATE SET capacity = excluded.capacity, modified_at = now()"
-            " RETURNING " + std::string(pool_columns),
-            tenant_id_, type, capacity));
+            "WITH p AS (INSERT INTO license_pools AS p (tenant_id, license_type, capacity, created_at, modified_at)"
+            "  VALUES ($1, $2, $3, $4::timestamptz, $4::timestamptz)"
+            "  ON CONFLICT (tenant_id, license_type) DO UPDATE SET capacity = excluded.capacity, version = p.version + 1,"
+            "                                                     modified_at = excluded.modified_at"
+            "  RETURNING *),"
+            " c AS (" + detail::change_insert("p", scim::ResourceKind::license, operation, "$5", "s.license_type") + ") "
+            "SELECT " + std::string(pool_columns) + " FROM p",
+            tenant_id_, type, capacity, format_timestamp(context_.now), change_context_json(context_, changed)));
     } catch (pqxx::check_violation const&) {  // a seat was assigned since the check above
         throw scim::Error::conflict("licence pool \"" + type + "\" has more seats assigned than " +
                                     std::to_string(capacity) + "; its capacity cannot go below that");

@@ -21,7 +21,9 @@ struct LicensePool {
 
 class LicenseRepository {
 public:
-    LicenseRepository(pqxx::transaction_base& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+    /// Works in `tx` on the pools of `context.tenant_id`; every write appends its change record.
+    LicenseRepository(pqxx::transaction_base& tx, ChangeContext context)
+        : tx_(tx), context_(std::move(context)), tenant_id_(context_.tenant_id) {}
 
     /// Creates the pool or changes its capacity.
     /// @throws scim::Error 400 invalidValue (blank type, negative capacity), 409 when more seats are assigned
@@ -35,6 +37,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
     std::string tenant_id_;
 };
 

@@ -1,3 +1,4 @@
+// Claimed numbers and their holders.
 #include "storage/number_repository.hpp"
 
 #include <pqxx/pqxx>
@@ -20,10 +21,12 @@ int NumberRepository::claim(std::vector<std::string> const& numbers) {
         " AND number IN (SELECT jsonb_array_elements_text($2::jsonb)) LIMIT 1",
         tenant_id_, list);
     if (!elsewhere.empty()) throw scim::Error::conflict(elsewhere[0][0].as<std::string>() + " is claimed by another tenant");
-    return static_cast<int>(detail::exec_sql(tx_,
-        "INSERT INTO phone_numbers (tenant_id, number) SELECT $1, jsonb_array_elements_text($2::jsonb)"
-        " ON CONFLICT DO NOTHING RETURNING 1",
-        tenant_id_, list).size());
+    return detail::exec_sql1(tx_,
+        "WITH n AS (INSERT INTO phone_numbers (tenant_id, number) SELECT $1, jsonb_array_elements_text($2::jsonb)"
+        "           ON CONFLICT DO NOTHING RETURNING number AS id, NULL::bigint AS version),"
+        " c AS (" + detail::change_insert("n", scim::ResourceKind::number, ChangeOperation::create, "$3") + ") "
+        "SELECT count(*)::int FROM n",
+        tenant_id_, list, change_context_json(context_))[0].as<int>();
 }
 
 void NumberRepository::release(std::string const& number) {
@@ -34,7 +37,12 @@ void NumberRepository::release(std::string const& number) {
     if (r.empty()) throw scim::Error::not_found(number + " is not one of this tenant's numbers");
     if (auto const holder = r[0][0].as<std::string>(); !holder.empty())
         throw scim::Error::conflict(number + " is held by " + holder + "; remove it from that user first");
-    detail::exec_sql(tx_, "DELETE FROM phone_numbers WHERE tenant_id = $1 AND number = $2", tenant_id_, number);
+    detail::exec_sql(tx_,
+        "WITH n AS (DELETE FROM phone_numbers WHERE tenant_id = $1 AND number = $2"
+        "           RETURNING number AS id, NULL::bigint AS version),"
+        " c AS (" + detail::change_insert("n", scim::ResourceKind::number, ChangeOperation::remove, "$3") + ") "
+        "SELECT 1",
+        tenant_id_, number, change_context_json(context_));
 }
 
 std::vector<PhoneNumber> NumberRepository::list() {

@@ -6,6 +6,8 @@
 
 #include <pqxx/transaction_base>
 
+#include "storage/change_log.hpp"
+
 namespace storage {
 
 struct PhoneNumber {
@@ -15,7 +17,9 @@ struct PhoneNumber {
 
 class NumberRepository {
 public:
-    NumberRepository(pqxx::transaction_base& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+    /// Works in `tx` on the numbers of `context.tenant_id`; every claim and release appends its change record.
+    NumberRepository(pqxx::transaction_base& tx, ChangeContext context)
+        : tx_(tx), context_(std::move(context)), tenant_id_(context_.tenant_id) {}
 
     /// Claims numbers for the tenant; returns how many were new (claiming a claimed one again changes nothing).
     /// @throws scim::Error 400 invalidValue naming a number that is not E.164, 409 when another tenant has it.
@@ -27,6 +31,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
     std::string tenant_id_;
 };
 

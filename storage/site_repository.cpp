@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
@@ -58,8 +59,12 @@ Site site_from_attributes(json::object const& a) {
     return site;
 }
 
+// libpqxx 6 does not expose a violated constraint's name apart from the message: the name, as created by
+// storage/migrations/V007__sites.sql, is looked for there.
+constexpr std::string_view sites_code_key = "sites_code_key";
+
 [[noreturn]] void site_taken(pqxx::unique_violation const& e, Site const& site) {
-    bool const code = std::string_view(e.what()).find("sites_code_key") != std::string_view::npos;
+    bool const code = std::string_view(e.what()).find(sites_code_key) != std::string_view::npos;
     throw scim::Error::uniqueness(code ? "siteCode \"" + site.site_code + "\" is used by another site of this tenant"
                                        : "a site named \"" + site.name + "\" exists in this tenant already");
 }
@@ -76,12 +81,18 @@ Site SiteRepository::create(Site const& site) {
     check(site);
     std::string address;
     try {
+        // A create changes every attribute the new site has: the keys of its document.
         return site_from(detail::exec_sql1(
             tx_,
-            "INSERT INTO sites (tenant_id, name, site_code, extension_length, locale, timezone, emergency_address) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING " + std::string(site_columns),
+            "WITH s AS (INSERT INTO sites (tenant_id, name, site_code, extension_length, locale, timezone,"
+            "                              emergency_address, created_at, modified_at)"
+            "  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::timestamptz, $8::timestamptz) RETURNING *),"
+            " c AS (" + detail::change_insert("s", scim::ResourceKind::site, ChangeOperation::create, "$9", "s.id::text",
+                                              "s.version", "ARRAY(SELECT jsonb_object_keys(s.data) ORDER BY 1)") + ") "
+            "SELECT " + std::string(site_columns) + " FROM s",
             tenant_id_, site.name, site.site_code, site.extension_length, detail::or_null(site.locale),
-            detail::or_null(site.timezone), address_or_null(site, address)));
+            detail::or_null(site.timezone), address_or_null(site, address), format_timestamp(context_.now),
+            change_context_json(context_)));
     } catch (pqxx::unique_violation const& e) {
         site_taken(e, site);
     }
@@ -119,7 +130,8 @@ std::optional<StoredResource> SiteRepository::find_resource(std::string_view id,
     return detail::resource_from(r[0]);
 }
 
-StoredResource SiteRepository::update_resource(std::string_view id, json::object const& attributes) {
+StoredResource SiteRepository::update_resource(std::string_view id, json::object const& attributes,
+                                               ChangeOperation operation) {
     auto const current = find_resource(id, true);
     if (!current) throw scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
     auto const before = site_from_attributes(current->attributes);
@@ -138,11 +150,14 @@ StoredResource SiteRepository::update_resource(std::string_view id, json::object
     std::string address;
     try {
         detail::exec_sql(tx_,
-            "UPDATE sites SET name = $3, site_code = $4, extension_length = $5, locale = $6, timezone = $7,"
-            " emergency_address = $8::jsonb, version = version + 1, modified_at = now()"
-            " WHERE tenant_id = $1 AND id = $2",
+            "WITH s AS (UPDATE sites SET name = $3, site_code = $4, extension_length = $5, locale = $6, timezone = $7,"
+            "  emergency_address = $8::jsonb, version = version + 1, modified_at = $9::timestamptz"
+            "  WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
+            " c AS (" + detail::change_insert("s", scim::ResourceKind::site, operation, "$10") + ") "
+            "SELECT 1",
             tenant_id_, site.id, site.name, site.site_code, site.extension_length, detail::or_null(site.locale),
-            detail::or_null(site.timezone), address_or_null(site, address));
+            detail::or_null(site.timezone), address_or_null(site, address), format_timestamp(context_.now),
+            change_context_json(context_, scim::changed_attributes(current->attributes, attributes)));
     } catch (pqxx::unique_violation const& e) {
         site_taken(e, site);
     }
@@ -152,25 +167,39 @@ StoredResource SiteRepository::update_resource(std::string_view id, json::object
         try {
             detail::exec_sql(tx_,
                 "WITH named AS ("
-                "  SELECT id, jsonb_set(data, '{" + user_extension + ",site}', to_jsonb($3::text)) AS d"
+                "  SELECT id, data AS old, jsonb_set(data, '{" + user_extension + ",site}', to_jsonb($3::text)) AS d"
                 "  FROM users WHERE tenant_id = $1 AND site_id = $2 FOR UPDATE),"
                 " coded AS ("
-                "  SELECT id, CASE WHEN d #> '{" + user_extension + ",fqExtensionNumber}' IS NULL THEN d"
+                "  SELECT id, old, CASE WHEN d #> '{" + user_extension + ",fqExtensionNumber}' IS NULL THEN d"
                 "    ELSE jsonb_set(d, '{" + user_extension + ",fqExtensionNumber}',"
                 "                   to_jsonb($4::text || (d #>> '{" + user_extension + ",extensionNumber}'))) END AS d"
                 "  FROM named),"
                 " localized AS ("
-                "  SELECT id, CASE WHEN coalesce(d ->> 'locale', '') <> coalesce($5, '') THEN d"
+                "  SELECT id, old, CASE WHEN coalesce(d ->> 'locale', '') <> coalesce($5, '') THEN d"
                 "    WHEN $6::text IS NULL THEN d - 'locale' ELSE jsonb_set(d, '{locale}', to_jsonb($6::text)) END AS d"
                 "  FROM coded),"
                 " zoned AS ("
-                "  SELECT id, CASE WHEN coalesce(d ->> 'timezone', '') <> coalesce($7, '') THEN d"
+                "  SELECT id, old, CASE WHEN coalesce(d ->> 'timezone', '') <> coalesce($7, '') THEN d"
                 "    WHEN $8::text IS NULL THEN d - 'timezone' ELSE jsonb_set(d, '{timezone}', to_jsonb($8::text)) END AS d"
-                "  FROM localized) "
-                "UPDATE users u SET data = z.d, version = u.version + 1, modified_at = now()"
-                " FROM zoned z WHERE u.tenant_id = $1 AND u.id = z.id AND u.data <> z.d",
+                "  FROM localized),"
+                " moved AS ("
+                "  UPDATE users u SET data = z.d, version = u.version + 1, modified_at = $9::timestamptz"
+                "  FROM zoned z WHERE u.tenant_id = $1 AND u.id = z.id AND u.data <> z.d"
+                "  RETURNING u.id, u.version, array_remove(ARRAY["
+                "    CASE WHEN z.old #> '{" + user_extension + ",site}' IS DISTINCT FROM z.d #> '{" + user_extension + ",site}'"
+                "      THEN '" + user_extension + ":site' END,"
+                "    CASE WHEN z.old #> '{" + user_extension + ",fqExtensionNumber}' IS DISTINCT FROM"
+                "              z.d #> '{" + user_extension + ",fqExtensionNumber}'"
+                "      THEN '" + user_extension + ":fqExtensionNumber' END,"
+                "    CASE WHEN z.old -> 'locale' IS DISTINCT FROM z.d -> 'locale' THEN 'locale' END,"
+                "    CASE WHEN z.old -> 'timezone' IS DISTINCT FROM z.d -> 'timezone' THEN 'timezone' END], NULL)"
+                "  AS attributes),"
+                " c AS (" + detail::change_insert("moved", scim::ResourceKind::user, ChangeOperation::update, "$10",
+                                                  "s.id::text", "s.version", "s.attributes") + ") "
+                "SELECT count(*) FROM moved",
                 tenant_id_, site.id, site.name, site.site_code, detail::or_null(before.locale),
-                detail::or_null(site.locale), detail::or_null(before.timezone), detail::or_null(site.timezone));
+                detail::or_null(site.locale), detail::or_null(before.timezone), detail::or_null(site.timezone),
+                format_timestamp(context_.now), change_context_json(context_));
         } catch (pqxx::unique_violation const&) {
             throw scim::Error::conflict("siteCode \"" + site.site_code + "\" would give two users the same fully "
                                         "qualified extension (site code + extension)");
@@ -191,7 +220,11 @@ void SiteRepository::remove(std::string_view id) {
     };
     if (users > 0) throw in_use(users);
     try {
-        detail::exec_sql(tx_, "DELETE FROM sites WHERE tenant_id = $1 AND id = $2", tenant_id_, std::string(id));
+        detail::exec_sql(tx_,
+            "WITH s AS (DELETE FROM sites WHERE tenant_id = $1 AND id = $2 RETURNING id, NULL::bigint AS version),"
+            " c AS (" + detail::change_insert("s", scim::ResourceKind::site, ChangeOperation::remove, "$3") + ") "
+            "SELECT 1",
+            tenant_id_, std::string(id), change_context_json(context_));
     } catch (pqxx::foreign_key_violation const&) {  // a user arrived since the count
         throw in_use(1);
     }

@@ -25,7 +25,9 @@ struct Site {
 
 class SiteRepository {
 public:
-    SiteRepository(pqxx::transaction_base& tx, std::string tenant_id) : tx_(tx), tenant_id_(std::move(tenant_id)) {}
+    /// Works in `tx` on the sites of `context.tenant_id`; every write appends its change records.
+    SiteRepository(pqxx::transaction_base& tx, ChangeContext context)
+        : tx_(tx), context_(std::move(context)), tenant_id_(context_.tenant_id) {}
 
     /// @throws scim::Error 409 uniqueness (name or site code taken), 400 invalidValue (a blank name, a site code
     /// that is not 1-8 digits, an extension length outside 2-8, or the two together longer than 10 digits).
@@ -42,16 +44,18 @@ public:
     StoredResource create_resource(boost::json::object const& attributes);
     /// nullopt also for ids that are not UUIDs; `for_update` locks the row until the transaction ends.
     std::optional<StoredResource> find_resource(std::string_view id, bool for_update = false);
-    /// Replaces the site's attributes and bumps its version. Its users follow: a new name or site code is
-    /// written into them, and a locale or time zone they inherited becomes the new one.
+    /// Replaces the site's attributes and bumps its version (`operation` is what its change record says). Its users
+    /// follow: a new name or site code is written into them, and a locale or time zone they inherited becomes the
+    /// new one; each user changed so gets an `update` record.
     /// @throws scim::Error 404, as create() does, and 409 when extensionLength would change under licensed users
     /// or a new siteCode would give two users the same fully qualified extension.
-    StoredResource update_resource(std::string_view id, boost::json::object const& attributes);
+    StoredResource update_resource(std::string_view id, boost::json::object const& attributes, ChangeOperation operation);
     /// Deletes a site without users. @throws scim::Error 404, 409 when users are at the site.
     void remove(std::string_view id);
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
     std::string tenant_id_;
 };
 

@@ -1,4 +1,4 @@
-// What storage returns for a resource and what it needs to know about a change.
+// What storage returns for a resource, and the formats of what it stores.
 #pragma once
 
 #include <chrono>
@@ -6,6 +6,8 @@
 #include <string>
 
 #include <boost/json/object.hpp>
+
+#include "storage/change_log.hpp"
 
 namespace storage {
 
@@ -17,14 +19,6 @@ struct StoredResource {
     std::int64_t version = 1;
     std::string created;        // RFC 3339 UTC with milliseconds
     std::string last_modified;
-};
-
-/// Who changes what, and when: every write is scoped by the tenant and recorded in the audit log.
-struct ChangeContext {
-    std::string tenant_id;
-    std::string token_id;    // empty for changes made from the command line
-    std::string request_id;
-    std::chrono::system_clock::time_point now;
 };
 
 /// `t` as RFC 3339 UTC with milliseconds: "2026-11-21T10:00:00.123Z".

@@ -6,6 +6,7 @@
 #include "scim/error.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
+#include "storage/site_repository.hpp"
 
 namespace storage {
 namespace {
@@ -17,12 +18,20 @@ constexpr char const* tenant_from_clause = " FROM tenants t LEFT JOIN sites s ON
 
 Tenant tenant_from(pqxx::row const& row) {
     return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
-            row[4].as<std::string>(), row[5].as<bool>(), row[6].as<std::string>(),
+            delete_mode_from(row[4].as<std::string>()).value_or(DeleteMode::remove), row[5].as<bool>(), row[6].as<std::string>(),
             scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject),
             row[8].as<double>(), row[9].as<double>()};
 }
 
 }  // namespace
+
+std::string_view to_string(DeleteMode mode) noexcept { return mode == DeleteMode::deactivate ? "deactivate" : "delete"; }
+
+std::optional<DeleteMode> delete_mode_from(std::string_view text) noexcept {
+    if (text == "delete") return DeleteMode::remove;
+    if (text == "deactivate") return DeleteMode::deactivate;
+    return std::nullopt;
+}
 
 std::string Tenant::effective_placeholder_email() const {
     if (!placeholder_email.empty()) return placeholder_email;
@@ -34,9 +43,13 @@ Tenant TenantRepository::create(std::string const& name, std::string const& doma
     try {
         auto const id = tx_.exec_params1("INSERT INTO tenants (name, domain) VALUES ($1, $2) RETURNING id::text", name,
                                          detail::or_null(domain))[0].as<std::string>();
-        tx_.exec_params("WITH s AS (INSERT INTO sites (tenant_id, name, site_code, extension_length)"
-                        "           VALUES ($1, 'Main', '1', 4) RETURNING id) "
-                        "UPDATE tenants SET default_site_id = s.id FROM s WHERE tenants.id = $1", id);
+        auto context = context_;
+        context.tenant_id = id;
+        // Its first site, Main, made as any site is (with its change record).
+        auto const main = SiteRepository(tx_, context).create({"", "Main", "1", 4, "", "", {}});
+        tx_.exec_params("UPDATE tenants SET default_site_id = $2 WHERE id = $1", id, main.id);
+        ChangeLog(tx_, context).record(scim::ResourceKind::tenant, id, ChangeOperation::create, std::nullopt,
+                                       {"defaultSite", "domain", "name"});
         return *find(id);
     } catch (pqxx::unique_violation const&) {
         throw scim::Error::conflict("a tenant named \"" + name + "\" exists already");
@@ -66,8 +79,7 @@ std::vector<Tenant> TenantRepository::list() {
 }
 
 Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSettingsChange const& change) {
-    if (change.delete_mode && *change.delete_mode != "delete" && *change.delete_mode != "deactivate")
-        throw scim::Error::invalid_value("the delete mode is \"delete\" or \"deactivate\", not \"" + *change.delete_mode + "\"");
+    auto const before = find(tenant_id);
     if (change.default_site) {
         if (change.default_site->empty()) {
             tx_.exec_params("UPDATE tenants SET default_site_id = NULL WHERE id = $1", tenant_id);
@@ -81,7 +93,8 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         }
     }
     if (change.delete_mode)
-        tx_.exec_params("UPDATE tenants SET delete_mode = $2 WHERE id = $1", tenant_id, *change.delete_mode);
+        tx_.exec_params("UPDATE tenants SET delete_mode = $2 WHERE id = $1", tenant_id,
+                        std::string(to_string(*change.delete_mode)));
     if (change.display_in_directory)
         tx_.exec_params("UPDATE tenants SET display_in_directory = $2 WHERE id = $1", tenant_id,
                         *change.display_in_directory);
@@ -97,7 +110,26 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
     if (change.unknown_attributes)
         tx_.exec_params("UPDATE tenants SET unknown_attributes = $2 WHERE id = $1", tenant_id,
                         std::string(scim::to_string(*change.unknown_attributes)));
-    return *find(tenant_id);
+    auto after = *find(tenant_id);
+    std::vector<std::string> changed;
+    if (before) {
+        auto const note = [&](bool differs, char const* name) {
+            if (differs) changed.emplace_back(name);
+        };
+        note(before->default_site != after.default_site, "defaultSite");
+        note(before->delete_mode != after.delete_mode, "deleteMode");
+        note(before->display_in_directory != after.display_in_directory, "displayInDirectory");
+        note(before->placeholder_email != after.placeholder_email, "placeholderEmail");
+        note(before->rate_burst != after.rate_burst, "rateBurst");
+        note(before->rate_limit != after.rate_limit, "rateLimit");
+        note(before->unknown_attributes != after.unknown_attributes, "unknownAttributes");
+    }
+    if (!changed.empty()) {
+        auto context = context_;
+        context.tenant_id = tenant_id;
+        ChangeLog(tx_, context).record(scim::ResourceKind::tenant, tenant_id, ChangeOperation::update, std::nullopt, changed);
+    }
+    return after;
 }
 
 }  // namespace storage

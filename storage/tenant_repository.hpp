@@ -3,20 +3,33 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pqxx/transaction_base>
 
 #include "scim/unknown_attributes.hpp"
+#include "storage/change_log.hpp"
 
 namespace storage {
+
+/// What DELETE /Users/{id} does in a tenant.
+enum class DeleteMode {
+    remove,      // "delete": the user is gone; its seats, extension and numbers are free again
+    deactivate,  // "deactivate": the phone system's own behaviour; an admin purges later
+};
+
+/// "delete" or "deactivate".
+std::string_view to_string(DeleteMode mode) noexcept;
+/// The mode named `text`, or nullopt.
+std::optional<DeleteMode> delete_mode_from(std::string_view text) noexcept;
 
 struct Tenant {
     std::string id;  // uuid
     std::string name;
     std::string domain;
     std::string default_site;           // the site's name; empty: none, so every create must name a site
-    std::string delete_mode = "delete";  // "delete" or "deactivate": what DELETE /Users/{id} does
+    DeleteMode delete_mode = DeleteMode::remove;
     bool display_in_directory = true;    // a new user's displayInDirectory unless it says otherwise
     std::string placeholder_email;       // the e-mail of a create without one; empty: noreply@<domain>, if any
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
@@ -30,7 +43,7 @@ struct Tenant {
 /// A change to a tenant's settings; nullopt leaves the setting as it is.
 struct TenantSettingsChange {
     std::optional<std::string> default_site;  // a site name; empty: no default site
-    std::optional<std::string> delete_mode;
+    std::optional<DeleteMode> delete_mode;
     std::optional<bool> display_in_directory;
     std::optional<std::string> placeholder_email;  // empty: back to noreply@<domain>
     std::optional<scim::UnknownAttributes> unknown_attributes;
@@ -40,7 +53,10 @@ struct TenantSettingsChange {
 
 class TenantRepository {
 public:
-    explicit TenantRepository(pqxx::transaction_base& tx) : tx_(tx) {}
+    /// Works in `tx`; creating a tenant and changing its settings append change records in `context` (whose tenant
+    /// is the one written).
+    explicit TenantRepository(pqxx::transaction_base& tx, ChangeContext context = {})
+        : tx_(tx), context_(std::move(context)) {}
 
     /// Creates a tenant with a first site, "Main" (site code 1, four-digit extensions), as its default site.
     /// Names are unique regardless of case.
@@ -55,6 +71,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
 };
 
 }  // namespace storage

@@ -8,6 +8,7 @@
 #include <pqxx/transaction_base>
 
 #include "scim/unknown_attributes.hpp"
+#include "storage/change_log.hpp"
 
 namespace storage {
 
@@ -21,6 +22,7 @@ struct TokenGrant {
     TokenScope scope = TokenScope::read;
     bool used_recently = false;  // last_used_at within the last minute: no need to record the use again
     std::string user_id;         // the user /Me stands for; empty for a token not bound to a user
+    std::string label;           // what change records name as the actor
     /// The tenant's policy, read with the token so that a request knows it before it parses its body.
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
     /// Requests per second and burst: the tenant's (rate 0: unlimited) and the token's own (rate 0: none).
@@ -37,7 +39,9 @@ struct TokenInfo {
 
 class TokenRepository {
 public:
-    explicit TokenRepository(pqxx::transaction_base& tx) : tx_(tx) {}
+    /// Works in `tx`; issuing and revoking append change records in `context` (whose tenant is each token's own).
+    explicit TokenRepository(pqxx::transaction_base& tx, ChangeContext context = {})
+        : tx_(tx), context_(std::move(context)) {}
 
     /// Records a new token by its SHA-256 (hex). Labels are unique among a tenant's active tokens.
     /// @throws scim::Error conflict when the label is in use.
@@ -53,6 +57,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
 };
 
 }  // namespace storage

@@ -1,6 +1,7 @@
 // User rows: data jsonb plus derived columns; an audit row with every change.
 #include "storage/user_repository.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -8,12 +9,14 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "scim/changed_attributes.hpp"
 #include "scim/directory_user.hpp"
 #include "scim/urns.hpp"
 #include "scim/error.hpp"
 #include "scim/text.hpp"
-#include "storage/detail/statements.hpp"
+#include "storage/change_log.hpp"
 #include "storage/detail/rows.hpp"
+#include "storage/detail/statements.hpp"
 
 namespace storage {
 namespace {
@@ -65,16 +68,13 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
         auto const r = detail::exec_sql(tx_,
             "WITH u AS ("
             "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
-            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $7)"
+            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $5)"
             "  ON CONFLICT (tenant_id, lower(user_name)) DO NOTHING"
             "  RETURNING id, data, version, created_at, modified_at),"
-            " a AS ("
-            "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
-            "                         operation, version_after)"
-            "  SELECT $1, $4::timestamptz, $5::uuid, $6, 'User', id, 'create', version FROM u) "
+            " c AS (" + detail::change_insert("u", scim::ResourceKind::user, ChangeOperation::create, "$6") + ") "
             "SELECT " + std::string(select_columns) + " FROM u",
             context_.tenant_id, json::serialize(user.attributes), or_null(password_hash), format_timestamp(context_.now),
-            or_null(context_.token_id), or_null(context_.request_id), user.site_id);
+            user.site_id, change_context_json(context_, changes_of({}, user.attributes, password_hash.has_value())));
         if (r.empty()) throw name_taken(user.attributes, holder_of(user.attributes));
         auto stored = resource_from(r[0]);
         directory_.assign(stored.id, stored.attributes, nullptr);
@@ -126,7 +126,9 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
         }
         if (!scim::read_directory_fields(user.attributes).licenses.empty())
             throw std::logic_error("create_many is for contacts; a licensed user needs create()");
-        json::object entry{{"d", user.attributes}, {"s", user.site_id}, {"n", i + 1}};
+        json::array names;
+        for (auto const& name : changes_of({}, user.attributes, u.password_hash.has_value())) names.emplace_back(name);
+        json::object entry{{"d", user.attributes}, {"s", user.site_id}, {"n", i + 1}, {"a", std::move(names)}};
         if (u.password_hash) entry["h"] = *u.password_hash;
         batch.emplace_back(std::move(entry));
         applied[i] = std::move(user.attributes);
@@ -135,18 +137,21 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
     // went in is matched back to the first entry with its userName.
     auto const rows = detail::exec_sql(tx_,
         "WITH input AS ("
-        "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, (e ->> 's')::uuid AS site_id, (e ->> 'n')::bigint AS n"
+        "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, (e ->> 's')::uuid AS site_id, (e ->> 'n')::bigint AS n,"
+        "         ARRAY(SELECT jsonb_array_elements_text(e -> 'a')) AS attributes"
         "  FROM jsonb_array_elements($2::jsonb) AS t(e)),"
         " u AS ("
         "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
         "  SELECT $1, data, hash, $3::timestamptz, $3::timestamptz, site_id FROM input ORDER BY n"
         "  ON CONFLICT DO NOTHING"
         "  RETURNING id, version, user_name),"
-        " a AS (" + detail::audit_insert("u", "User", "create", "$3", "$4", "$5", "NULL", "version") + "),"
-        " firsts AS (SELECT lower(data ->> 'userName') AS key, min(n) AS n FROM input GROUP BY 1) "
-        "SELECT u.id, u.version, f.n FROM u JOIN firsts f ON f.key = lower(u.user_name)",
-        context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), or_null(context_.token_id),
-        or_null(context_.request_id));
+        " firsts AS (SELECT lower(data ->> 'userName') AS key, min(n) AS n FROM input GROUP BY 1),"
+        " made AS (SELECT u.id, u.version, f.n, i.attributes FROM u JOIN firsts f ON f.key = lower(u.user_name)"
+        "          JOIN input i ON i.n = f.n),"
+        " c AS (" + detail::change_insert("made", scim::ResourceKind::user, ChangeOperation::create, "$4", "s.id::text",
+                                          "s.version", "s.attributes") + ") "
+        "SELECT id, version, n FROM made",
+        context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), change_context_json(context_));
     for (auto const& row : rows) {
         auto const n = row[2].as<std::size_t>();
         if (n >= 1 && n <= out.size()) out[n - 1].created = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
@@ -180,7 +185,8 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
 }
 
 StoredResource UserRepository::update(std::string_view id, DirectoryUser const& user,
-                                      std::optional<std::string> const& password_hash, json::object const& previous) {
+                                      std::optional<std::string> const& password_hash, json::object const& previous,
+                                      ChangeOperation operation) {
     if (!is_uuid(id)) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
     check_manager(user.attributes, &previous, id);
     // A rename to a taken userName is refused naming the holder; the unique index still decides a race.
@@ -193,17 +199,15 @@ StoredResource UserRepository::update(std::string_view id, DirectoryUser const& 
     try {
         auto const r = detail::exec_sql(tx_,
             "WITH u AS ("
-            "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash), site_id = $8,"
+            "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash), site_id = $6,"
             "                   version = version + 1, modified_at = $5::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2"
             "  RETURNING id, data, version, created_at, modified_at),"
-            " a AS ("
-            "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
-            "                         operation, version_before, version_after)"
-            "  SELECT $1, $5::timestamptz, $6::uuid, $7, 'User', id, 'replace', version - 1, version FROM u) "
+            " c AS (" + detail::change_insert("u", scim::ResourceKind::user, operation, "$7") + ") "
             "SELECT " + std::string(select_columns) + " FROM u",
             context_.tenant_id, std::string(id), json::serialize(user.attributes), or_null(password_hash),
-            format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id), user.site_id);
+            format_timestamp(context_.now), user.site_id,
+            change_context_json(context_, changes_of(previous, user.attributes, password_hash.has_value())));
         if (r.empty()) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
         auto stored = resource_from(r[0]);
         directory_.assign(stored.id, stored.attributes, &previous);
@@ -220,27 +224,60 @@ std::optional<std::string> UserRepository::id_of(std::string_view user_name) {
     return r[0][0].as<std::string>();
 }
 
-bool UserRepository::remove(std::string_view id) {
-    if (!is_uuid(id)) return false;
-    auto const r = detail::exec_sql(tx_,
-        "WITH d AS (DELETE FROM users WHERE tenant_id = $1 AND id = $2 RETURNING id, version),"
-        " a AS ("
-        "  INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id,"
-        "                         operation, version_before)"
-        "  SELECT $1, $3::timestamptz, $4::uuid, $5, 'User', id, 'delete', version FROM d) "
-        "SELECT count(*) FROM d",
-        context_.tenant_id, std::string(id), format_timestamp(context_.now), or_null(context_.token_id),
-        or_null(context_.request_id));
-    return r[0][0].as<int>() > 0;
+std::vector<std::string> UserRepository::names_with_stems(std::vector<std::string> const& stems) {
+    std::vector<std::string> patterns, out;
+    for (auto const& stem : stems) {
+        patterns.push_back(detail::escape_like(scim::to_lower(stem)));
+        patterns.push_back(detail::escape_like(scim::to_lower(stem)) + ".%");
+    }
+    if (patterns.empty()) return out;
+    for (auto const& row : detail::exec_sql(tx_,
+             "SELECT lower(user_name) FROM users WHERE tenant_id = $1"
+             " AND lower(user_name) LIKE ANY (SELECT jsonb_array_elements_text($2::jsonb))",
+             context_.tenant_id, detail::json_text_array(patterns)))
+        out.push_back(row[0].as<std::string>());
+    return out;
 }
 
-std::size_t UserRepository::remove_inactive() {
+bool UserRepository::remove(std::string_view id) {
+    if (!is_uuid(id)) return false;
+    return remove_where("u.id = $2::uuid", std::string(id)) > 0;
+}
+
+std::size_t UserRepository::remove_inactive() { return remove_where("u.active = false AND $2::uuid IS NULL", {}); }
+
+// Deletes the tenant's users matching `condition` ($2 is `argument`) and records each, and what went with them:
+// the licence seats they held (their pools' counts), the numbers they held, the groups they were members of.
+std::size_t UserRepository::remove_where(std::string const& condition, std::string const& argument) {
     auto const r = detail::exec_sql(tx_,
-        "WITH d AS (DELETE FROM users WHERE tenant_id = $1 AND active = false RETURNING id, version),"
-        " a AS (" + detail::audit_insert("d", "User", "delete", "$2", "$3", "$4", "version", "NULL") + ") "
-        "SELECT count(*) FROM d",
-        context_.tenant_id, format_timestamp(context_.now), or_null(context_.token_id), or_null(context_.request_id));
-    return r[0][0].as<std::size_t>();
+        "WITH gone AS (SELECT u.id FROM users u WHERE u.tenant_id = $1 AND " + condition + "),"
+        " pools AS (SELECT DISTINCT license_type FROM license_assignments"
+        "           WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
+        " numbers AS (SELECT number FROM phone_numbers WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
+        " groups AS (SELECT DISTINCT group_id FROM group_members"
+        "            WHERE tenant_id = $1 AND member_id IN (SELECT id FROM gone)),"
+        " d AS (DELETE FROM users WHERE tenant_id = $1 AND id IN (SELECT id FROM gone) RETURNING id, NULL::bigint AS version),"
+        " c AS (" + detail::change_insert("d", scim::ResourceKind::user, ChangeOperation::remove, "$3") + ") "
+        "SELECT (SELECT count(*) FROM d),"
+        "       (SELECT coalesce(json_agg(license_type), '[]') FROM pools)::text,"
+        "       (SELECT coalesce(json_agg(number), '[]') FROM numbers)::text,"
+        "       (SELECT coalesce(json_agg(group_id), '[]') FROM groups)::text",
+        context_.tenant_id, argument.empty() ? nullptr : argument.c_str(), change_context_json(context_));
+    auto const removed = r[0][0].as<std::size_t>();
+    if (removed == 0) return 0;
+    ChangeLog log(tx_, context_);
+    log.record_pools(detail::strings_of_json_array(r[0][1].c_str()));
+    for (auto const& number : detail::strings_of_json_array(r[0][2].c_str()))
+        log.record(scim::ResourceKind::number, number, ChangeOperation::update, std::nullopt, {"holder"});
+    log.record_groups(detail::strings_of_json_array(r[0][3].c_str()), {"members"});
+    return removed;
+}
+
+std::vector<std::string> UserRepository::changes_of(json::object const& before, json::object const& after,
+                                                    bool new_password) {
+    auto names = scim::changed_attributes(before, after);
+    if (new_password) names.insert(std::upper_bound(names.begin(), names.end(), "password"), "password");
+    return names;
 }
 
 }  // namespace storage

@@ -19,9 +19,9 @@ namespace storage {
 
 class UserRepository {
 public:
-    /// Works in `tx` on the users of `context.tenant_id`.
-    UserRepository(pqxx::transaction_base& tx, ChangeContext const& context)
-        : tx_(tx), context_(context), directory_(tx, context.tenant_id) {}
+    /// Works in `tx` on the users of `context.tenant_id`; every write appends its change records.
+    UserRepository(pqxx::transaction_base& tx, ChangeContext context)
+        : tx_(tx), context_(std::move(context)), directory_(tx, context_) {}
 
     /// Stores a new user. @throws scim::Error uniqueness when its userName or extension is taken, and the
     /// directory rules' errors.
@@ -52,11 +52,15 @@ public:
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
 
     /// Replaces the stored attributes of an existing user (`previous`, as found) with `user`, which
-    /// directory().apply() made of the new attributes, and bumps its version. A password hash of nullopt keeps
-    /// the stored one. @throws scim::Error uniqueness (userName or extension taken), not_found, and the directory
-    /// rules' errors (a full pool, a number held by someone else).
+    /// directory().apply() made of the new attributes, and bumps its version; `operation` is what the change record
+    /// says it was. A password hash of nullopt keeps the stored one. @throws scim::Error uniqueness (userName or
+    /// extension taken), not_found, and the directory rules' errors (a full pool, a number held by someone else).
     StoredResource update(std::string_view id, DirectoryUser const& user, std::optional<std::string> const& password_hash,
-                          boost::json::object const& previous);
+                          boost::json::object const& previous, ChangeOperation operation);
+
+    /// The userNames (lower case) of the tenant that are one of `stems` or start with a stem and a dot: what an
+    /// invented name "<stem>.<n>" must avoid. One statement for all stems.
+    std::vector<std::string> names_with_stems(std::vector<std::string> const& stems);
 
     /// The id of the user with that userName (in any case), or nullopt.
     std::optional<std::string> id_of(std::string_view user_name);
@@ -73,13 +77,17 @@ public:
 
 private:
     std::optional<std::string> holder_of(boost::json::object const& attributes);
+    std::size_t remove_where(std::string const& condition, std::string const& argument);
+    /// The attribute names a change record lists for a write from `before` to `after`.
+    static std::vector<std::string> changes_of(boost::json::object const& before, boost::json::object const& after,
+                                               bool new_password);
     /// @throws scim::Error invalid_value when the enterprise manager.value (new or changed since `previous`) is not
     /// the id of another user of the tenant.
     void check_manager(boost::json::object const& attributes, boost::json::object const* previous, std::string_view self);
     [[noreturn]] void unique_violation(pqxx::unique_violation const& e, boost::json::object const& attributes);
 
     pqxx::transaction_base& tx_;
-    ChangeContext const& context_;
+    ChangeContext context_;
     Directory directory_;
 };
 

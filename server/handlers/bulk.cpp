@@ -8,6 +8,7 @@
 
 #include <boost/json/array.hpp>
 #include <pqxx/except>
+#include "storage/savepoint.hpp"
 #include <pqxx/transaction>
 
 #include "scim/bulk.hpp"
@@ -16,15 +17,16 @@
 #include "scim/text.hpp"
 #include "server/crypto.hpp"
 #include "server/handlers/request_body.hpp"
-#include "server/handlers/writes.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
+#include "service/writes.hpp"
 #include "storage/user_repository.hpp"
 
 namespace server::handlers {
 namespace {
 
 namespace json = boost::json;
+using service::PasswordHash;
 
 constexpr std::string_view bulk_response_urn = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
@@ -67,51 +69,40 @@ json::object success(RequestContext const& ctx, scim::ResourceType const& type, 
 }
 
 // One operation inside `tx`, references already resolvable through `created`. Throws scim::Error when it fails.
-json::object run_operation(pqxx::work& tx, RequestContext const& ctx, scim::BulkOperation const& op,
+json::object run_operation(pqxx::transaction_base& tx, RequestContext const& ctx, scim::BulkOperation const& op,
                            PasswordHash const& hash, scim::BulkIds const& created, std::optional<std::string>& new_id,
                            scim::IgnoredAttributes& ignored) {
     if (op.error) throw *op.error;
     auto const path = op.method == scim::BulkMethod::post ? op.path : scim::resolve_bulk_path(op.path, created);
     auto const& type = type_of(ctx, path);
-    enum class Kind { user, group, site };
-    auto const kind = type.id == "User" ? Kind::user : type.id == "Group" ? Kind::group : Kind::site;
+    auto const kind = *scim::resource_kind_named(type.id);
+    auto const caller = ctx.caller();
     auto data = op.data;
     scim::resolve_bulk_ids(data, created);
-    int status = 200;
-    std::optional<storage::StoredResource> stored;
     switch (*op.method) {
         case scim::BulkMethod::post: {
             auto const input = read_resource_body(ctx, data.get_object(), type);
             ignored.add_all(input.ignored);
-            stored = kind == Kind::user    ? create_user_in(tx, ctx, input, hash)
-                     : kind == Kind::group ? create_group_in(tx, ctx, input)
-                                           : create_site_in(tx, ctx, input);
-            new_id = stored->id;
-            status = 201;
-            break;
+            auto const stored = service::create(tx, caller, kind, input, hash);
+            new_id = stored.id;
+            return success(ctx, type, stored.id, stored.version, 201);
         }
         case scim::BulkMethod::put: {
             auto const input = read_resource_body(ctx, data.get_object(), type);
             ignored.add_all(input.ignored);
-            stored = kind == Kind::user    ? replace_user_in(tx, ctx, id_of(path), input, hash, op.version)
-                     : kind == Kind::group ? replace_group_in(tx, ctx, id_of(path), input, op.version)
-                                           : replace_site_in(tx, ctx, id_of(path), input, op.version);
-            break;
+            auto const stored = service::replace(tx, caller, kind, id_of(path), input, hash, op.version);
+            return success(ctx, type, stored.id, stored.version, 200);
         }
         case scim::BulkMethod::patch: {
             auto const request = read_patch_body(ctx, data.get_object(), type, ignored);
-            stored = kind == Kind::user    ? patch_user_in(tx, ctx, id_of(path), request, hash, op.version)
-                     : kind == Kind::group ? patch_group_in(tx, ctx, id_of(path), request, op.version)
-                                           : patch_site_in(tx, ctx, id_of(path), request, op.version);
-            break;
+            auto const stored = service::patch(tx, caller, kind, id_of(path), request, hash, op.version);
+            return success(ctx, type, stored.id, stored.version, 200);
         }
         case scim::BulkMethod::del:
-            if (kind == Kind::user) delete_user_in(tx, ctx, id_of(path), op.version);
-            else if (kind == Kind::group) delete_group_in(tx, ctx, id_of(path), op.version);
-            else delete_site_in(tx, ctx, id_of(path), op.version);
+            service::remove(tx, caller, kind, id_of(path), op.version);
             return success(ctx, type, id_of(path), std::nullopt, 204);
     }
-    return success(ctx, type, stored->id, stored->version, status);
+    throw scim::Error::internal();
 }
 
 // The entry of an operation that failed: where it pointed, if known, and the SCIM error.
@@ -206,7 +197,7 @@ std::size_t user_create_run(RequestContext const& ctx, scim::BulkRequest const& 
 }
 
 // `count` user creates from `progress.next`, validated one by one and inserted with one statement.
-void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest const& request,
+void create_users_together(pqxx::transaction_base& tx, RequestContext const& ctx, scim::BulkRequest const& request,
                            std::vector<std::size_t> const& order, std::vector<PasswordHash> const& hashes,
                            Progress& progress, std::size_t count) {
     auto const& type = *ctx.app.registry.resource_type("User");
@@ -227,8 +218,7 @@ void create_users_together(pqxx::work& tx, RequestContext const& ctx, scim::Bulk
             entries[k] = {failure(ctx, op, progress.created, e), true};
         }
     }
-    auto const change = ctx.change();
-    auto const stored = storage::UserRepository(tx, change).create_many(batch);
+    auto const stored = service::create_contacts(tx, ctx.caller(), batch);
     for (std::size_t j = 0; j < batch.size(); ++j) {
         auto const k = batch_position[j];
         auto const& op = request.operations[order[progress.next + k]];
@@ -257,13 +247,12 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
         if (auto const run = progress.next < one_by_one_until ? 0 : user_create_run(ctx, request, order, progress, end);
             run > 1) {
             auto const before_run = progress;
-            tx.exec0("SAVEPOINT bulk_run");
             try {
-                create_users_together(tx, ctx, request, order, hashes, progress, run);
-                tx.exec0("RELEASE SAVEPOINT bulk_run");
+                storage::Savepoint run_tx(tx, "bulk_run");
+                create_users_together(run_tx, ctx, request, order, hashes, progress, run);
+                run_tx.commit();
             } catch (pqxx::sql_error const& e) {
                 // One row the database refused fails the whole statement: run them alone to find which.
-                tx.exec0("ROLLBACK TO SAVEPOINT bulk_run");
                 log_line(ctx.request_id + " bulk: a statement for " + std::to_string(run) + " creates failed (SQLSTATE " +
                          e.sqlstate() + "); running them one by one");
                 progress = before_run;
@@ -274,18 +263,16 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
         auto const index = order[progress.next++];
         auto const& op = request.operations[index];
         std::optional<std::string> new_id;
-        tx.exec0("SAVEPOINT bulk_operation");
         try {
-            auto result = run_operation(tx, ctx, op, hashes[index], progress.created, new_id, progress.ignored);
-            tx.exec0("RELEASE SAVEPOINT bulk_operation");
+            storage::Savepoint op_tx(tx, "bulk_operation");
+            auto result = run_operation(op_tx, ctx, op, hashes[index], progress.created, new_id, progress.ignored);
+            op_tx.commit();
             if (new_id) progress.created.emplace(op.bulk_id, *new_id);
             record(progress, request, index, std::move(result), false);
         } catch (scim::Error const& e) {
-            tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
             record(progress, request, index, failure(ctx, op, progress.created, e), true);
         } catch (pqxx::sql_error const& e) {
             // The database refused this operation alone: it fails with a 500 and the others go on.
-            tx.exec0("ROLLBACK TO SAVEPOINT bulk_operation");
             log_line(ctx.request_id + " bulk operation " + std::to_string(index) + " failed: SQLSTATE " + e.sqlstate());
             record(progress, request, index, failure(ctx, op, progress.created, scim::Error::internal()), true);
         }

@@ -3,14 +3,9 @@
 
 namespace server::handlers {
 
-scim::ReadOptions read_options(RequestContext const& ctx) {
-    return {ctx.grant.unknown_attributes, ctx.app.config.max_values_per_attribute,
-            ctx.app.config.max_members_per_request};
-}
-
 scim::ResourceInput read_resource_body(RequestContext const& ctx, boost::json::object const& body,
                                        scim::ResourceType const& type) {
-    return scim::read_resource(body, type, ctx.app.registry, read_options(ctx));
+    return scim::read_resource(body, type, ctx.app.registry, ctx.caller().read);
 }
 
 scim::PatchRequest read_patch_body(RequestContext const& ctx, boost::json::object const& body,

@@ -11,9 +11,6 @@
 
 namespace server::handlers {
 
-/// How this request reads bodies: its tenant's unknown-attribute policy and the server's value limits.
-scim::ReadOptions read_options(RequestContext const& ctx);
-
 /// `body` (the request's, or a bulk operation's data) as a resource of `type`; names the type does not define
 /// are dropped into `input.ignored` or refused, as the token's tenant chose.
 /// @throws scim::Error as scim::read_resource does.

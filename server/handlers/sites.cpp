@@ -9,24 +9,19 @@
 #include "scim/resource.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
-#include "server/handlers/writes.hpp"
 #include "server/responses.hpp"
+#include "service/writes.hpp"
 #include "storage/site_repository.hpp"
 
 namespace server::handlers {
 namespace {
 
+constexpr auto site = scim::ResourceKind::site;
+
 scim::ResourceType const& site_type(RequestContext const& ctx) { return *ctx.app.registry.resource_type("Site"); }
 
 scim::Error no_such_site(std::string_view id) {
     return scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
-}
-
-storage::StoredResource lock_for_change(storage::SiteRepository& sites, std::string_view id, std::string_view if_match) {
-    auto current = sites.find_resource(id, true);
-    if (!current) throw no_such_site(id);
-    check_if_match(if_match, current->version);
-    return std::move(*current);
 }
 
 Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage::StoredResource stored,
@@ -36,40 +31,12 @@ Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage
 
 }  // namespace
 
-storage::StoredResource create_site_in(pqxx::work& tx, RequestContext const& ctx, scim::ResourceInput const& input) {
-    return storage::SiteRepository(tx, ctx.grant.tenant_id).create_resource(input.attributes);
-}
-
-storage::StoredResource replace_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
-                                        scim::ResourceInput const& input, std::string_view if_match) {
-    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
-    auto current = lock_for_change(sites, id, if_match);
-    auto merged = scim::merge_for_replace(current.attributes, input.attributes, site_type(ctx), ctx.app.registry);
-    if (merged == current.attributes) return current;
-    return sites.update_resource(id, merged);
-}
-
-storage::StoredResource patch_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id,
-                                      scim::PatchRequest const& request, std::string_view if_match) {
-    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
-    auto current = lock_for_change(sites, id, if_match);
-    auto outcome = scim::apply_patch(current.attributes, request, site_type(ctx), ctx.app.registry, read_options(ctx));
-    if (!outcome.changed) return current;
-    return sites.update_resource(id, outcome.attributes);
-}
-
-void delete_site_in(pqxx::work& tx, RequestContext const& ctx, std::string_view id, std::string_view if_match) {
-    storage::SiteRepository sites(tx, ctx.grant.tenant_id);
-    lock_for_change(sites, id, if_match);
-    sites.remove(id);
-}
-
 Reply create_site(RequestContext& ctx) {
     auto const& type = site_type(ctx);
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, create_site_in(tx, ctx, input), selection);
+        return rendered(tx, ctx, service::create(tx, ctx.caller(), site, input), selection);
     });
     auto res = text_resource_response(201, ctx, type, stored, text);
     add_ignored_attributes(res, input.ignored);
@@ -84,7 +51,7 @@ Reply get_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
-        return render_for_get(tx, ctx, type, storage::SiteRepository(tx, ctx.grant.tenant_id).find_resource(id), selection);
+        return render_for_get(tx, ctx, type, storage::SiteRepository(tx, ctx.change()).find_resource(id), selection);
     });
     if (!found) throw no_such_site(id);
     co_return get_response(ctx, type, *found);
@@ -95,7 +62,7 @@ Reply replace_site(RequestContext& ctx, std::string_view id) {
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, replace_site_in(tx, ctx, id, input, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::replace(tx, ctx.caller(), site, id, input, {}, ctx.request.if_match), selection);
     });
     co_return modified_response(ctx, type, stored, text, input.ignored);
 }
@@ -106,13 +73,13 @@ Reply patch_site(RequestContext& ctx, std::string_view id) {
     auto const request = co_await patch_from_request(ctx, type, ignored);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, patch_site_in(tx, ctx, id, request, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::patch(tx, ctx.caller(), site, id, request, {}, ctx.request.if_match), selection);
     });
     co_return modified_response(ctx, type, stored, text, ignored);
 }
 
 Reply delete_site(RequestContext& ctx, std::string_view id) {
-    co_await ctx.app.db.run([&](pqxx::work& tx) { delete_site_in(tx, ctx, id, ctx.request.if_match); });
+    co_await ctx.app.db.run([&](pqxx::work& tx) { service::remove(tx, ctx.caller(), site, id, ctx.request.if_match); });
     co_return no_content();
 }
 

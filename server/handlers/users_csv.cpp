@@ -10,20 +10,20 @@
 #include "scim/filter_parser.hpp"
 #include "server/responses.hpp"
 #include "storage/user_csv_export.hpp"
-#include "storage/user_csv_import.hpp"
+#include "service/user_import.hpp"
 
 namespace server::handlers {
 
 Reply import_users_csv(RequestContext& ctx) {
     auto company = std::string(ctx.query_param("company"));
     if (company.empty()) company = ctx.grant.tenant_name;
-    auto const change = ctx.change();
+    auto const caller = ctx.caller();
     // The transaction commits only when every line went in; otherwise the throw rolls it back.
     auto const result = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        auto imported = storage::import_user_csv(tx, change, ctx.request.body, company, ctx.grant.unknown_attributes);
+        auto imported = service::import_users_csv(tx, caller, ctx.request.body, company);
         if (!imported.problems.empty()) {
             auto const lines = imported.created.size() + imported.problems.size();
-            throw scim::Error::invalid_value(storage::import_problems_detail(imported.problems, lines));
+            throw scim::Error::invalid_value(service::import_problems_detail(imported.problems, lines));
         }
         return imported;
     });

@@ -1,4 +1,4 @@
-// Shared row decoding and audit SQL.
+// Shared row decoding.
 #include "storage/detail/rows.hpp"
 
 #include <boost/json/array.hpp>
@@ -20,13 +20,13 @@ StoredResource resource_from(pqxx::row const& row) {
             row[4].as<std::string>()};
 }
 
-std::string audit_insert(std::string const& source, char const* resource_type, char const* operation,
-                         std::string const& at, std::string const& token, std::string const& request,
-                         char const* version_before, char const* version_after) {
-    return "INSERT INTO audit_log (tenant_id, occurred_at, token_id, request_id, resource_type, resource_id, operation,"
-           " version_before, version_after) SELECT $1, " + at + "::timestamptz, " + token + "::uuid, " + request +
-           ", '" + resource_type + "', id, '" + operation + "', " + version_before + ", " + version_after + " FROM " +
-           source;
+std::vector<std::string> strings_of_json_array(char const* text) {
+    std::vector<std::string> out;
+    auto const value = boost::json::parse(text);
+    if (!value.is_array()) return out;
+    for (auto const& v : value.get_array())
+        if (v.is_string()) out.emplace_back(v.get_string());
+    return out;
 }
 
 }  // namespace storage::detail

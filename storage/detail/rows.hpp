@@ -27,10 +27,7 @@ inline char const* or_null(std::optional<std::string> const& s) { return s ? s->
 /// jsonb_array_elements_text($n::jsonb).
 std::string json_text_array(std::vector<std::string> const& items);
 
-/// An INSERT INTO audit_log ... SELECT from the CTE `source`, which has columns id and version. Parameters:
-/// $1 tenant, `at` the timestamp, `token` and `request` as placeholders.
-std::string audit_insert(std::string const& source, char const* resource_type, char const* operation,
-                         std::string const& at, std::string const& token, std::string const& request,
-                         char const* version_before, char const* version_after);
+/// The strings of a JSON array's text (a column built with json_agg); other values are skipped.
+std::vector<std::string> strings_of_json_array(char const* text);
 
 }  // namespace storage::detail

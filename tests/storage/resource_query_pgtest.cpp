@@ -41,14 +41,13 @@ struct Directory {
             R"({"userName":"nobody_special","active":true,"emails":[{"value":"100%_sure@x.com","type":"other"}]})",
         };
         pqxx::work tx(db.connection());
-        storage::SiteRepository(tx, ctx.tenant_id).create({"", "London", "44", 4, "en-GB", "Europe/London", {}});
-        storage::LicenseRepository licenses(tx, ctx.tenant_id);
+        storage::SiteRepository(tx, {ctx.tenant_id}).create({"", "London", "44", 4, "en-GB", "Europe/London", {}});
+        storage::LicenseRepository licenses(tx, {ctx.tenant_id});
         licenses.set("X4", 10);
         licenses.set("Lobby", 10);
-        storage::UserRepository users(tx, ctx);
         for (auto const* p : people) {
             ctx.now += std::chrono::seconds(1);
-            users.create(json::parse(p).as_object(), std::nullopt);
+            storage::UserRepository(tx, ctx).create(json::parse(p).as_object(), std::nullopt);  // at ctx.now
         }
         // A manager reference as an identity provider's id may look; the server checks it on writes, not here.
         tx.exec("UPDATE users SET data = jsonb_set(data, '{urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,manager}',"

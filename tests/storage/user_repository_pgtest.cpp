@@ -29,7 +29,8 @@ storage::StoredResource replace(storage::UserRepository& users, std::string cons
                                 std::optional<std::string> const& hash = std::nullopt) {
     auto const found = users.find(id);
     auto const previous = found ? found->attributes : json::object{};
-    return users.update(id, users.directory().apply(std::move(attributes), found ? &previous : nullptr), hash, previous);
+    return users.update(id, users.directory().apply(std::move(attributes), found ? &previous : nullptr), hash, previous,
+                        storage::ChangeOperation::replace);
 }
 
 }  // namespace
@@ -111,7 +112,7 @@ TEST_CASE("an update to a taken userName is a uniqueness error") {
     CHECK(expect_error([&] { replace(users, id, user("A"), std::nullopt); }).scim_type() == scim::ScimType::uniqueness);
 }
 
-TEST_CASE("remove deletes once, and every change is in the audit log") {
+TEST_CASE("remove deletes once, and every change is in the change records") {
     TestDatabase db;
     auto const ctx = context(db.create_tenant("Acme"));
     pqxx::work tx(db.connection());
@@ -122,14 +123,17 @@ TEST_CASE("remove deletes once, and every change is in the audit log") {
     CHECK_FALSE(users.remove(id));
     CHECK_FALSE(users.find(id));
     auto const log = tx.exec_params(
-        "SELECT operation, version_before, version_after, request_id FROM audit_log WHERE resource_id = $1 ORDER BY id", id);
+        "SELECT operation, version, request_id, array_to_string(attributes, ',') FROM changes"
+        " WHERE resource_id = $1 ORDER BY id", id);
     REQUIRE(log.size() == 3);
     CHECK(log[0][0].as<std::string>() == "create");
+    CHECK(log[0][1].as<int>() == 1);
     CHECK(log[1][0].as<std::string>() == "replace");
-    CHECK(log[1][1].as<int>() == 1);
-    CHECK(log[1][2].as<int>() == 2);
+    CHECK(log[1][1].as<int>() == 2);
+    CHECK(log[1][3].as<std::string>() == "userName");
     CHECK(log[2][0].as<std::string>() == "delete");
-    CHECK(log[2][3].as<std::string>() == "req-1");
+    CHECK(log[2][1].is_null());
+    CHECK(log[2][2].as<std::string>() == "req-1");
 }
 
 TEST_CASE("concurrent creates of one userName: exactly one wins") {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace server {
+namespace cli {
 
 struct OptionSpec {
     std::string name;          // without dashes: "database-url"
@@ -41,6 +41,7 @@ public:
     long get_number(std::string const& name, long min, long max) const;
     std::vector<std::string> const& positional() const { return positional_; }
     bool help() const { return help_; }
+    CommandSpec const& spec() const { return *spec_; }
 
 private:
     CommandSpec const* spec_ = nullptr;
@@ -55,4 +56,4 @@ std::string environment_name(std::string const& option);
 /// The --help text of a command.
 std::string usage(CommandSpec const& spec);
 
-}  // namespace server
+}  // namespace cli

@@ -1,4 +1,5 @@
-#include "storage/user_csv_import.hpp"
+// The admin console's user CSV into a tenant: every row checked, then all created through the service, or none.
+#include "service/user_import.hpp"
 
 #include <algorithm>
 #include <map>
@@ -13,10 +14,11 @@
 #include "scim/resource.hpp"
 #include "scim/schema.hpp"
 #include "scim/text.hpp"
-#include "storage/detail/statements.hpp"
+#include "service/writes.hpp"
+#include "storage/savepoint.hpp"
 #include "storage/user_repository.hpp"
 
-namespace storage {
+namespace service {
 namespace {
 
 namespace json = boost::json;
@@ -52,8 +54,7 @@ void find_duplicates(std::vector<Pending> const& rows, std::vector<scim::CsvProb
 
 // Invents the missing userNames, avoiding the file's own and those the tenant has: the tenant's names that start
 // with a stem are read once, then each invention is one step (see scim::UserNameInventor).
-void invent_user_names(pqxx::transaction_base& tx, ChangeContext const& context, std::string const& company,
-                       std::vector<Pending>& rows) {
+void invent_user_names(storage::UserRepository& users, std::string const& company, std::vector<Pending>& rows) {
     scim::UserNameInventor names(company);
     std::unordered_set<std::string> stems;
     for (auto const& r : rows) {
@@ -61,16 +62,7 @@ void invent_user_names(pqxx::transaction_base& tx, ChangeContext const& context,
         else names.take(std::string(r.attributes.at("userName").as_string()));
     }
     if (stems.empty()) return;
-    json::array patterns;
-    for (auto const& stem : stems) {
-        patterns.emplace_back(detail::escape_like(stem));
-        patterns.emplace_back(detail::escape_like(stem) + ".%");
-    }
-    for (auto const& row : detail::exec_sql(tx,
-             "SELECT lower(user_name) FROM users WHERE tenant_id = $1"
-             " AND lower(user_name) LIKE ANY (SELECT jsonb_array_elements_text($2::jsonb))",
-             context.tenant_id, json::serialize(patterns)))
-        names.take(row[0].as<std::string>());
+    for (auto const& name : users.names_with_stems({stems.begin(), stems.end()})) names.take(name);
     for (auto& r : rows)
         if (r.needs_user_name) r.attributes["userName"] = names.invent(r.first_name, r.last_name);
 }
@@ -79,10 +71,10 @@ bool licensed(json::object const& attributes) { return !scim::read_directory_fie
 
 }  // namespace
 
-CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const& context, std::string_view csv,
-                                std::string const& company, scim::UnknownAttributes unknown) {
+CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, std::string_view csv,
+                                 std::string const& company) {
     CsvImportResult result;
-    auto read = scim::read_user_csv(csv, unknown);
+    auto read = scim::read_user_csv(csv, caller.read.unknown);
     result.problems = std::move(read.problems);
     result.ignored = std::move(read.ignored);
     auto const& registry = scim::SchemaRegistry::builtin();
@@ -91,7 +83,7 @@ CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const&
     for (auto& row : read.rows) {
         if (row.needs_user_name) row.body["userName"] = "pending";  // invented below, once every row is known
         try {
-            auto input = scim::read_resource(row.body, type, registry);
+            auto input = scim::read_resource(row.body, type, registry, caller.read);
             rows.push_back({row.line, std::move(input.attributes), row.needs_user_name, row.first_name, row.last_name});
         } catch (scim::Error const& e) {
             result.problems.push_back({row.line, e.detail()});
@@ -103,18 +95,18 @@ CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const&
                          [](auto const& a, auto const& b) { return a.line < b.line; });
         return result;
     }
-    invent_user_names(tx, context, company, rows);
+    storage::UserRepository users(tx, caller.change);
+    invent_user_names(users, company, rows);
 
-    UserRepository users(tx, context);
     // Contacts go in a thousand at a time, one statement each; a licensed user is created on its own (its
     // extension is allocated after the users before it), in a savepoint so that its failure is only reported.
     std::vector<std::size_t> contacts, licensed_rows;
     for (std::size_t i = 0; i < rows.size(); ++i) (licensed(rows[i].attributes) ? licensed_rows : contacts).push_back(i);
     for (std::size_t from = 0; from < contacts.size(); from += batch_size) {
         auto const to = std::min(contacts.size(), from + batch_size);
-        std::vector<UserRepository::NewUser> batch;
+        std::vector<storage::UserRepository::NewUser> batch;
         for (auto k = from; k < to; ++k) batch.push_back({rows[contacts[k]].attributes, std::nullopt});
-        auto const outcomes = users.create_many(batch);
+        auto const outcomes = create_contacts(tx, caller, batch);
         for (auto k = from; k < to; ++k) {
             auto const& row = rows[contacts[k]];
             auto const& outcome = outcomes[k - from];
@@ -124,13 +116,12 @@ CsvImportResult import_user_csv(pqxx::transaction_base& tx, ChangeContext const&
     }
     for (auto const i : licensed_rows) {
         auto const& row = rows[i];
-        tx.exec0("SAVEPOINT csv_row");
         try {
-            auto const stored = users.create(row.attributes, std::nullopt);
-            tx.exec0("RELEASE SAVEPOINT csv_row");
+            storage::Savepoint row_tx(tx, "csv_row");
+            auto const stored = create(row_tx, caller, scim::ResourceKind::user, {row.attributes, std::nullopt, {}});
+            row_tx.commit();
             result.created.push_back({row.line, stored.id, std::string(row.attributes.at("userName").as_string())});
         } catch (scim::Error const& e) {
-            tx.exec0("ROLLBACK TO SAVEPOINT csv_row");
             result.problems.push_back({row.line, e.detail()});
         }
     }
@@ -156,4 +147,4 @@ std::string import_problems_detail(std::vector<scim::CsvProblem> const& problems
     return out;
 }
 
-}  // namespace storage
+}  // namespace service

@@ -1,11 +1,11 @@
 // Option parsing for the command line.
-#include "server/cli_options.hpp"
+#include "cli/options.hpp"
 
 #include <cstdlib>
 
 #include "scim/text.hpp"
 
-namespace server {
+namespace cli {
 
 std::string environment_name(std::string const& option) {
     std::string out = "SCIMD_";
@@ -100,4 +100,4 @@ std::string usage(CommandSpec const& spec) {
     return out;
 }
 
-}  // namespace server
+}  // namespace cli

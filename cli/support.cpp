@@ -1,25 +1,12 @@
-#include "server/command_support.hpp"
+// Shared pieces of the subcommands.
+#include "cli/support.hpp"
 
 #include <cmath>
 #include <optional>
 #include <string_view>
 #include <utility>
 
-#include "scim/error.hpp"
-
-namespace server {
-
-OptionSpec const& database_url_option() {
-    static OptionSpec const option{"database-url", "URL", "PostgreSQL connection URL", "postgresql:///scimd"};
-    return option;
-}
-
-std::string const& required(ParsedOptions const& options, std::string const& name, CommandSpec const& spec) {
-    auto const& value = options.get(name);
-    if (value.empty()) throw UsageError("--" + name + " is required (see 'scimd " + spec.name + " --help')");
-    return value;
-}
-
+namespace cli {
 namespace {
 
 // The number at the start of `text` and what follows it; nullopt when there is no number.
@@ -36,6 +23,23 @@ std::optional<std::pair<double, std::string_view>> leading_number(std::string_vi
 }
 
 }  // namespace
+
+OptionSpec const& database_url_option() {
+    static OptionSpec const option{"database-url", "URL", "PostgreSQL connection URL", "postgresql:///scimd"};
+    return option;
+}
+
+OptionSpec const& tenant_option() {
+    static OptionSpec const option{"tenant", "NAME", "the tenant", ""};
+    return option;
+}
+
+std::string const& required(ParsedOptions const& options, std::string const& name) {
+    auto const& value = options.get(name);
+    if (value.empty())
+        throw UsageError("--" + name + " is required (see 'scimd " + options.spec().name + " --help')");
+    return value;
+}
 
 double parse_rate(std::string const& text, std::string const& option) {
     if (text == "off" || text == "0") return 0;
@@ -60,4 +64,12 @@ storage::Tenant existing_tenant(pqxx::transaction_base& tx, std::string const& n
     return *tenant;
 }
 
-}  // namespace server
+service::Caller command_line_caller(storage::Tenant const& tenant) {
+    service::Caller caller;
+    caller.change.tenant_id = tenant.id;
+    caller.change.actor = "cli";
+    caller.read.unknown = tenant.unknown_attributes;
+    return caller;
+}
+
+}  // namespace cli
