@@ -12,7 +12,7 @@ scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 install_packages
 say "building (Release) in build/"
 build_scimd "$scimd_root/build" >/dev/null
-scimd="$scimd_root/build/server/scimd"
+scimd="$scimd_root/build/cli/scimd"
 
 var="$scimd_root/var"
 mkdir -p "$var/pg" "$var/tls"

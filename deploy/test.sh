@@ -42,7 +42,7 @@ pg_init "$work/data"
 pg_start "$work/data" "$work/sockets" "$work/postgres.log" \
     "-c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
 export SCIMD_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
-export SCIMD_BINARY="$scimd_root/build/server/scimd"
+export SCIMD_BINARY="$scimd_root/build/cli/scimd"
 
 cd "$scimd_root/build"
 ctest --output-on-failure -j2 "$@"

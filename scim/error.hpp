@@ -77,4 +77,11 @@ private:
     int retry_after_seconds_ = 0;
 };
 
+/// A 400 invalidFilter for a filter that names an attribute the resource type does not have: its own type, so that
+/// a search across resource types can tell "not of this type" from a malformed filter.
+class UnknownAttributeError : public Error {
+public:
+    explicit UnknownAttributeError(std::string detail) : Error(400, ScimType::invalid_filter, std::move(detail)) {}
+};
+
 }  // namespace scim

@@ -13,6 +13,7 @@ namespace {
 namespace json = boost::json;
 
 Error filter_error(std::string detail) { return Error::invalid_filter(std::move(detail)); }
+UnknownAttributeError unknown_attribute(std::string detail) { return UnknownAttributeError(std::move(detail)); }
 
 bool is_string_like(AttributeType t) {
     return t == AttributeType::string || t == AttributeType::reference || t == AttributeType::binary;
@@ -80,8 +81,8 @@ BoundFilterPtr bind(Filter const& filter, ResourceType const& type, SchemaRegist
         ResolvedPath const* parent;
 
         ResolvedPath resolve(AttributePath const& path) const {
-            return parent ? resolve_sub_path(*parent, path, filter_error)
-                          : resolve_attribute_path(path, type, registry, filter_error);
+            return parent ? resolve_sub_path(*parent, path, unknown_attribute)
+                          : resolve_attribute_path(path, type, registry, unknown_attribute);
         }
         BoundFilterPtr operator()(Comparison const& c) const {
             auto path = resolve(c.path);
@@ -97,7 +98,7 @@ BoundFilterPtr bind(Filter const& filter, ResourceType const& type, SchemaRegist
             return make(BoundFilter{BoundNegation{bind(*n.operand, type, registry, parent)}});
         }
         BoundFilterPtr operator()(ValuePath const& v) const {
-            auto path = resolve_attribute_path(v.path, type, registry, filter_error);
+            auto path = resolve_attribute_path(v.path, type, registry, unknown_attribute);
             if (path.sub_attribute || path.attribute->type != AttributeType::complex)
                 throw filter_error("\"" + path.to_string() + "[...]\" needs a complex attribute such as emails");
             auto inner = bind(*v.filter, type, registry, &path);

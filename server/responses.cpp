@@ -64,14 +64,22 @@ boost::json::object render(RequestContext const& ctx, scim::ResourceType const& 
     return scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection);
 }
 
-boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index) {
-    boost::json::object body;
-    body["schemas"] = boost::json::array{scim::urn::list_response};
-    body["totalResults"] = total_results;
-    body["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
-    body["startIndex"] = start_index;
-    body["Resources"] = std::move(resources);
-    return body;
+std::string list_response_text(std::vector<std::string> const& resources, std::optional<std::int64_t> total,
+                               std::optional<std::int64_t> start_index, boost::json::object extra) {
+    boost::json::object head;
+    head["schemas"] = boost::json::array{scim::urn::list_response};
+    if (total) head["totalResults"] = *total;
+    head["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
+    if (start_index) head["startIndex"] = *start_index;
+    for (auto& [k, v] : extra) head[k] = v;
+    auto text = boost::json::serialize(head);
+    text.pop_back();
+    text += ",\"Resources\":[";
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+        if (i) text += ',';
+        text += resources[i];
+    }
+    return text + "]}";
 }
 
 scim::Selection request_selection(RequestContext const& ctx, scim::ResourceType const& type) {

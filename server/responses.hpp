@@ -1,7 +1,9 @@
 // Building SCIM responses: JSON bodies, resources with ETag and Location, list responses.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -35,8 +37,10 @@ void check_if_match(std::string_view if_match, std::int64_t version);
 /// The absolute URL of a resource: base URL + endpoint + "/" + id.
 std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id);
 
-/// A ListResponse (RFC 7644 §3.4.2) with integer counts.
-boost::json::object list_response(boost::json::array resources, std::int64_t total_results, std::int64_t start_index);
+/// A ListResponse (RFC 7644 §3.4.2) written around resources that are already JSON text, with integer counts:
+/// totalResults and startIndex when given (a cursor page has no startIndex), and `extra` members (nextCursor...).
+std::string list_response_text(std::vector<std::string> const& resources, std::optional<std::int64_t> total,
+                               std::optional<std::int64_t> start_index, boost::json::object extra = {});
 
 /// The response header naming what a request had ignored (see scim::UnknownAttributes).
 inline constexpr std::string_view ignored_attributes_header = "SCIM-Ignored-Attributes";

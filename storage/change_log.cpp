@@ -61,7 +61,7 @@ void for_each_change(pqxx::transaction_base& tx, std::string const& tenant_id, C
     std::int64_t after = 0;
     for (;;) {
         auto const rows = detail::exec_sql(tx,
-            "SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), resource_type,"
+            "SELECT id, " + detail::rfc3339_sql("occurred_at") + ", resource_type,"
             " resource_id, operation, version, actor, coalesce(request_id, ''), array_to_json(attributes)::text"
             " FROM changes WHERE tenant_id = $1 AND id > $2"
             " AND ($3::timestamptz IS NULL OR occurred_at >= $3::timestamptz)"

@@ -17,6 +17,9 @@ namespace {
 
 namespace json = boost::json;
 
+// The SQLSTATE scimd_count_license_seats() raises when a pool has no free seat (storage/migrations/V008__directory.sql).
+constexpr std::string_view pool_full_sqlstate = "SD001";
+
 std::string const site_attribute = std::string(scim::urn::directory_user) + ":site";
 
 std::optional<std::string> string_attribute(json::object const& o, std::string_view key) {
@@ -198,7 +201,7 @@ void Directory::sync_licenses(std::string const& user_id, json::object const& at
                 " ON CONFLICT DO NOTHING",
                 tenant_id_, user_id, type);
         } catch (pqxx::sql_error const& e) {
-            if (e.sqlstate() != "SD001") throw;
+            if (e.sqlstate() != pool_full_sqlstate) throw;
             throw scim::Error::conflict("licence pool \"" + type + "\" is full: every seat is assigned (an admin "
                                         "raises its capacity with scimd license set, or frees a seat)");
         }

@@ -9,10 +9,8 @@
 namespace storage {
 namespace {
 
-constexpr char const* pool_columns =
-    "license_type, capacity, used, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "to_char(modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+std::string const pool_columns =
+    "license_type, capacity, used, " + detail::rfc3339_sql("created_at") + ", " + detail::rfc3339_sql("modified_at");
 
 LicensePool pool_from(pqxx::row const& row) {
     return {row[0].as<std::string>(), row[1].as<int>(), row[2].as<int>(), row[3].as<std::string>(),

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
+#include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
 namespace storage {
@@ -65,8 +66,7 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
 
     auto const direction = descending ? " DESC" : " ASC";
     auto const sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text, " + alias + ".version, " +
-                     "to_char(" + alias + ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
-                     "to_char(" + alias + ".modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " +
+                     detail::rfc3339_sql(alias + ".created_at") + ", " + detail::rfc3339_sql(alias + ".modified_at") + ", " +
                      "(" + sort.expression + ")::text" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +
                      direction + " LIMIT " + std::to_string(query.count + 1) +
                      (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");

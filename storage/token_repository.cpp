@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
+#include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 #include "storage/stored_resource.hpp"
 
@@ -85,8 +86,8 @@ void TokenRepository::record_use(std::string const& token_id) {
 std::vector<TokenInfo> TokenRepository::list_active(std::string const& tenant_id) {
     std::vector<TokenInfo> out;
     auto const r = detail::exec_sql(tx_,
-        "SELECT label, scope, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-        "       coalesce(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+        "SELECT label, scope, " + detail::rfc3339_sql("created_at") + ", "
+        "       coalesce(" + detail::rfc3339_sql("last_used_at") + ", '') "
         "FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at",
         tenant_id);
     for (auto const& row : r)

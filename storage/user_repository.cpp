@@ -26,7 +26,11 @@ namespace json = boost::json;
 using detail::or_null;
 using detail::resource_from;
 
-constexpr char const* select_columns = detail::resource_columns;
+std::string const& select_columns = detail::resource_columns;
+
+// libpqxx 6 does not expose a violated constraint's name apart from the message: the unique index of fully qualified
+// extensions, as storage/migrations/V008__directory.sql creates it, is looked for there.
+constexpr std::string_view fq_extension_key = "users_fq_extension_key";
 
 // The enterprise manager.value of a user, if it has one.
 std::optional<std::string> manager_of(json::object const& attributes) {
@@ -55,7 +59,7 @@ void UserRepository::check_manager(json::object const& attributes, json::object 
 }
 
 void UserRepository::unique_violation(pqxx::unique_violation const& e, json::object const& attributes) {
-    if (std::string_view(e.what()).find("users_fq_extension_key") != std::string_view::npos)
+    if (std::string_view(e.what()).find(fq_extension_key) != std::string_view::npos)
         throw scim::Error::uniqueness(Directory::extension_taken_detail(attributes));
     throw name_taken(attributes, std::nullopt);
 }

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <array>
 
+#include <boost/json/serialize.hpp>
+
 #include "scim/error.hpp"
 #include "scim/text.hpp"
+#include "server/error_response.hpp"
 #include "server/responses.hpp"
 
 namespace server::handlers {
@@ -24,6 +27,14 @@ boost::json::object with_location(boost::json::object doc, std::string location)
     if (!meta.is_object()) meta = boost::json::object{};
     meta.get_object()["location"] = std::move(location);
     return doc;
+}
+
+// The discovery documents as a ListResponse.
+HttpResponse listed(std::vector<std::string> const& documents) {
+    HttpResponse res;
+    res.body = list_response_text(documents, static_cast<std::int64_t>(documents.size()), 1);
+    res.set_header("Content-Type", scim_content_type);
+    return res;
 }
 
 }  // namespace
@@ -49,28 +60,26 @@ HttpResponse service_provider_config(RequestContext const& ctx) {
 }
 
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id) {
-    boost::json::array all;
+    std::vector<std::string> all;
     for (auto const& type : ctx.app.registry.resource_types()) {
         if (!served(type)) continue;
         auto doc = with_location(type.document, ctx.base_url + "/ResourceTypes/" + type.id);
         if (!id.empty() && scim::iequals(type.id, id)) return json_response(200, doc);
-        all.emplace_back(std::move(doc));
+        all.push_back(boost::json::serialize(doc));
     }
     if (!id.empty()) throw scim::Error::not_found("no resource type \"" + std::string(id) + "\"");
-    auto const total = static_cast<std::int64_t>(all.size());
-    return json_response(200, list_response(std::move(all), total, 1));
+    return listed(all);
 }
 
 HttpResponse schemas(RequestContext const& ctx, std::string_view id) {
-    boost::json::array all;
+    std::vector<std::string> all;
     for (auto const& schema : ctx.app.registry.schemas()) {
         auto doc = with_location(schema.document, ctx.base_url + "/Schemas/" + schema.id);
         if (!id.empty() && ctx.app.registry.canonical_urn(id) == schema.id) return json_response(200, doc);
-        all.emplace_back(std::move(doc));
+        all.push_back(boost::json::serialize(doc));
     }
     if (!id.empty()) throw scim::Error::not_found("no schema \"" + std::string(id) + "\"");
-    auto const total = static_cast<std::int64_t>(all.size());
-    return json_response(200, list_response(std::move(all), total, 1));
+    return listed(all);
 }
 
 }  // namespace server::handlers

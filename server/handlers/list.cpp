@@ -33,25 +33,6 @@ struct RenderedPage {
     std::vector<std::string> texts;
 };
 
-// A ListResponse written as text around resources that are already text.
-std::string list_text(std::vector<std::string> const& resources, std::optional<std::int64_t> total,
-                      std::optional<std::int64_t> start_index, boost::json::object extra = {}) {
-    boost::json::object head;
-    head["schemas"] = boost::json::array{scim::urn::list_response};
-    if (total) head["totalResults"] = *total;
-    head["itemsPerPage"] = static_cast<std::int64_t>(resources.size());
-    if (start_index) head["startIndex"] = *start_index;
-    for (auto& [k, v] : extra) head[k] = v;
-    auto text = boost::json::serialize(head);
-    text.pop_back();
-    text += ",\"Resources\":[";
-    for (std::size_t i = 0; i < resources.size(); ++i) {
-        if (i) text += ',';
-        text += resources[i];
-    }
-    return text + "]}";
-}
-
 HttpResponse list_reply(std::string body) {
     HttpResponse res;
     res.body = std::move(body);
@@ -108,14 +89,14 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     if (type.id == "User") result = co_await ctx.app.db.read(page_of);
     else result = co_await ctx.app.db.run(page_of);
     auto const& page = result.page;
-    if (!cursor_mode) co_return list_reply(list_text(result.texts, page.total.value_or(0), start_index));
+    if (!cursor_mode) co_return list_reply(list_response_text(result.texts, page.total.value_or(0), start_index));
 
     boost::json::object cursors;
     if (page.more_after && !page.keys.empty())
         cursors["nextCursor"] = ctx.app.cursors.encode({page.keys.back(), false}, binding, ctx.now);
     if (page.more_before && !page.keys.empty())
         cursors["previousCursor"] = ctx.app.cursors.encode({page.keys.front(), true}, binding, ctx.now);
-    co_return list_reply(list_text(result.texts, std::nullopt, std::nullopt, std::move(cursors)));
+    co_return list_reply(list_response_text(result.texts, std::nullopt, std::nullopt, std::move(cursors)));
 }
 
 Reply search_all(RequestContext& ctx, ListRequest const& request) {
@@ -137,9 +118,7 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
         if (!request.filter) continue;
         try {
             kind.filter = scim::bind_filter(scim::parse_filter(*request.filter), *kind.type, registry);
-        } catch (scim::Error const& e) {
-            if (e.scim_type() != scim::ScimType::invalid_filter || e.detail().find("unknown attribute") == std::string::npos)
-                throw;
+        } catch (scim::UnknownAttributeError const& e) {
             kind.applies = false;
             refused = e;
         }
@@ -176,7 +155,7 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
         }
         return out;
     });
-    co_return list_reply(list_text(texts.second, texts.first, start_index));
+    co_return list_reply(list_response_text(texts.second, texts.first, start_index));
 }
 
 }  // namespace server::handlers

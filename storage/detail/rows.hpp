@@ -11,11 +11,15 @@
 
 namespace storage::detail {
 
+/// The SQL of a timestamptz expression as text in RFC 3339 UTC with milliseconds, as format_timestamp() writes it:
+/// "2026-11-21T10:00:00.123Z".
+inline std::string rfc3339_sql(std::string const& expression) {
+    return "to_char(" + expression + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+}
+
 /// The columns every resource query selects, in the order resource_from() reads them.
-inline constexpr char const* resource_columns =
-    "id, data::text, version, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "to_char(modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+inline std::string const resource_columns =
+    "id, data::text, version, " + rfc3339_sql("created_at") + ", " + rfc3339_sql("modified_at");
 
 StoredResource resource_from(pqxx::row const& row);
 

@@ -37,7 +37,7 @@ install_packages
 install_packages wrk
 say "building (Release) in build/"
 build_scimd "$scimd_root/build" >/dev/null
-scimd="$scimd_root/build/server/scimd"
+scimd="$scimd_root/build/cli/scimd"
 
 work=$(mktemp -d /tmp/scimd-bench.XXXXXX)
 chmod 755 "$work"
