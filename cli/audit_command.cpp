@@ -20,9 +20,9 @@ int audit(ParsedOptions const& o) {
             if (as_json) {
                 boost::json::array attributes;
                 for (auto const& a : r.attributes) attributes.emplace_back(a);
-                boost::json::object line{{"time", r.occurred_at},     {"resourceType", r.resource_type},
-                                         {"id", r.resource_id},       {"operation", r.operation},
-                                         {"actor", r.actor},          {"attributes", std::move(attributes)}};
+                boost::json::object line{{"time", r.occurred_at}, {"resourceType", r.resource_type},
+                                         {"id", r.resource_id},   {"operation", r.operation},
+                                         {"actor", r.actor},      {"attributes", std::move(attributes)}};
                 if (r.version) line["version"] = *r.version;
                 if (!r.request_id.empty()) line["requestId"] = r.request_id;
                 std::cout << boost::json::serialize(line) << "\n";
@@ -30,8 +30,8 @@ int audit(ParsedOptions const& o) {
             }
             std::string attributes;
             for (auto const& a : r.attributes) attributes += (attributes.empty() ? "" : ",") + a;
-            std::cout << r.occurred_at << "\t" << r.resource_type << "\t" << r.resource_id << "\t" << r.operation << "\t"
-                      << (r.version ? std::to_string(*r.version) : "-") << "\t" << r.actor << "\t"
+            std::cout << r.occurred_at << "\t" << r.resource_type << "\t" << r.resource_id << "\t" << r.operation
+                      << "\t" << (r.version ? std::to_string(*r.version) : "-") << "\t" << r.actor << "\t"
                       << (r.request_id.empty() ? "-" : r.request_id) << "\t" << attributes << "\n";
         });
         return 0;
@@ -42,12 +42,14 @@ int audit(ParsedOptions const& o) {
 
 std::vector<Command> audit_commands() {
     return {{"Audit",
-             {"audit", "",
+             {"audit",
+              "",
               "Prints a tenant's change records, oldest first: time, resource type, id, operation, version, actor "
               "(token label or cli), request id, and the names of the attributes changed.",
               {tenant_option(),
                {"since", "TIME", "only changes at or after this dateTime, e.g. 2026-11-24T09:00:00Z", ""},
-               {"resource", "ID", "only the changes of this resource (a user's or group's id, a site's id, a number...)", ""},
+               {"resource", "ID",
+                "only the changes of this resource (a user's or group's id, a site's id, a number...)", ""},
                {"json", "", "one JSON object per line instead of tab-separated columns", ""},
                database_url_option()},
               0},

@@ -36,8 +36,8 @@ int import_csv(ParsedOptions const& o) {
             std::cerr << "scimd: column \"" << name << "\" is not one this server knows; it was skipped\n";
         if (!result.problems.empty()) {
             std::cerr << "scimd: "
-                      << service::import_problems_detail(result.problems, result.created.size() + result.problems.size(),
-                                                         result.problems.size())
+                      << service::import_problems_detail(
+                             result.problems, result.created.size() + result.problems.size(), result.problems.size())
                       << "\n";
             return 1;  // the transaction is rolled back
         }
@@ -73,17 +73,20 @@ int export_csv(ParsedOptions const& o) {
 std::vector<Command> csv_commands() {
     return {
         {"Users",
-         {"import-csv", "FILE",
+         {"import-csv",
+          "FILE",
           "Imports users from the admin console's CSV (FILE, or - for standard input): every line, or none when any "
           "line is wrong (each is reported with its line number).",
           {tenant_option(),
-           {"company", "NAME", "the first part of invented usernames, <Company>.<First>.<Last> (default: the tenant name)",
-            ""},
+           {"company", "NAME",
+            "the first part of invented usernames, <Company>.<First>.<Last> (default: the tenant name)", ""},
            database_url_option()},
           1},
          import_csv},
         {"Users",
-         {"export-csv", "", "Writes a tenant's users as the admin console's CSV, in creation order.",
+         {"export-csv",
+          "",
+          "Writes a tenant's users as the admin console's CSV, in creation order.",
           {tenant_option(),
            {"filter", "FILTER", "only the users matching this SCIM filter, e.g. 'title eq \"Chef\"'", ""},
            {"output", "FILE", "write here instead of standard output", ""},

@@ -20,7 +20,8 @@ int site_create(ParsedOptions const& o) {
     site.timezone = o.get("timezone");
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const& tenant, service::Caller const& caller) {
         auto const created = service::create_site(tx, caller, site);
-        std::cerr << "scimd: created site " << created.name << " (" << created.id << ") of tenant " << tenant.name << "\n";
+        std::cerr << "scimd: created site " << created.name << " (" << created.id << ") of tenant " << tenant.name
+                  << "\n";
         return 0;
     });
 }
@@ -69,7 +70,8 @@ std::vector<std::string> numbers_to_claim(ParsedOptions const& o) {
     if (!scim::is_e164(numbers[0])) throw UsageError("\"" + numbers[0] + "\" is not an E.164 number");
     auto const first = std::stoull(numbers[0].substr(1));
     numbers.clear();
-    for (long i = 0; i < count; ++i) numbers.push_back("+" + std::to_string(first + static_cast<unsigned long long>(i)));
+    for (long i = 0; i < count; ++i)
+        numbers.push_back("+" + std::to_string(first + static_cast<unsigned long long>(i)));
     return numbers;
 }
 
@@ -105,8 +107,10 @@ int user_purge(ParsedOptions const& o) {
     if (user_name.empty() == !inactive) throw UsageError("give either --user USERNAME or --inactive");
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const& tenant, service::Caller const& caller) {
         std::size_t purged = 1;
-        if (inactive) purged = service::purge_inactive_users(tx, caller);
-        else service::purge_user(tx, caller, user_name);
+        if (inactive)
+            purged = service::purge_inactive_users(tx, caller);
+        else
+            service::purge_user(tx, caller, user_name);
         std::cerr << "scimd: purged " << purged << " user(s) of tenant " << tenant.name << "\n";
         return 0;
     });
@@ -122,10 +126,12 @@ std::vector<Command> directory_commands() {
     };
     return {
         {"Sites",
-         {"site create", "NAME", "Creates a site (a business location) of a tenant, with its dial plan and user defaults.",
+         {"site create", "NAME",
+          "Creates a site (a business location) of a tenant, with its dial plan and user defaults.",
           with_tenant_option(
               {{"site-code", "DIGITS", "the prefix of the site's fully qualified extensions (1-8 digits)", ""},
-               {"extension-length", "N", "digits of an extension at this site (site code + extension: at most 10)", "4"},
+               {"extension-length", "N", "digits of an extension at this site (site code + extension: at most 10)",
+                "4"},
                {"locale", "LOCALE", "the language its users get unless they say otherwise, e.g. en-GB", ""},
                {"timezone", "ZONE", "the time zone its users get unless they say otherwise, e.g. Europe/London", ""}}),
           1},
@@ -145,7 +151,8 @@ std::vector<Command> directory_commands() {
          license_list},
         {"Numbers",
          {"number claim", "NUMBER[,NUMBER...]", "Claims E.164 phone numbers (DIDs) for a tenant's users.",
-          with_tenant_option({{"count", "N", "claim N consecutive numbers starting at the (single) NUMBER given", "1"}}),
+          with_tenant_option(
+              {{"count", "N", "claim N consecutive numbers starting at the (single) NUMBER given", "1"}}),
           1},
          number_claim},
         {"Numbers",

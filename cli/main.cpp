@@ -56,8 +56,10 @@ std::string overview() {
             out += "\n" + std::string(group) + ":\n";
         }
         std::string left = "  " + c.spec.name + (c.spec.arguments.empty() ? "" : " " + c.spec.arguments);
-        if (left.size() < 24) left.resize(24, ' ');
-        else left += "\n" + std::string(24, ' ');
+        if (left.size() < 24)
+            left.resize(24, ' ');
+        else
+            left += "\n" + std::string(24, ' ');
         out += left + " " + wrapped(c.spec.summary, 25, 118) + "\n";
     }
     return out + "\n'scimd COMMAND --help' describes a command's options.\n";

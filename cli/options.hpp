@@ -10,8 +10,8 @@
 namespace cli {
 
 struct OptionSpec {
-    std::string name;          // without dashes: "database-url"
-    std::string value_name;    // "URL"; empty for a switch such as --no-tls
+    std::string name;        // without dashes: "database-url"
+    std::string value_name;  // "URL"; empty for a switch such as --no-tls
     std::string help;
     std::string default_value;
 };
@@ -22,8 +22,8 @@ struct UsageError : std::runtime_error {
 };
 
 struct CommandSpec {
-    std::string name;        // "token issue"
-    std::string arguments;   // positional arguments for the usage line, e.g. "NAME"
+    std::string name;       // "token issue"
+    std::string arguments;  // positional arguments for the usage line, e.g. "NAME"
     std::string summary;
     std::vector<OptionSpec> options;
     std::size_t positional = 0;  // how many positional arguments it takes

@@ -17,40 +17,51 @@ std::string const cores = std::to_string(std::max(1u, std::thread::hardware_conc
 
 CommandSpec serve_spec() {
     return {
-    "serve", "", "Serves the SCIM 2.0 API over HTTPS until SIGINT or SIGTERM.",
-    {{"listen", "HOST:PORT", "address to listen on (port 0 picks a free one)", "127.0.0.1:8443"},
-     database_url_option(),
-     {"tls-cert", "FILE", "PEM certificate chain for HTTPS", ""},
-     {"tls-key", "FILE", "PEM private key for HTTPS", ""},
-     {"no-tls", "", "serve plain HTTP, for use behind a TLS-terminating load balancer", ""},
-     {"public-url", "URL", "scheme://host[:port] clients use, for meta.location (default: from the Host header)", ""},
-     {"io-threads", "N", "threads for network I/O", cores},
-     {"db-connections", "N", "PostgreSQL connections, each with its own worker thread",
-      std::to_string(2 * std::max(1u, std::thread::hardware_concurrency()))},
-     {"max-body-bytes", "N", "largest request body accepted; larger ones get 413", "1048576"},
-     {"read-timeout", "SECONDS", "time to receive a request once it has begun", "30"},
-     {"idle-timeout", "SECONDS", "time a kept-alive connection may wait for its next request", "60"},
-     {"shutdown-timeout", "SECONDS", "time in-flight requests get to finish after SIGTERM", "20"},
-     {"token-cache-ms", "MS", "how long a checked token is trusted before the database is asked again", "5000"},
-     {"access-log", "on|off", "one log line per request on stderr", "on"},
-     {"default-page-size", "N", "resources per page when a list names no count", "100"},
-     {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
-     {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
-     {"max-inline-members", "N", "the most members a group response carries; page larger groups' members through "
-                                 "/Users?filter=groups.value eq \"<id>\"", "100000"},
-     {"bulk-max-operations", "N", "the most operations one /Bulk request may carry", "1000"},
-     {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"},
-     {"import-max-bytes", "N", "largest CSV accepted by POST /Users/.import; larger ones get 413", "16777216"},
-     {"max-buffered-body-bytes", "N", "request body bytes all connections may hold at once; beyond, 503 and "
-                                      "Retry-After", "134217728"},
-     {"max-values-per-attribute", "N", "values one multi-valued attribute may have in a request (group members "
-                                       "aside); more is 400", "1000"},
-     {"max-members-per-request", "N", "group members one request may give; more is 400", "100000"},
-     {"statement-timeout", "MS", "PostgreSQL statement_timeout of every connection: the most database time one "
-                                 "statement of a request may take (0: none)", "30000"},
-     {"auth-failures", "N/s", "failed authentications a source address may make, per second, before 429", "1/s"},
-     {"auth-failure-burst", "N", "failed authentications a source address may make at once", "20"}},
-    0};
+        "serve",
+        "",
+        "Serves the SCIM 2.0 API over HTTPS until SIGINT or SIGTERM.",
+        {{"listen", "HOST:PORT", "address to listen on (port 0 picks a free one)", "127.0.0.1:8443"},
+         database_url_option(),
+         {"tls-cert", "FILE", "PEM certificate chain for HTTPS", ""},
+         {"tls-key", "FILE", "PEM private key for HTTPS", ""},
+         {"no-tls", "", "serve plain HTTP, for use behind a TLS-terminating load balancer", ""},
+         {"public-url", "URL", "scheme://host[:port] clients use, for meta.location (default: from the Host header)",
+          ""},
+         {"io-threads", "N", "threads for network I/O", cores},
+         {"db-connections", "N", "PostgreSQL connections, each with its own worker thread",
+          std::to_string(2 * std::max(1u, std::thread::hardware_concurrency()))},
+         {"max-body-bytes", "N", "largest request body accepted; larger ones get 413", "1048576"},
+         {"read-timeout", "SECONDS", "time to receive a request once it has begun", "30"},
+         {"idle-timeout", "SECONDS", "time a kept-alive connection may wait for its next request", "60"},
+         {"shutdown-timeout", "SECONDS", "time in-flight requests get to finish after SIGTERM", "20"},
+         {"token-cache-ms", "MS", "how long a checked token is trusted before the database is asked again", "5000"},
+         {"access-log", "on|off", "one log line per request on stderr", "on"},
+         {"default-page-size", "N", "resources per page when a list names no count", "100"},
+         {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
+         {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
+         {"max-inline-members", "N",
+          "the most members a group response carries; page larger groups' members through "
+          "/Users?filter=groups.value eq \"<id>\"",
+          "100000"},
+         {"bulk-max-operations", "N", "the most operations one /Bulk request may carry", "1000"},
+         {"bulk-max-payload-bytes", "N", "largest /Bulk request body accepted; larger ones get 413", "1048576"},
+         {"import-max-bytes", "N", "largest CSV accepted by POST /Users/.import; larger ones get 413", "16777216"},
+         {"max-buffered-body-bytes", "N",
+          "request body bytes all connections may hold at once; beyond, 503 and "
+          "Retry-After",
+          "134217728"},
+         {"max-values-per-attribute", "N",
+          "values one multi-valued attribute may have in a request (group members "
+          "aside); more is 400",
+          "1000"},
+         {"max-members-per-request", "N", "group members one request may give; more is 400", "100000"},
+         {"statement-timeout", "MS",
+          "PostgreSQL statement_timeout of every connection: the most database time one "
+          "statement of a request may take (0: none)",
+          "30000"},
+         {"auth-failures", "N/s", "failed authentications a source address may make, per second, before 429", "1/s"},
+         {"auth-failure-burst", "N", "failed authentications a source address may make at once", "20"}},
+        0};
 }
 
 int run_serve(ParsedOptions const& o) {
@@ -101,8 +112,11 @@ int run_migrate(ParsedOptions const& o) {
 std::vector<Command> serving_commands() {
     return {{"Serving", serve_spec(), run_serve},
             {"Serving",
-             {"migrate", "", "Applies the database schema migrations this scimd needs. Safe to run again.",
-              {database_url_option()}, 0},
+             {"migrate",
+              "",
+              "Applies the database schema migrations this scimd needs. Safe to run again.",
+              {database_url_option()},
+              0},
              run_migrate}};
 }
 

@@ -36,8 +36,7 @@ OptionSpec const& tenant_option() {
 
 std::string const& required(ParsedOptions const& options, std::string const& name) {
     auto const& value = options.get(name);
-    if (value.empty())
-        throw UsageError("--" + name + " is required (see 'scimd " + options.spec().name + " --help')");
+    if (value.empty()) throw UsageError("--" + name + " is required (see 'scimd " + options.spec().name + " --help')");
     return value;
 }
 

@@ -62,7 +62,8 @@ int token_list(ParsedOptions const& o) {
 std::vector<Command> token_commands() {
     return {
         {"Tokens",
-         {"token issue", "",
+         {"token issue",
+          "",
           "Issues an API token for a tenant and prints it, alone, on stdout. Only its SHA-256 is stored: keep it now.",
           {{"tenant", "NAME", "the tenant the token belongs to", ""},
            {"scope", "read|write", "read: GET only; write: every method", "write"},
@@ -74,12 +75,18 @@ std::vector<Command> token_commands() {
           0},
          token_issue},
         {"Tokens",
-         {"token revoke", "", "Revokes a tenant's token by its label.",
-          {tenant_option(), {"label", "LABEL", "the token's label", ""}, database_url_option()}, 0},
+         {"token revoke",
+          "",
+          "Revokes a tenant's token by its label.",
+          {tenant_option(), {"label", "LABEL", "the token's label", ""}, database_url_option()},
+          0},
          token_revoke},
         {"Tokens",
-         {"token list", "", "Lists a tenant's active tokens: label, scope, created, last used.",
-          {tenant_option(), database_url_option()}, 0},
+         {"token list",
+          "",
+          "Lists a tenant's active tokens: label, scope, created, last used.",
+          {tenant_option(), database_url_option()},
+          0},
          token_list},
     };
 }

@@ -8,6 +8,11 @@ scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 install_packages
 install_packages "${scimd_test_packages[@]}"
+
+# The layout is .clang-format's: a file that differs fails the run (clang-format -i FILE fixes it).
+unformatted=$(cd "$scimd_root" && git ls-files '*.cpp' '*.hpp' 2>/dev/null |
+    while read -r f; do clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
+[ -z "$unformatted" ] || die "not formatted as .clang-format says (run clang-format -i on them): $unformatted"
 build_scimd "$scimd_root/build"
 
 # The fuzz targets: a clang build of the libraries, then a short run of each from its corpus.

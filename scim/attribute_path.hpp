@@ -11,7 +11,7 @@ namespace scim {
 
 /// A path as written, split into its parts; names keep the client's spelling until resolved.
 struct AttributePath {
-    std::string urn;        // schema URN when the path is qualified, else empty
+    std::string urn;  // schema URN when the path is qualified, else empty
     std::string attribute;
     std::string sub_attribute;  // empty when absent
 
@@ -25,8 +25,8 @@ AttributePath split_attribute_path(std::string_view text);
 
 /// A path bound to the schema: which schema holds it and which attribute definitions it names.
 struct ResolvedPath {
-    std::string schema;              // published URN of the schema holding the attribute; empty for id/externalId/meta
-    bool in_extension = false;       // the schema is an extension of the resource type
+    std::string schema;         // published URN of the schema holding the attribute; empty for id/externalId/meta
+    bool in_extension = false;  // the schema is an extension of the resource type
     Attribute const* attribute = nullptr;
     Attribute const* sub_attribute = nullptr;  // null when the path names the whole attribute
 

@@ -18,7 +18,8 @@ constexpr std::string_view reference_prefix = "bulkId:";
 
 bool is_reference(std::string_view text) { return text.starts_with(reference_prefix); }
 
-void collect_references(json::value const& value, std::vector<std::string>& out, std::unordered_set<std::string>& seen) {
+void collect_references(json::value const& value, std::vector<std::string>& out,
+                        std::unordered_set<std::string>& seen) {
     if (value.is_string()) {
         std::string_view const text = value.get_string();
         if (is_reference(text)) {
@@ -58,19 +59,27 @@ BulkOperation read_operation(json::value const& item, std::string const& where) 
     for (auto const& [key, value] : item.get_object()) {
         if (iequals(key, "method")) {
             auto const method = value.is_string() ? method_named(value.get_string()) : std::nullopt;
-            if (!method) fail("\"method\" must be one of POST, PUT, PATCH, DELETE");
-            else op.method = *method;
+            if (!method)
+                fail("\"method\" must be one of POST, PUT, PATCH, DELETE");
+            else
+                op.method = *method;
             has_method = true;
         } else if (iequals(key, "path")) {
-            if (!value.is_string()) fail("\"path\" must be a string");
-            else op.path = value.get_string();
+            if (!value.is_string())
+                fail("\"path\" must be a string");
+            else
+                op.path = value.get_string();
             has_path = true;
         } else if (iequals(key, "bulkId")) {
-            if (!value.is_string() || value.get_string().empty()) fail("\"bulkId\" must be a non-empty string");
-            else op.bulk_id = value.get_string();
+            if (!value.is_string() || value.get_string().empty())
+                fail("\"bulkId\" must be a non-empty string");
+            else
+                op.bulk_id = value.get_string();
         } else if (iequals(key, "version")) {
-            if (!value.is_string()) fail("\"version\" must be a string (an ETag)");
-            else op.version = value.get_string();
+            if (!value.is_string())
+                fail("\"version\" must be a string (an ETag)");
+            else
+                op.version = value.get_string();
         } else if (iequals(key, "data")) {
             op.data = value;
         } else {
@@ -87,8 +96,10 @@ BulkOperation read_operation(json::value const& item, std::string const& where) 
     } else if (segment_count(op.path) != 2 || op.path.ends_with('/')) {
         fail("a " + std::string(to_string(*op.method)) + "'s path names one resource, as in \"/Users/{id}\"");
     }
-    if (op.method == BulkMethod::del) op.data = nullptr;
-    else if (!op.data.is_object()) fail("\"data\" must be an object: the body of the request");
+    if (op.method == BulkMethod::del)
+        op.data = nullptr;
+    else if (!op.data.is_object())
+        fail("\"data\" must be an object: the body of the request");
     if (op.error) return op;
     auto const slash = op.path.rfind('/');
     if (op.method != BulkMethod::post && is_reference(std::string_view(op.path).substr(slash + 1)))
@@ -104,10 +115,14 @@ Error reference_error(std::string detail) { return Error(409, ScimType::invalid_
 
 std::string_view to_string(BulkMethod method) noexcept {
     switch (method) {
-        case BulkMethod::post: return "POST";
-        case BulkMethod::put: return "PUT";
-        case BulkMethod::patch: return "PATCH";
-        case BulkMethod::del: return "DELETE";
+        case BulkMethod::post:
+            return "POST";
+        case BulkMethod::put:
+            return "PUT";
+        case BulkMethod::patch:
+            return "PATCH";
+        case BulkMethod::del:
+            return "DELETE";
     }
     return "";
 }

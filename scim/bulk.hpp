@@ -23,12 +23,12 @@ std::string_view to_string(BulkMethod method) noexcept;
 
 struct BulkOperation {
     std::optional<BulkMethod> method;  // empty only when the operation's error says it is missing or unknown
-    std::string path;      // as the client wrote it; "bulkId:" references in it are resolved before it runs
-    std::string bulk_id;   // required for POST, unique in the request
-    std::string version;   // the ETag the resource must still have, as If-Match
-    boost::json::value data;                // the request body (null for DELETE)
-    std::vector<std::string> references;    // bulkIds named in path and data, each once
-    std::optional<Error> error;             // the operation is invalid on its own: reported when its turn comes
+    std::string path;                  // as the client wrote it; "bulkId:" references in it are resolved before it runs
+    std::string bulk_id;               // required for POST, unique in the request
+    std::string version;               // the ETag the resource must still have, as If-Match
+    boost::json::value data;           // the request body (null for DELETE)
+    std::vector<std::string> references;  // bulkIds named in path and data, each once
+    std::optional<Error> error;           // the operation is invalid on its own: reported when its turn comes
 };
 
 struct BulkRequest {

@@ -30,7 +30,8 @@ std::vector<CsvRecord> parse_csv(std::string_view text) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     // Text, not bytes: a NUL or a byte that is not UTF-8 makes the file unreadable, named by its line.
     auto const line_at = [&](std::size_t offset) {
-        return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+        return 1 + static_cast<std::size_t>(
+                       std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
     };
     if (auto const good = valid_utf8_prefix(text); good < text.size())
         throw Error::invalid_syntax("CSV line " + std::to_string(line_at(good)) +

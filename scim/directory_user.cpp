@@ -48,7 +48,8 @@ DirectoryFields read_directory_fields(json::object const& attributes) {
     out.extension = string_member(o, "extensionNumber");
     out.did_numbers = distinct_strings(o, "didNumbers");
     out.directory_scope = string_member(o, "directoryScope");
-    if (auto const* v = o.if_contains("displayInDirectory"); v && v->is_bool()) out.display_in_directory = v->get_bool();
+    if (auto const* v = o.if_contains("displayInDirectory"); v && v->is_bool())
+        out.display_in_directory = v->get_bool();
     return out;
 }
 

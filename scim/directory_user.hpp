@@ -4,9 +4,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
-#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -16,7 +16,7 @@ namespace scim {
 /// The directory attributes of a user, as stored under urn::directory_user.
 struct DirectoryFields {
     std::optional<std::string> site;
-    std::vector<std::string> licenses;     // distinct, in the order given
+    std::vector<std::string> licenses;  // distinct, in the order given
     std::optional<std::string> extension;
     std::vector<std::string> did_numbers;  // distinct, in the order given
     std::optional<std::string> directory_scope;
@@ -53,7 +53,7 @@ public:
 
 private:
     std::string company_;
-    std::unordered_set<std::string> taken_;     // lower case
+    std::unordered_set<std::string> taken_;      // lower case
     std::unordered_map<std::string, int> next_;  // lower-case stem -> the next suffix to try
 };
 

@@ -8,19 +8,32 @@ namespace scim {
 
 std::string_view to_string(ScimType type) noexcept {
     switch (type) {
-        case ScimType::none: return "";
-        case ScimType::invalid_filter: return "invalidFilter";
-        case ScimType::too_many: return "tooMany";
-        case ScimType::uniqueness: return "uniqueness";
-        case ScimType::mutability: return "mutability";
-        case ScimType::invalid_syntax: return "invalidSyntax";
-        case ScimType::invalid_path: return "invalidPath";
-        case ScimType::no_target: return "noTarget";
-        case ScimType::invalid_value: return "invalidValue";
-        case ScimType::invalid_vers: return "invalidVers";
-        case ScimType::sensitive: return "sensitive";
-        case ScimType::invalid_cursor: return "invalidCursor";
-        case ScimType::expired_cursor: return "expiredCursor";
+        case ScimType::none:
+            return "";
+        case ScimType::invalid_filter:
+            return "invalidFilter";
+        case ScimType::too_many:
+            return "tooMany";
+        case ScimType::uniqueness:
+            return "uniqueness";
+        case ScimType::mutability:
+            return "mutability";
+        case ScimType::invalid_syntax:
+            return "invalidSyntax";
+        case ScimType::invalid_path:
+            return "invalidPath";
+        case ScimType::no_target:
+            return "noTarget";
+        case ScimType::invalid_value:
+            return "invalidValue";
+        case ScimType::invalid_vers:
+            return "invalidVers";
+        case ScimType::sensitive:
+            return "sensitive";
+        case ScimType::invalid_cursor:
+            return "invalidCursor";
+        case ScimType::expired_cursor:
+            return "expiredCursor";
     }
     return "";
 }
@@ -59,7 +72,9 @@ Error Error::too_many_requests(std::string detail, int retry_after_seconds) {
     e.retry_after_seconds_ = retry_after_seconds;
     return e;
 }
-Error Error::internal() { return {500, ScimType::none, "internal server error; the request id in the log identifies it"}; }
+Error Error::internal() {
+    return {500, ScimType::none, "internal server error; the request id in the log identifies it"};
+}
 
 boost::json::object Error::to_json() const {
     boost::json::object body;

@@ -34,20 +34,20 @@ class Error : public std::exception {
 public:
     Error(int status, ScimType type, std::string detail);
 
-    static Error invalid_filter(std::string detail);  // 400 invalidFilter
-    static Error too_many(std::string detail);        // 400 tooMany
-    static Error invalid_syntax(std::string detail);  // 400 invalidSyntax
-    static Error invalid_path(std::string detail);    // 400 invalidPath
-    static Error no_target(std::string detail);       // 400 noTarget
-    static Error invalid_value(std::string detail);   // 400 invalidValue
-    static Error invalid_version(std::string detail); // 400 invalidVers
-    static Error mutability(std::string detail);      // 400 mutability
-    static Error invalid_cursor(std::string detail);  // 400 invalidCursor (RFC 9865)
-    static Error expired_cursor(std::string detail);  // 400 expiredCursor (RFC 9865)
-    static Error uniqueness(std::string detail);      // 409 uniqueness
-    static Error unauthorized(std::string detail);    // 401
-    static Error forbidden(std::string detail);       // 403
-    static Error not_found(std::string detail);       // 404
+    static Error invalid_filter(std::string detail);          // 400 invalidFilter
+    static Error too_many(std::string detail);                // 400 tooMany
+    static Error invalid_syntax(std::string detail);          // 400 invalidSyntax
+    static Error invalid_path(std::string detail);            // 400 invalidPath
+    static Error no_target(std::string detail);               // 400 noTarget
+    static Error invalid_value(std::string detail);           // 400 invalidValue
+    static Error invalid_version(std::string detail);         // 400 invalidVers
+    static Error mutability(std::string detail);              // 400 mutability
+    static Error invalid_cursor(std::string detail);          // 400 invalidCursor (RFC 9865)
+    static Error expired_cursor(std::string detail);          // 400 expiredCursor (RFC 9865)
+    static Error uniqueness(std::string detail);              // 409 uniqueness
+    static Error unauthorized(std::string detail);            // 401
+    static Error forbidden(std::string detail);               // 403
+    static Error not_found(std::string detail);               // 404
     static Error method_not_allowed(std::string detail);      // 405
     static Error conflict(std::string detail);                // 409 without a scimType
     static Error precondition_failed(std::string detail);     // 412
@@ -58,7 +58,7 @@ public:
     static Error too_many_requests(std::string detail, int retry_after_seconds);
     /// 503, and how many seconds to wait before trying again (Retry-After).
     static Error unavailable(std::string detail, int retry_after_seconds = 5);
-    static Error internal();                                  // 500, with a detail that reveals nothing
+    static Error internal();  // 500, with a detail that reveals nothing
 
     int status() const noexcept { return status_; }
     ScimType scim_type() const noexcept { return type_; }

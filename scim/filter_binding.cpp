@@ -91,8 +91,8 @@ BoundFilterPtr bind(Filter const& filter, ResourceType const& type, SchemaRegist
             return make(BoundFilter{BoundComparison{std::move(path), c.op, std::move(value)}});
         }
         BoundFilterPtr operator()(Logical const& l) const {
-            return make(BoundFilter{BoundLogical{l.is_and, bind(*l.left, type, registry, parent),
-                                                 bind(*l.right, type, registry, parent)}});
+            return make(BoundFilter{
+                BoundLogical{l.is_and, bind(*l.left, type, registry, parent), bind(*l.right, type, registry, parent)}});
         }
         BoundFilterPtr operator()(Negation const& n) const {
             return make(BoundFilter{BoundNegation{bind(*n.operand, type, registry, parent)}});

@@ -25,16 +25,26 @@ bool compare(json::value const* actual, Attribute const& attr, CompareOp op, jso
         bool const exact = attr.case_exact;
         auto const la = exact ? std::string(a) : to_lower(a), le = exact ? std::string(e) : to_lower(e);
         switch (op) {
-            case CompareOp::eq: return la == le;
-            case CompareOp::ne: return la != le;
-            case CompareOp::co: return la.find(le) != std::string::npos;
-            case CompareOp::sw: return la.starts_with(le);
-            case CompareOp::ew: return la.ends_with(le);
-            case CompareOp::gt: return compare_strings(a, e, exact) > 0;
-            case CompareOp::ge: return compare_strings(a, e, exact) >= 0;
-            case CompareOp::lt: return compare_strings(a, e, exact) < 0;
-            case CompareOp::le: return compare_strings(a, e, exact) <= 0;
-            case CompareOp::pr: return present;
+            case CompareOp::eq:
+                return la == le;
+            case CompareOp::ne:
+                return la != le;
+            case CompareOp::co:
+                return la.find(le) != std::string::npos;
+            case CompareOp::sw:
+                return la.starts_with(le);
+            case CompareOp::ew:
+                return la.ends_with(le);
+            case CompareOp::gt:
+                return compare_strings(a, e, exact) > 0;
+            case CompareOp::ge:
+                return compare_strings(a, e, exact) >= 0;
+            case CompareOp::lt:
+                return compare_strings(a, e, exact) < 0;
+            case CompareOp::le:
+                return compare_strings(a, e, exact) <= 0;
+            case CompareOp::pr:
+                return present;
         }
     }
     if (actual->is_bool() && expected.is_bool()) {
@@ -44,13 +54,20 @@ bool compare(json::value const* actual, Attribute const& attr, CompareOp op, jso
     if (actual->is_number() && expected.is_number()) {
         double const a = actual->to_number<double>(), e = expected.to_number<double>();
         switch (op) {
-            case CompareOp::eq: return a == e;
-            case CompareOp::ne: return a != e;
-            case CompareOp::gt: return a > e;
-            case CompareOp::ge: return a >= e;
-            case CompareOp::lt: return a < e;
-            case CompareOp::le: return a <= e;
-            default: return false;
+            case CompareOp::eq:
+                return a == e;
+            case CompareOp::ne:
+                return a != e;
+            case CompareOp::gt:
+                return a > e;
+            case CompareOp::ge:
+                return a >= e;
+            case CompareOp::lt:
+                return a < e;
+            case CompareOp::le:
+                return a <= e;
+            default:
+                return false;
         }
     }
     return op == CompareOp::ne;  // different types never compare equal

@@ -15,9 +15,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::pair<std::string_view, CompareOp> operators[] = {
-    {"eq", CompareOp::eq}, {"ne", CompareOp::ne}, {"co", CompareOp::co}, {"sw", CompareOp::sw},
-    {"ew", CompareOp::ew}, {"gt", CompareOp::gt}, {"ge", CompareOp::ge}, {"lt", CompareOp::lt},
-    {"le", CompareOp::le}, {"pr", CompareOp::pr},
+    {"eq", CompareOp::eq}, {"ne", CompareOp::ne}, {"co", CompareOp::co}, {"sw", CompareOp::sw}, {"ew", CompareOp::ew},
+    {"gt", CompareOp::gt}, {"ge", CompareOp::ge}, {"lt", CompareOp::lt}, {"le", CompareOp::le}, {"pr", CompareOp::pr},
 };
 
 bool is_path_char(char c) {
@@ -163,13 +162,15 @@ private:
     }
 
     FilterPtr parse_comparison(AttributePath path) {
-        if (at_end() || text_[pos_] != ' ') throw fail("expected a space and an operator after \"" + path.to_string() + "\"");
+        if (at_end() || text_[pos_] != ' ')
+            throw fail("expected a space and an operator after \"" + path.to_string() + "\"");
         skip_spaces();
         auto const op_start = pos_;
         for (auto const& [name, op] : operators) {
             if (!keyword(name)) continue;
             if (op == CompareOp::pr) return make(Filter{Comparison{std::move(path), op, nullptr}});
-            if (at_end() || text_[pos_] != ' ') throw fail("expected a space and a value after \"" + std::string(name) + "\"");
+            if (at_end() || text_[pos_] != ' ')
+                throw fail("expected a space and a value after \"" + std::string(name) + "\"");
             skip_spaces();
             return make(Filter{Comparison{std::move(path), op, parse_value()}});
         }
@@ -192,7 +193,8 @@ private:
         }
         while (!at_end() && text_[pos_] != ' ' && text_[pos_] != ')' && text_[pos_] != ']') ++pos_;
         auto const word = text_.substr(start, pos_ - start);
-        if (iequals(word, "true") || iequals(word, "false") || iequals(word, "null")) return literal(start, to_lower(word));
+        if (iequals(word, "true") || iequals(word, "false") || iequals(word, "null"))
+            return literal(start, to_lower(word));
         json::error_code ec;
         auto number = json::parse(word, ec);
         if (!ec && number.is_number()) return number;

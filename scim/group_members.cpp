@@ -21,7 +21,8 @@ void ids_from_filter(BoundFilter const& filter, std::vector<MemberValue>& out) {
             out.push_back({std::string(c.value.get_string()), {}});
         }
         void operator()(BoundLogical const& l) const {
-            if (l.is_and) throw Error::invalid_filter("members can be selected only with value eq \"<id>\" (joined by or)");
+            if (l.is_and)
+                throw Error::invalid_filter("members can be selected only with value eq \"<id>\" (joined by or)");
             ids_from_filter(*l.left, out);
             ids_from_filter(*l.right, out);
         }
@@ -37,8 +38,10 @@ void ids_from_filter(BoundFilter const& filter, std::vector<MemberValue>& out) {
 
 MemberChange change_for(PatchOpKind op, json::value const& value) {
     switch (op) {
-        case PatchOpKind::add: return {MemberChange::Kind::add, member_values(value)};
-        case PatchOpKind::replace: return {MemberChange::Kind::replace, member_values(value)};
+        case PatchOpKind::add:
+            return {MemberChange::Kind::add, member_values(value)};
+        case PatchOpKind::replace:
+            return {MemberChange::Kind::replace, member_values(value)};
         case PatchOpKind::remove:
             // Entra removes members with a value list; without one, every member goes.
             if (value.is_null()) return {MemberChange::Kind::remove_all, {}};
@@ -59,14 +62,19 @@ std::vector<MemberValue> member_values(json::value const& members) {
         if (!m.is_object()) throw Error::invalid_value("a member must be an object with a \"value\"");
         MemberValue member;
         for (auto const& [key, v] : m.get_object()) {
-            if (iequals(key, "value") && v.is_string()) member.value = std::string(v.get_string());
-            else if (iequals(key, "type") && v.is_string()) member.type = std::string(v.get_string());
+            if (iequals(key, "value") && v.is_string())
+                member.value = std::string(v.get_string());
+            else if (iequals(key, "type") && v.is_string())
+                member.type = std::string(v.get_string());
         }
         if (member.value.empty()) throw Error::invalid_value("a member must have a \"value\" holding its id");
         if (!member.type.empty()) {
-            if (iequals(member.type, "User")) member.type = "User";
-            else if (iequals(member.type, "Group")) member.type = "Group";
-            else throw Error::invalid_value("a member's type is \"User\" or \"Group\", not \"" + member.type + "\"");
+            if (iequals(member.type, "User"))
+                member.type = "User";
+            else if (iequals(member.type, "Group"))
+                member.type = "Group";
+            else
+                throw Error::invalid_value("a member's type is \"User\" or \"Group\", not \"" + member.type + "\"");
         }
         out.push_back(std::move(member));
     };
@@ -77,7 +85,8 @@ std::vector<MemberValue> member_values(json::value const& members) {
     return out;
 }
 
-GroupPatch split_group_patch(PatchRequest const& request, ResourceType const& group_type, SchemaRegistry const& registry) {
+GroupPatch split_group_patch(PatchRequest const& request, ResourceType const& group_type,
+                             SchemaRegistry const& registry) {
     GroupPatch out;
     for (auto const& operation : request.operations) {
         if (!operation.path) {

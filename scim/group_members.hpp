@@ -35,6 +35,7 @@ std::vector<MemberValue> member_values(boost::json::value const& members);
 /// Splits a Group PATCH: `add`/`replace`/`remove` of `members` (with a value list, without, or as
 /// `members[value eq "id"]` joined by `or`), also inside a path-less value, become membership changes.
 /// @throws Error invalid_path for member paths other than these, invalid_filter for other member filters.
-GroupPatch split_group_patch(PatchRequest const& request, ResourceType const& group_type, SchemaRegistry const& registry);
+GroupPatch split_group_patch(PatchRequest const& request, ResourceType const& group_type,
+                             SchemaRegistry const& registry);
 
 }  // namespace scim

@@ -26,8 +26,10 @@ std::size_t closing_bracket(std::string_view text, std::size_t open) {
     for (std::size_t i = open + 1; i < text.size(); ++i) {
         char const c = text[i];
         if (quoted) {
-            if (c == '\\') ++i;
-            else if (c == '"') quoted = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
         } else if (c == '"') {
             quoted = true;
         } else if (c == ']') {
@@ -68,7 +70,8 @@ struct UnknownName {
 std::optional<ResolvedPath> resolve_known(AttributePath const& path, ResourceType const& type,
                                           SchemaRegistry const& registry) {
     try {
-        return resolve_attribute_path(path, type, registry, [](std::string detail) { return UnknownName{std::move(detail)}; });
+        return resolve_attribute_path(path, type, registry,
+                                      [](std::string detail) { return UnknownName{std::move(detail)}; });
     } catch (UnknownName const&) {
         return std::nullopt;
     }
@@ -138,8 +141,9 @@ private:
                 continue;
             }
             auto const urn = registry_.canonical_urn(key);
-            bool const extension = !urn.empty() && std::any_of(type_.extensions.begin(), type_.extensions.end(),
-                                                               [&](SchemaExtension const& e) { return e.schema == urn; });
+            bool const extension =
+                !urn.empty() && std::any_of(type_.extensions.begin(), type_.extensions.end(),
+                                            [&](SchemaExtension const& e) { return e.schema == urn; });
             if (extension && it->value().is_object()) {
                 auto const& schema = *registry_.schema(urn);
                 auto& inner = it->value().get_object();
@@ -194,7 +198,8 @@ public:
         : doc_(stored), type_(type), registry_(registry) {}
 
     void apply(PatchOperation const& operation) {
-        if (operation.path) return apply_at(operation.op, parse_patch_path(*operation.path, type_, registry_), operation.value);
+        if (operation.path)
+            return apply_at(operation.op, parse_patch_path(*operation.path, type_, registry_), operation.value);
         if (operation.op == PatchOpKind::remove) throw Error::no_target("a remove operation needs a \"path\"");
         if (!operation.value.is_object())
             throw Error::invalid_value("an " + std::string(operation.op == PatchOpKind::add ? "add" : "replace") +
@@ -207,8 +212,8 @@ public:
                                                [&](SchemaExtension const& e) { return e.schema == urn; });
             if (extension && value.is_object()) {
                 for (auto const& [name, inner] : value.get_object())
-                    apply_at(operation.op, parse_patch_path(std::string(urn) + ":" + std::string(name), type_, registry_),
-                             inner);
+                    apply_at(operation.op,
+                             parse_patch_path(std::string(urn) + ":" + std::string(name), type_, registry_), inner);
                 continue;
             }
             auto const path = parse_patch_path(key, type_, registry_);
@@ -280,8 +285,10 @@ private:
         if (path.filter) return apply_filtered(op, path, value);
         auto* holder = container(path.target, op != PatchOpKind::remove);
         if (!holder) return;  // removing from an extension the resource does not have: nothing to do
-        if (path.target.sub_attribute) apply_sub(op, path.target, *holder, value);
-        else apply_whole(op, path.target, *holder, value);
+        if (path.target.sub_attribute)
+            apply_sub(op, path.target, *holder, value);
+        else
+            apply_whole(op, path.target, *holder, value);
         drop_if_empty(path.target);
     }
 
@@ -289,7 +296,8 @@ private:
         auto const& attr = *path.attribute;
         if (op == PatchOpKind::remove) {
             if (!value.is_null() && attr.multi_valued) return remove_values(attr, holder, value);
-            if (attr.required) throw Error::mutability("\"" + path.to_string() + "\" is required and cannot be removed");
+            if (attr.required)
+                throw Error::mutability("\"" + path.to_string() + "\" is required and cannot be removed");
             holder.erase(attr.name);
             return;
         }
@@ -300,7 +308,8 @@ private:
                 return v.is_object() && is_true(v.get_object().if_contains("primary"));
             });
             if (primaries > 1)
-                throw Error::invalid_value("\"" + path.to_string() + "\" gets more than one value with \"primary\": true");
+                throw Error::invalid_value("\"" + path.to_string() +
+                                           "\" gets more than one value with \"primary\": true");
         }
         if (attr.multi_valued) {
             if (op == PatchOpKind::replace || !holder.contains(attr.name) || !holder.at(attr.name).is_array()) {
@@ -311,7 +320,8 @@ private:
             std::unordered_set<json::value> present(list.begin(), list.end());
             for (auto& item : incoming.get_array()) {
                 if (!present.insert(item).second) continue;  // add never duplicates
-                if (attr.type == AttributeType::complex && item.is_object() && is_true(item.get_object().if_contains("primary")))
+                if (attr.type == AttributeType::complex && item.is_object() &&
+                    is_true(item.get_object().if_contains("primary")))
                     clear_primary(list);
                 list.push_back(std::move(item));
             }
@@ -341,7 +351,8 @@ private:
         auto& list = current->get_array();
         std::unordered_set<json::value> keys;
         for (auto const& l : listed) keys.insert(key(l));
-        auto const gone = std::remove_if(list.begin(), list.end(), [&](json::value const& item) { return keys.contains(key(item)); });
+        auto const gone =
+            std::remove_if(list.begin(), list.end(), [&](json::value const& item) { return keys.contains(key(item)); });
         list.erase(gone, list.end());
         if (list.empty()) holder.erase(attr.name);
     }
@@ -366,8 +377,10 @@ private:
             }
             for (auto& item : current->get_array()) {
                 if (!item.is_object()) continue;
-                if (op == PatchOpKind::remove) item.get_object().erase(sub.name);
-                else item.get_object()[sub.name] = v;
+                if (op == PatchOpKind::remove)
+                    item.get_object().erase(sub.name);
+                else
+                    item.get_object()[sub.name] = v;
             }
             return;
         }
@@ -401,15 +414,20 @@ private:
             hits.push_back(0);
         }
         if (op == PatchOpKind::remove) {
-            if (hits.empty()) throw Error::no_target("no value of \"" + attr.name + "\" matches the filter of \"" + name + "\"");
+            if (hits.empty())
+                throw Error::no_target("no value of \"" + attr.name + "\" matches the filter of \"" + name + "\"");
             if (!current->is_array()) {
-                if (sub) current->get_object().erase(sub->name);
-                else holder->erase(attr.name);
+                if (sub)
+                    current->get_object().erase(sub->name);
+                else
+                    holder->erase(attr.name);
             } else {
                 auto& list = current->get_array();
                 for (auto it = hits.rbegin(); it != hits.rend(); ++it) {
-                    if (sub) list[*it].get_object().erase(sub->name);
-                    else list.erase(list.begin() + static_cast<std::ptrdiff_t>(*it));
+                    if (sub)
+                        list[*it].get_object().erase(sub->name);
+                    else
+                        list.erase(list.begin() + static_cast<std::ptrdiff_t>(*it));
                 }
                 if (list.empty()) holder->erase(attr.name);
             }
@@ -486,13 +504,17 @@ PatchRequest parse_patch_request(json::object const& body) {
     json::value const* schemas = nullptr;
     json::value const* operations = nullptr;
     for (auto const& [key, value] : body) {
-        if (iequals(key, "schemas")) schemas = &value;
-        else if (iequals(key, "Operations")) operations = &value;
-        else throw Error::invalid_syntax("unknown member \"" + std::string(key) + "\" in a PatchOp request");
+        if (iequals(key, "schemas"))
+            schemas = &value;
+        else if (iequals(key, "Operations"))
+            operations = &value;
+        else
+            throw Error::invalid_syntax("unknown member \"" + std::string(key) + "\" in a PatchOp request");
     }
     bool declared = false;
     if (schemas && schemas->is_array())
-        for (auto const& urn : schemas->get_array()) declared = declared || (urn.is_string() && iequals(urn.get_string(), urn::patch_op));
+        for (auto const& urn : schemas->get_array())
+            declared = declared || (urn.is_string() && iequals(urn.get_string(), urn::patch_op));
     if (!declared) throw Error::invalid_syntax("\"schemas\" must list \"" + std::string(urn::patch_op) + "\"");
     if (!operations || !operations->is_array() || operations->get_array().empty())
         throw Error::invalid_syntax("\"Operations\" must be a non-empty array");
@@ -508,10 +530,15 @@ PatchRequest parse_patch_request(json::object const& body) {
                 // Microsoft Entra ID sends "Add", "Replace" and "Remove".
                 if (!value.is_string()) throw Error::invalid_syntax(where + ".op must be a string");
                 std::string_view const op = value.get_string();
-                if (iequals(op, "add")) operation.op = PatchOpKind::add;
-                else if (iequals(op, "replace")) operation.op = PatchOpKind::replace;
-                else if (iequals(op, "remove")) operation.op = PatchOpKind::remove;
-                else throw Error::invalid_syntax(where + ".op is \"" + std::string(op) + "\"; it must be add, replace or remove");
+                if (iequals(op, "add"))
+                    operation.op = PatchOpKind::add;
+                else if (iequals(op, "replace"))
+                    operation.op = PatchOpKind::replace;
+                else if (iequals(op, "remove"))
+                    operation.op = PatchOpKind::remove;
+                else
+                    throw Error::invalid_syntax(where + ".op is \"" + std::string(op) +
+                                                "\"; it must be add, replace or remove");
                 has_op = true;
             } else if (iequals(key, "path")) {
                 if (!value.is_string()) throw Error::invalid_path(where + ".path must be a string");
@@ -545,8 +572,8 @@ std::optional<std::string> patch_password(PatchRequest const& request) {
     return password;
 }
 
-IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type, SchemaRegistry const& registry,
-                                          UnknownAttributes unknown) {
+IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type,
+                                          SchemaRegistry const& registry, UnknownAttributes unknown) {
     UnknownDropper dropper(type, registry, unknown);
     std::vector<PatchOperation> kept;
     kept.reserve(request.operations.size());
@@ -576,14 +603,16 @@ PatchPath parse_patch_path(std::string_view text, ResourceType const& type, Sche
     if (out.target.attribute->type != AttributeType::complex)
         throw path_error("\"" + std::string(text) + "\": only complex attributes such as emails take a value filter");
     auto const close = closing_bracket(text, bracket);
-    out.filter = bind_value_filter(parse_filter(text.substr(bracket + 1, close - bracket - 1)), out.target, type, registry);
+    out.filter =
+        bind_value_filter(parse_filter(text.substr(bracket + 1, close - bracket - 1)), out.target, type, registry);
     auto const rest = text.substr(close + 1);
     if (!rest.empty()) {
         if (rest.front() != '.' || rest.size() < 2)
             throw path_error("\"" + std::string(text) + "\": expected \".subAttribute\" after ']'");
         out.target.sub_attribute = out.target.attribute->find_sub(rest.substr(1));
         if (!out.target.sub_attribute)
-            throw path_error("\"" + out.target.attribute->name + "\" has no sub-attribute \"" + std::string(rest.substr(1)) + "\"");
+            throw path_error("\"" + out.target.attribute->name + "\" has no sub-attribute \"" +
+                             std::string(rest.substr(1)) + "\"");
     }
     return out;
 }

@@ -41,23 +41,23 @@ std::optional<std::string> patch_password(PatchRequest const& request);
 /// names an unknown attribute or sub-attribute, keys of path-less values, and sub-attributes inside values. Under
 /// UnknownAttributes::reject only what lies under a schema URI the server does not know is taken out (the rest is
 /// left for apply_patch to refuse). Pure, so a handler knows what was ignored before its transaction starts.
-IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type, SchemaRegistry const& registry,
-                                          UnknownAttributes unknown);
+IgnoredAttributes drop_unknown_attributes(PatchRequest& request, ResourceType const& type,
+                                          SchemaRegistry const& registry, UnknownAttributes unknown);
 
 /// A PATCH path bound to the schema (RFC 7644 §3.5.2 PATH): `attr`, `attr.sub`, `urn:…:attr[.sub]`,
 /// `attr[filter]` and `attr[filter].sub`.
 struct PatchPath {
-    ResolvedPath target;                  // sub_attribute set for `attr.sub` and `attr[filter].sub`
-    std::optional<BoundFilter> filter;    // the value filter, when the path has one
+    ResolvedPath target;                // sub_attribute set for `attr.sub` and `attr[filter].sub`
+    std::optional<BoundFilter> filter;  // the value filter, when the path has one
 };
 
 /// @throws Error invalid_path (or invalid_filter for a bad value filter).
 PatchPath parse_patch_path(std::string_view text, ResourceType const& type, SchemaRegistry const& registry);
 
 struct PatchOutcome {
-    boost::json::object attributes;          // the new stored resource, validated like a create
-    std::optional<std::string> password;     // set by the request; hash it and store it
-    bool changed = false;                    // false: the request changes nothing (keep the version)
+    boost::json::object attributes;       // the new stored resource, validated like a create
+    std::optional<std::string> password;  // set by the request; hash it and store it
+    bool changed = false;                 // false: the request changes nothing (keep the version)
 };
 
 /// Applies every operation of `request`, in order, to a copy of `stored`, then validates the result against the

@@ -51,13 +51,18 @@ std::vector<std::string_view> items(std::string_view list) {
         if (i < list.size()) {
             char const c = list[i];
             if (quoted) {
-                if (c == '\\') ++i;
-                else if (c == '"') quoted = false;
+                if (c == '\\')
+                    ++i;
+                else if (c == '"')
+                    quoted = false;
                 continue;
             }
-            if (c == '"') quoted = true;
-            else if (c == '[') ++depth;
-            else if (c == ']' && depth > 0) --depth;
+            if (c == '"')
+                quoted = true;
+            else if (c == '[')
+                ++depth;
+            else if (c == ']' && depth > 0)
+                --depth;
             if (c != ',' || depth > 0) continue;
         }
         if (auto const item = trim(list.substr(start, i - start)); !item.empty()) out.push_back(item);
@@ -88,8 +93,9 @@ void split(std::string_view list, ResourceType const& type, SchemaRegistry const
         if (canonical.empty()) continue;  // an attribute this type does not have, as for plain names
         ResolvedPath resolved;
         try {
-            resolved = resolve_attribute_path(split_attribute_path(head), type, registry,
-                                              [](std::string detail) { return Error::invalid_filter(std::move(detail)); });
+            resolved = resolve_attribute_path(split_attribute_path(head), type, registry, [](std::string detail) {
+                return Error::invalid_filter(std::move(detail));
+            });
         } catch (Error const&) {
             continue;
         }

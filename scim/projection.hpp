@@ -23,8 +23,8 @@ struct Selection {
         std::shared_ptr<BoundFilter const> filter;
     };
 
-    std::vector<std::string> attributes;  // when not empty, only these (plus `returned: always`) are returned
-    std::vector<std::string> excluded;    // otherwise, every `returned: default` attribute but these
+    std::vector<std::string> attributes;      // when not empty, only these (plus `returned: always`) are returned
+    std::vector<std::string> excluded;        // otherwise, every `returned: default` attribute but these
     std::vector<ValueFilter> only_values;     // attributes=emails[type eq "work"]: only the values that match
     std::vector<ValueFilter> without_values;  // excludedAttributes=emails[type eq "work"]: all but those
 

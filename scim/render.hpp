@@ -14,10 +14,10 @@ namespace scim {
 /// What the server owns of a resource, rendered as `id` and `meta` (RFC 7643 §3.1).
 struct ResourceMeta {
     std::string id;
-    std::string created;        // RFC 3339 UTC, e.g. "2026-11-21T10:00:00.123Z"
+    std::string created;  // RFC 3339 UTC, e.g. "2026-11-21T10:00:00.123Z"
     std::string last_modified;
-    std::string location;       // absolute URI of the resource
-    std::int64_t version = 1;   // rendered as the weak ETag W/"<version>"
+    std::string location;      // absolute URI of the resource
+    std::int64_t version = 1;  // rendered as the weak ETag W/"<version>"
 };
 
 /// The resource of type `type` whose client-owned attributes are `stored` (the canonical form of

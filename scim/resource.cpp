@@ -4,16 +4,16 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 
 #include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "scim/error.hpp"
-#include "scim/value_formats.hpp"
 #include "scim/text.hpp"
 #include "scim/urns.hpp"
+#include "scim/value_formats.hpp"
 
 namespace scim {
 namespace {
@@ -22,14 +22,22 @@ namespace json = boost::json;
 
 std::string_view type_name(AttributeType t) {
     switch (t) {
-        case AttributeType::string: return "a string";
-        case AttributeType::boolean: return "a boolean";
-        case AttributeType::decimal: return "a number";
-        case AttributeType::integer: return "an integer";
-        case AttributeType::date_time: return "a dateTime string such as \"2026-01-31T09:30:00Z\"";
-        case AttributeType::binary: return "a base64 string";
-        case AttributeType::reference: return "a URI string";
-        case AttributeType::complex: return "an object";
+        case AttributeType::string:
+            return "a string";
+        case AttributeType::boolean:
+            return "a boolean";
+        case AttributeType::decimal:
+            return "a number";
+        case AttributeType::integer:
+            return "an integer";
+        case AttributeType::date_time:
+            return "a dateTime string such as \"2026-01-31T09:30:00Z\"";
+        case AttributeType::binary:
+            return "a base64 string";
+        case AttributeType::reference:
+            return "a URI string";
+        case AttributeType::complex:
+            return "an object";
     }
     return "a value";
 }
@@ -136,9 +144,12 @@ private:
         std::string out;
         bool in_index = false;
         for (char c : path) {
-            if (c == '[') in_index = true;
-            else if (c == ']') in_index = false;
-            else if (!in_index) out += c;
+            if (c == '[')
+                in_index = true;
+            else if (c == ']')
+                in_index = false;
+            else if (!in_index)
+                out += c;
         }
         return out;
     }
@@ -315,7 +326,8 @@ private:
 };
 
 // Immutable attributes (RFC 7643 §2.2) may be set once; afterwards a replace must repeat the value or omit it.
-void keep_immutable(Schema const& schema, json::object const& stored, json::object& replacement, std::string_view prefix) {
+void keep_immutable(Schema const& schema, json::object const& stored, json::object& replacement,
+                    std::string_view prefix) {
     for (auto const& attr : schema.attributes) {
         if (attr.mutability != Mutability::immutable) continue;
         auto const* old_value = stored.if_contains(attr.name);

@@ -12,13 +12,20 @@ enum class ResourceKind { user, group, site, license, number, tenant, token };
 /// "Tenant", "Token".
 constexpr std::string_view to_string(ResourceKind kind) noexcept {
     switch (kind) {
-        case ResourceKind::user: return "User";
-        case ResourceKind::group: return "Group";
-        case ResourceKind::site: return "Site";
-        case ResourceKind::license: return "License";
-        case ResourceKind::number: return "Number";
-        case ResourceKind::tenant: return "Tenant";
-        case ResourceKind::token: return "Token";
+        case ResourceKind::user:
+            return "User";
+        case ResourceKind::group:
+            return "Group";
+        case ResourceKind::site:
+            return "Site";
+        case ResourceKind::license:
+            return "License";
+        case ResourceKind::number:
+            return "Number";
+        case ResourceKind::tenant:
+            return "Tenant";
+        case ResourceKind::token:
+            return "Token";
     }
     return {};
 }

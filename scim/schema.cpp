@@ -42,21 +42,27 @@ Enum enum_field(json::object const& o, std::string_view key, std::pair<std::stri
 }
 
 constexpr std::pair<std::string_view, AttributeType> type_names[] = {
-    {"string", AttributeType::string},     {"boolean", AttributeType::boolean},
-    {"decimal", AttributeType::decimal},   {"integer", AttributeType::integer},
-    {"dateTime", AttributeType::date_time}, {"binary", AttributeType::binary},
+    {"string", AttributeType::string},       {"boolean", AttributeType::boolean},
+    {"decimal", AttributeType::decimal},     {"integer", AttributeType::integer},
+    {"dateTime", AttributeType::date_time},  {"binary", AttributeType::binary},
     {"reference", AttributeType::reference}, {"complex", AttributeType::complex},
 };
 constexpr std::pair<std::string_view, Mutability> mutability_names[] = {
-    {"readOnly", Mutability::read_only}, {"readWrite", Mutability::read_write},
-    {"immutable", Mutability::immutable}, {"writeOnly", Mutability::write_only},
+    {"readOnly", Mutability::read_only},
+    {"readWrite", Mutability::read_write},
+    {"immutable", Mutability::immutable},
+    {"writeOnly", Mutability::write_only},
 };
 constexpr std::pair<std::string_view, Returned> returned_names[] = {
-    {"always", Returned::always}, {"never", Returned::never},
-    {"default", Returned::by_default}, {"request", Returned::request},
+    {"always", Returned::always},
+    {"never", Returned::never},
+    {"default", Returned::by_default},
+    {"request", Returned::request},
 };
 constexpr std::pair<std::string_view, Uniqueness> uniqueness_names[] = {
-    {"none", Uniqueness::none}, {"server", Uniqueness::server}, {"global", Uniqueness::global},
+    {"none", Uniqueness::none},
+    {"server", Uniqueness::server},
+    {"global", Uniqueness::global},
 };
 
 Attribute parse_attribute(json::object const& o, std::string_view file) {
@@ -131,8 +137,8 @@ SchemaRegistry SchemaRegistry::from_documents(std::vector<EmbeddedFile> const& f
                             rt.extensions.push_back({string_field(e.get_object(), "schema", name),
                                                      bool_field(e.get_object(), "required", false)});
                 rt.document = o;
-                rt.document["meta"] = json::object{{"resourceType", "ResourceType"},
-                                                   {"location", "/ResourceTypes/" + rt.id}};
+                rt.document["meta"] =
+                    json::object{{"resourceType", "ResourceType"}, {"location", "/ResourceTypes/" + rt.id}};
                 r.resource_types_.push_back(std::move(rt));
             }
         } else if (name == "common.json") {

@@ -17,8 +17,10 @@ std::optional<UnknownAttributes> unknown_attributes_from(std::string_view text) 
 
 void IgnoredAttributes::add(std::string_view name) {
     if (!seen_.emplace(name).second) return;  // at most as many as the request had names
-    if (names_.size() < max_names) names_.emplace_back(name);
-    else ++more_;
+    if (names_.size() < max_names)
+        names_.emplace_back(name);
+    else
+        ++more_;
 }
 
 void IgnoredAttributes::add_all(IgnoredAttributes const& other) {

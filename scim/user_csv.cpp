@@ -12,11 +12,25 @@ namespace {
 
 namespace json = boost::json;
 
-enum Column { first_name, last_name, email, site, user_name, title, department, mobile, license, extension, voice, count };
+enum Column {
+    first_name,
+    last_name,
+    email,
+    site,
+    user_name,
+    title,
+    department,
+    mobile,
+    license,
+    extension,
+    voice,
+    count
+};
 
 constexpr std::array<std::string_view, count> names{
-    "User.FirstName", "User.LastName", "User.Email",         "User.Site",          "User.UserName",     "User.Title",
-    "User.Department", "User.MobileNumber", "User.License", "User.ExtensionNumber", "User.Voice.Number"};
+    "User.FirstName", "User.LastName",        "User.Email",       "User.Site",
+    "User.UserName",  "User.Title",           "User.Department",  "User.MobileNumber",
+    "User.License",   "User.ExtensionNumber", "User.Voice.Number"};
 
 std::vector<std::string> split_list(std::string const& text) {
     std::vector<std::string> out;
@@ -76,9 +90,9 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
     CsvUsers out;
     auto const records = parse_csv(text);
     if (records.empty()) {
-        out.problems.push_back({1, "the file is empty; the first line names the columns, e.g. " + std::string(names[0]) +
-                                       "," + std::string(names[1]) + "," + std::string(names[2]) + "," +
-                                       std::string(names[3])});
+        out.problems.push_back({1, "the file is empty; the first line names the columns, e.g. " +
+                                       std::string(names[0]) + "," + std::string(names[1]) + "," +
+                                       std::string(names[2]) + "," + std::string(names[3])});
         return out;
     }
     auto const& header = records.front();
@@ -88,8 +102,10 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         std::size_t c = 0;
         while (c < count && !iequals(names[c], name)) ++c;
         if (c == count) {
-            if (unknown == UnknownAttributes::ignore) out.ignored.add(name);
-            else out.problems.push_back({header.line, "unknown column \"" + name + "\""});
+            if (unknown == UnknownAttributes::ignore)
+                out.ignored.add(name);
+            else
+                out.problems.push_back({header.line, "unknown column \"" + name + "\""});
         } else if (at[c]) {
             out.problems.push_back({header.line, "column \"" + std::string(names[c]) + "\" appears twice"});
         } else {
@@ -97,7 +113,8 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         }
     }
     for (auto c : {first_name, last_name, email, site})
-        if (!at[c]) out.problems.push_back({header.line, "the required column \"" + std::string(names[c]) + "\" is missing"});
+        if (!at[c])
+            out.problems.push_back({header.line, "the required column \"" + std::string(names[c]) + "\" is missing"});
     if (!out.problems.empty()) return out;
 
     for (std::size_t r = 1; r < records.size(); ++r) {
@@ -111,7 +128,8 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         };
         if (record.fields.size() > header.fields.size()) {
             out.problems.push_back({record.line, "the line has " + std::to_string(record.fields.size()) +
-                                                     " fields; the header names " + std::to_string(header.fields.size())});
+                                                     " fields; the header names " +
+                                                     std::to_string(header.fields.size())});
             continue;
         }
         std::string missing;
@@ -127,13 +145,16 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         row.last_name = get(last_name);
         json::object body;
         json::array schemas{json::string(urn::user), json::string(urn::directory_user)};
-        if (!get(user_name).empty()) body["userName"] = get(user_name);
-        else row.needs_user_name = true;
+        if (!get(user_name).empty())
+            body["userName"] = get(user_name);
+        else
+            row.needs_user_name = true;
         body["name"] = json::object{{"givenName", row.first_name}, {"familyName", row.last_name}};
         body["displayName"] = row.first_name + " " + row.last_name;
         body["emails"] = json::array{json::object{{"value", get(email)}, {"type", "work"}, {"primary", true}}};
         if (!get(title).empty()) body["title"] = get(title);
-        if (!get(mobile).empty()) body["phoneNumbers"] = json::array{json::object{{"value", get(mobile)}, {"type", "mobile"}}};
+        if (!get(mobile).empty())
+            body["phoneNumbers"] = json::array{json::object{{"value", get(mobile)}, {"type", "mobile"}}};
         if (!get(department).empty()) {
             schemas.emplace_back(urn::enterprise_user);
             body[urn::enterprise_user] = json::object{{"department", get(department)}};

@@ -7,7 +7,9 @@ namespace {
 // The length of the well-formed sequence at the start of `s`, or 0 when there is none.
 std::size_t sequence_length(std::string_view s) noexcept {
     auto const byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    auto const in = [&](std::size_t i, unsigned lo, unsigned hi) { return i < s.size() && byte(i) >= lo && byte(i) <= hi; };
+    auto const in = [&](std::size_t i, unsigned lo, unsigned hi) {
+        return i < s.size() && byte(i) >= lo && byte(i) <= hi;
+    };
     unsigned const b0 = byte(0);
     if (b0 < 0x80) return 1;
     if (b0 >= 0xC2 && b0 <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;

@@ -14,8 +14,7 @@ bool is_digits(std::string_view s) {
 }  // namespace
 
 bool is_date_time(std::string_view s) {
-    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-        s[16] != ':')
+    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
         return false;
     if (!is_digits(s.substr(0, 4)) || !is_digits(s.substr(5, 2)) || !is_digits(s.substr(8, 2)) ||
         !is_digits(s.substr(11, 2)) || !is_digits(s.substr(14, 2)) || !is_digits(s.substr(17, 2)))
@@ -37,8 +36,8 @@ bool is_date_time(std::string_view s) {
     auto const zone = s.substr(i);
     if (zone.empty() || zone == "Z" || zone == "z") return true;
     // Offsets up to 15:59 either way, as far as PostgreSQL's timestamptz reaches (real ones span -12:00..+14:00).
-    return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && is_digits(zone.substr(1, 2)) &&
-           zone[3] == ':' && is_digits(zone.substr(4, 2)) && number(i + 1) <= 15 && number(i + 4) <= 59;
+    return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && is_digits(zone.substr(1, 2)) && zone[3] == ':' &&
+           is_digits(zone.substr(4, 2)) && number(i + 1) <= 15 && number(i + 4) <= 59;
 }
 
 bool is_base64(std::string_view s) {

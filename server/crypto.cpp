@@ -68,15 +68,19 @@ std::string base64url(std::string_view bytes) {
 std::optional<std::string> from_base64url(std::string_view text) {
     std::string padded(text);
     for (char& c : padded) {
-        if (c == '-') c = '+';
-        else if (c == '_') c = '/';
-        else if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (!std::isalnum(static_cast<unsigned char>(c)))
+            return std::nullopt;
     }
     if (padded.size() % 4 == 1) return std::nullopt;
     while (padded.size() % 4) padded += '=';
     std::string out(3 * padded.size() / 4 + 1, '\0');
-    auto const n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                   reinterpret_cast<unsigned char const*>(padded.data()), static_cast<int>(padded.size()));
+    auto const n =
+        EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<unsigned char const*>(padded.data()), static_cast<int>(padded.size()));
     if (n < 0) return std::nullopt;
     std::size_t size = static_cast<std::size_t>(n);
     for (auto it = padded.rbegin(); it != padded.rend() && *it == '='; ++it) --size;

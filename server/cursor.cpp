@@ -1,9 +1,9 @@
 // Cursor encoding: base64url(JSON payload) "." base64url(HMAC-SHA256(payload)).
 #include "server/cursor.hpp"
 
+#include <openssl/crypto.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <openssl/crypto.h>
 
 #include "scim/error.hpp"
 #include "server/crypto.hpp"
@@ -34,8 +34,9 @@ std::string CursorCodec::encode(CursorPosition const& position, std::string cons
 CursorPosition CursorCodec::decode(std::string_view cursor, std::string const& binding,
                                    std::chrono::system_clock::time_point now) const {
     auto const invalid = [] {
-        return scim::Error::invalid_cursor("the cursor is not one this server issued for this query; start again "
-                                           "with an empty cursor");
+        return scim::Error::invalid_cursor(
+            "the cursor is not one this server issued for this query; start again "
+            "with an empty cursor");
     };
     auto const dot = cursor.find('.');
     if (dot == std::string_view::npos) throw invalid();

@@ -49,16 +49,17 @@ HttpResponse no_content() {
 
 void check_if_match(std::string_view if_match, std::int64_t version) {
     if (if_match.empty() || scim::etag_list_matches(if_match, version)) return;
-    throw scim::Error::precondition_failed("If-Match " + std::string(if_match) + " does not match the current version " +
-                                           scim::weak_etag(version) + "; read the resource again and retry");
+    throw scim::Error::precondition_failed("If-Match " + std::string(if_match) +
+                                           " does not match the current version " + scim::weak_etag(version) +
+                                           "; read the resource again and retry");
 }
 
 std::string resource_location(RequestContext const& ctx, scim::ResourceType const& type, std::string const& id) {
     return ctx.base_url + type.endpoint + "/" + id;
 }
 
-boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource const& stored,
-                           scim::Selection const& selection) {
+boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type,
+                           storage::StoredResource const& stored, scim::Selection const& selection) {
     scim::ResourceMeta const meta{stored.id, stored.created, stored.last_modified,
                                   resource_location(ctx, type, stored.id), stored.version};
     return scim::render_resource(type, ctx.app.registry, stored.attributes, meta, selection);

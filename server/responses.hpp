@@ -21,8 +21,8 @@ namespace server {
 HttpResponse json_response(int status, boost::json::object const& body);
 
 /// A resource as the client sees it: rendered with its meta and projected by `selection`.
-boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource const& stored,
-                           scim::Selection const& selection);
+boost::json::object render(RequestContext const& ctx, scim::ResourceType const& type,
+                           storage::StoredResource const& stored, scim::Selection const& selection);
 
 /// 304 Not Modified for a conditional GET, with the ETag.
 HttpResponse not_modified(std::int64_t version);

@@ -18,8 +18,8 @@ enum class BodyKind {
 };
 
 struct Route {
-    std::string prefix;       // "/scim/v2" or "/customers/{tenant}/scim/v2", as the client wrote it
-    std::string path_tenant;  // the {tenant} of the second form, percent-decoded
+    std::string prefix;             // "/scim/v2" or "/customers/{tenant}/scim/v2", as the client wrote it
+    std::string path_tenant;        // the {tenant} of the second form, percent-decoded
     std::vector<std::string> rest;  // the percent-decoded segments after the prefix; no trailing empty one
 
     bool is_search() const { return !rest.empty() && rest.back() == ".search"; }

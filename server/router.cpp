@@ -1,10 +1,10 @@
 // Route resolution and dispatch.
 #include "server/router.hpp"
 
-#include <chrono>
 #include <cctype>
-#include <typeinfo>
+#include <chrono>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include <pqxx/except>
@@ -65,8 +65,8 @@ void check_user_bound(std::string_view method, Route const& route, storage::Toke
 }
 
 HttpResponse method_not_allowed(std::string_view method, std::string_view path, std::string allow) {
-    auto res = error_response(
-        scim::Error::method_not_allowed(std::string(method) + " is not allowed on " + std::string(path) + "; use " + allow));
+    auto res = error_response(scim::Error::method_not_allowed(std::string(method) + " is not allowed on " +
+                                                              std::string(path) + "; use " + allow));
     res.set_header("Allow", std::move(allow));
     return res;
 }
@@ -142,10 +142,9 @@ Reply sites(RequestContext& ctx, std::vector<std::string> const& rest) {
 Reply licenses(RequestContext& ctx, std::vector<std::string> const& rest) {
     auto const& method = ctx.request.method;
     if (rest.size() > 1 && rest[1] == ".search")
-        co_return co_await search(ctx, "/Licenses/.search", [&](auto const& r) { return handlers::list_licenses(ctx, r); });
-    if (method != "GET")
-        co_return method_not_allowed(method, rest.size() == 1 ? "/Licenses" : "/Licenses/{id}",
-                                     "GET");
+        co_return co_await search(ctx, "/Licenses/.search",
+                                  [&](auto const& r) { return handlers::list_licenses(ctx, r); });
+    if (method != "GET") co_return method_not_allowed(method, rest.size() == 1 ? "/Licenses" : "/Licenses/{id}", "GET");
     if (rest.size() == 1) co_return co_await handlers::list_licenses(ctx, handlers::list_request_from_query(ctx));
     co_return co_await handlers::get_license(ctx, rest[1]);
 }
@@ -154,7 +153,8 @@ Reply licenses(RequestContext& ctx, std::vector<std::string> const& rest) {
 Reply me(RequestContext& ctx, std::vector<std::string> const& rest) {
     if (rest.size() > 1) throw scim::Error::not_found("no such endpoint");
     if (ctx.grant.user_id.empty())
-        throw scim::Error::not_implemented("/Me needs a token bound to a user; this one is not (see 'scimd token issue --user')");
+        throw scim::Error::not_implemented(
+            "/Me needs a token bound to a user; this one is not (see 'scimd token issue --user')");
     auto const& method = ctx.request.method;
     auto const& id = ctx.grant.user_id;
     if (method == "GET") co_return co_await handlers::get_user(ctx, id);
@@ -207,8 +207,8 @@ bool valid_host(std::string_view host) {
     // out of a URL (RFC 9110 §7.2). Anything else is not reflected into Location and meta.location.
     if (host.empty() || host.size() > 255) return false;
     for (char c : host)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
-              c == ']' || c == '_'))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' ||
+              c == '_'))
             return false;
     return true;
 }
@@ -232,14 +232,20 @@ bool RequestContext::has_query_param(std::string_view name) const {
 }
 
 Exchange::Exchange(App& app, bool tls, std::string peer)
-    : app_(app), tls_(tls), peer_(std::move(peer)), request_id_(new_request_id()),
+    : app_(app),
+      tls_(tls),
+      peer_(std::move(peer)),
+      request_id_(new_request_id()),
       started_(std::chrono::steady_clock::now()) {}
 
 std::size_t Exchange::body_limit() const {
     switch (route_ ? route_->body_kind() : BodyKind::normal) {
-        case BodyKind::bulk: return app_.config.bulk_max_payload_bytes;
-        case BodyKind::csv_import: return app_.config.import_max_bytes;
-        case BodyKind::normal: break;
+        case BodyKind::bulk:
+            return app_.config.bulk_max_payload_bytes;
+        case BodyKind::csv_import:
+            return app_.config.import_max_bytes;
+        case BodyKind::normal:
+            break;
     }
     return app_.config.max_body_bytes;
 }
@@ -270,14 +276,17 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         // A token names its tenant; a path that names another one finds nothing, as if it did not exist.
         if (!route_->path_tenant.empty() && !scim::iequals(route_->path_tenant, grant.tenant_name))
             throw scim::Error::not_found("no tenant \"" + route_->path_tenant + "\" for this token");
-        if (auto const wait = app_.rate_limits.take("t:" + grant.tenant_id, {grant.tenant_rate, grant.tenant_burst}, now))
+        if (auto const wait =
+                app_.rate_limits.take("t:" + grant.tenant_id, {grant.tenant_rate, grant.tenant_burst}, now))
             throw scim::Error::too_many_requests("tenant " + grant.tenant_name + " sends more than its " +
                                                      std::to_string(static_cast<long>(grant.tenant_rate)) +
                                                      " requests per second; retry after the time in Retry-After",
                                                  wait);
         if (auto const wait = app_.rate_limits.take("k:" + grant.token_id, {grant.token_rate, grant.token_burst}, now))
-            throw scim::Error::too_many_requests("this token sends more than its rate limit; retry after the time in "
-                                                 "Retry-After", wait);
+            throw scim::Error::too_many_requests(
+                "this token sends more than its rate limit; retry after the time in "
+                "Retry-After",
+                wait);
         auto const method = effective_method(head.method);
         if (is_write(method, *route_) && grant.scope != storage::TokenScope::write)
             throw scim::Error::forbidden("this token has read scope; " + method + " needs a token with write scope");
@@ -297,8 +306,10 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest const& request
         // HEAD is GET without the body (RFC 9110 §9.3.2); the session leaves the body out.
         HttpRequest as_sent = request;
         as_sent.method = effective_method(request.method);
-        RequestContext ctx{app_, as_sent, request_id_, std::chrono::system_clock::now(), *grant_,
-                           origin_of(app_, request, tls_) + route_->prefix, query_};
+        RequestContext ctx{app_,        as_sent,
+                           request_id_, std::chrono::system_clock::now(),
+                           *grant_,     origin_of(app_, request, tls_) + route_->prefix,
+                           query_};
         res = co_await dispatch(ctx, route_->rest);
     } catch (scim::Error const& e) {
         res = error_response(e);
@@ -313,8 +324,10 @@ std::string Exchange::effective_method(std::string const& method) { return metho
 HttpResponse Exchange::internal_error(std::exception const& e) const {
     // The log names the request and, for a database error, its SQLSTATE: never the request's data.
     std::string what = "internal error";
-    if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&e)) what += " SQLSTATE " + sql->sqlstate();
-    else what += std::string(" (") + typeid(e).name() + ")";
+    if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&e))
+        what += " SQLSTATE " + sql->sqlstate();
+    else
+        what += std::string(" (") + typeid(e).name() + ")";
     log_line(request_id_ + " " + what);
     return error_response(scim::Error::internal());
 }
@@ -328,7 +341,8 @@ HttpResponse Exchange::finish(HttpRequest const& request, HttpResponse res) cons
     if (app_.config.access_log) {
         auto const micros =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
-        auto path = std::string_view(request.target).substr(0, request.target.find('?'));  // queries may hold personal data
+        auto path =
+            std::string_view(request.target).substr(0, request.target.find('?'));  // queries may hold personal data
         std::string ignored;
         for (auto const& [name, value] : res.headers)
             if (scim::iequals(name, ignored_attributes_header)) ignored = " ignored=" + value;

@@ -11,12 +11,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include <openssl/ssl.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
 #include <pqxx/pqxx>
 
 #include "scim/error.hpp"
@@ -169,7 +169,8 @@ bool malformed(beast::error_code const& ec) {
 // Reads requests and writes responses until the peer leaves, a limit is hit, or the server stops. Returns
 // false when the connection was already shut down (a refused request) and needs no TLS close.
 template <class Stream>
-net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections::Entry& entry, std::string const& peer) {
+net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections::Entry& entry,
+                                    std::string const& peer) {
     auto& tcp_stream = beast::get_lowest_layer(stream);
     auto& app = server.app;
     auto const& config = app.config;
@@ -197,16 +198,18 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
         Exchange exchange(app, tls, peer);
         if (ec == http::error::header_limit) {
             co_await refuse_and_close(
-                stream, exchange.finish(request, error_response(scim::Error(431, scim::ScimType::none,
-                                                                            "the request header is too large"))),
+                stream,
+                exchange.finish(
+                    request, error_response(scim::Error(431, scim::ScimType::none, "the request header is too large"))),
                 version);
             co_return false;
         }
         if (ec && malformed(ec)) {
             co_await refuse_and_close(
                 stream,
-                exchange.finish(request, error_response(scim::Error(400, scim::ScimType::none,
-                                                                    "the request is not valid HTTP/1.1 (" + ec.message() + ")"))),
+                exchange.finish(
+                    request, error_response(scim::Error(400, scim::ScimType::none,
+                                                        "the request is not valid HTTP/1.1 (" + ec.message() + ")"))),
                 version);
             co_return false;
         }
@@ -233,7 +236,8 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
         }
         auto const limit = exchange.body_limit();
         auto const too_large = [&] {
-            return exchange.finish(request, error_response(scim::Error::payload_too_large(exchange.body_too_large_detail())));
+            return exchange.finish(request,
+                                   error_response(scim::Error::payload_too_large(exchange.body_too_large_detail())));
         };
         if (parser.content_length() && *parser.content_length() > limit) {
             co_await refuse_and_close(stream, too_large(), version);  // refused before reading it
@@ -245,8 +249,9 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
             if (!app.bodies.reserve(bytes)) {
                 co_await refuse_and_close(
                     stream,
-                    exchange.finish(request, error_response(scim::Error::unavailable(
-                                                 "the server is receiving many request bodies at once; retry shortly", 1))),
+                    exchange.finish(request,
+                                    error_response(scim::Error::unavailable(
+                                        "the server is receiving many request bodies at once; retry shortly", 1))),
                     version);
                 co_return false;
             }
@@ -265,9 +270,10 @@ net::awaitable<bool> serve_requests(Stream& stream, Server& server, Connections:
             if (bec && malformed(bec)) {
                 co_await refuse_and_close(
                     stream,
-                    exchange.finish(request, error_response(scim::Error(400, scim::ScimType::none,
-                                                                        "the request body is not valid HTTP/1.1 framing (" +
-                                                                            bec.message() + ")"))),
+                    exchange.finish(request,
+                                    error_response(scim::Error(
+                                        400, scim::ScimType::none,
+                                        "the request body is not valid HTTP/1.1 framing (" + bec.message() + ")"))),
                     version);
                 co_return false;
             }
@@ -346,9 +352,10 @@ std::unique_ptr<ssl::context> make_tls_context(ServeConfig const& config) {
                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
     // TLS 1.2 with forward secrecy and AEAD only (TLS 1.3's suites are all of that kind); no renegotiation.
-    if (SSL_CTX_set_cipher_list(context->native_handle(),
-                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
-                                "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1)
+    if (SSL_CTX_set_cipher_list(
+            context->native_handle(),
+            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+            "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1)
         throw StartupError("this OpenSSL offers none of the TLS 1.2 ECDHE AEAD cipher suites");
     SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     boost::system::error_code ec;
@@ -382,8 +389,8 @@ std::string prepare_database(std::string const& url) {
     auto connection = storage::connect(url);
     auto const status = storage::migration_status(*connection);
     if (status.applied < status.latest)
-        throw StartupError("the database schema is at version " + std::to_string(status.applied) + ", this scimd needs " +
-                           std::to_string(status.latest) + ": run 'scimd migrate' first");
+        throw StartupError("the database schema is at version " + std::to_string(status.applied) +
+                           ", this scimd needs " + std::to_string(status.latest) + ": run 'scimd migrate' first");
     if (status.applied > status.latest)
         throw StartupError("the database schema is at version " + std::to_string(status.applied) +
                            ", newer than this scimd knows (" + std::to_string(status.latest) + "): upgrade scimd");
@@ -418,7 +425,8 @@ int serve(ServeConfig const& config) {
     auto host = bound.address().to_string();
     if (bound.address().is_v6()) host = "[" + host + "]";
     if (config.public_url.empty() && !bound.address().is_loopback())
-        log_line("warning: listening on " + host + " without --public-url: resource locations are built from each "
+        log_line("warning: listening on " + host +
+                 " without --public-url: resource locations are built from each "
                  "request's Host header; set --public-url to the address clients use");
     log_line(std::string("listening on ") + (server.tls ? "https" : "http") + "://" + host + ":" +
              std::to_string(bound.port()) + "/scim/v2");

@@ -10,12 +10,14 @@ storage::Tenant create_tenant(pqxx::transaction_base& tx, storage::ChangeContext
     return storage::TenantRepository(tx, std::move(change)).create(name, domain);
 }
 
-storage::Tenant change_tenant_settings(pqxx::transaction_base& tx, Caller const& caller, storage::TenantSettingsChange const& change) {
+storage::Tenant change_tenant_settings(pqxx::transaction_base& tx, Caller const& caller,
+                                       storage::TenantSettingsChange const& change) {
     return storage::TenantRepository(tx, caller.change).update_settings(caller.change.tenant_id, change);
 }
 
-void issue_token(pqxx::transaction_base& tx, Caller const& caller, std::string const& sha256_hex, std::string const& label,
-                 storage::TokenScope scope, std::string const& user_id, double rate_limit, double rate_burst) {
+void issue_token(pqxx::transaction_base& tx, Caller const& caller, std::string const& sha256_hex,
+                 std::string const& label, storage::TokenScope scope, std::string const& user_id, double rate_limit,
+                 double rate_burst) {
     storage::TokenRepository(tx, caller.change)
         .issue(caller.change.tenant_id, sha256_hex, label, scope, user_id, rate_limit, rate_burst);
 }
@@ -28,7 +30,8 @@ storage::Site create_site(pqxx::transaction_base& tx, Caller const& caller, stor
     return storage::SiteRepository(tx, caller.change).create(site);
 }
 
-storage::LicensePool set_license_pool(pqxx::transaction_base& tx, Caller const& caller, std::string const& type, int capacity) {
+storage::LicensePool set_license_pool(pqxx::transaction_base& tx, Caller const& caller, std::string const& type,
+                                      int capacity) {
     return storage::LicenseRepository(tx, caller.change).set(type, capacity);
 }
 

@@ -19,11 +19,13 @@ namespace service {
 storage::Tenant create_tenant(pqxx::transaction_base& tx, storage::ChangeContext change, std::string const& name,
                               std::string const& domain);
 /// @throws scim::Error 400 for a site the tenant does not have or a rate that is not one.
-storage::Tenant change_tenant_settings(pqxx::transaction_base& tx, Caller const& caller, storage::TenantSettingsChange const& change);
+storage::Tenant change_tenant_settings(pqxx::transaction_base& tx, Caller const& caller,
+                                       storage::TenantSettingsChange const& change);
 
 /// Records a new token by its SHA-256; the token itself is never stored. @throws scim::Error 409 (label in use).
-void issue_token(pqxx::transaction_base& tx, Caller const& caller, std::string const& sha256_hex, std::string const& label,
-                 storage::TokenScope scope, std::string const& user_id, double rate_limit, double rate_burst);
+void issue_token(pqxx::transaction_base& tx, Caller const& caller, std::string const& sha256_hex,
+                 std::string const& label, storage::TokenScope scope, std::string const& user_id, double rate_limit,
+                 double rate_burst);
 /// Revokes the tenant's active token with that label; false when there is none.
 bool revoke_token(pqxx::transaction_base& tx, Caller const& caller, std::string const& label);
 
@@ -31,7 +33,8 @@ bool revoke_token(pqxx::transaction_base& tx, Caller const& caller, std::string 
 storage::Site create_site(pqxx::transaction_base& tx, Caller const& caller, storage::Site const& site);
 
 /// Creates the tenant's pool of `type` or changes its capacity. @throws scim::Error 400, 409 (below the seats).
-storage::LicensePool set_license_pool(pqxx::transaction_base& tx, Caller const& caller, std::string const& type, int capacity);
+storage::LicensePool set_license_pool(pqxx::transaction_base& tx, Caller const& caller, std::string const& type,
+                                      int capacity);
 
 /// Claims numbers for the tenant; returns how many were new. @throws scim::Error 400 (not E.164), 409 (another
 /// tenant's).

@@ -16,7 +16,8 @@ scim::Error no_such_group(std::string_view id) {
     return scim::Error::not_found("no group with id \"" + std::string(id) + "\" in this tenant");
 }
 
-storage::StoredResource lock_for_change(storage::GroupRepository& groups, std::string_view id, std::string_view if_match) {
+storage::StoredResource lock_for_change(storage::GroupRepository& groups, std::string_view id,
+                                        std::string_view if_match) {
     auto current = groups.find(id, true);
     if (!current) throw no_such_group(id);
     scim::check_if_match(if_match, current->version);
@@ -41,7 +42,8 @@ std::pair<boost::json::object, std::vector<scim::MemberValue>> split_members(boo
 }
 
 // Makes the members exactly `members`; returns whether any membership changed.
-bool replace_members(storage::GroupRepository& groups, std::string_view id, std::vector<scim::MemberValue> const& members) {
+bool replace_members(storage::GroupRepository& groups, std::string_view id,
+                     std::vector<scim::MemberValue> const& members) {
     auto const resolved = groups.resolve_members(id, refs(members));
     std::vector<std::string> keep;
     for (auto const& r : resolved) keep.push_back(r.id);
@@ -61,7 +63,8 @@ storage::StoredResource changed(storage::GroupRepository& groups, storage::Store
 
 }  // namespace
 
-storage::StoredResource create_group(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceInput const& input) {
+storage::StoredResource create_group(pqxx::transaction_base& tx, Caller const& caller,
+                                     scim::ResourceInput const& input) {
     auto const [attributes, members] = split_members(input.attributes);
     storage::GroupRepository groups(tx, caller.change);
     auto created = groups.create(attributes, !members.empty());
@@ -74,7 +77,8 @@ storage::StoredResource replace_group(pqxx::transaction_base& tx, Caller const& 
     auto const [attributes, members] = split_members(input.attributes);
     storage::GroupRepository groups(tx, caller.change);
     auto current = lock_for_change(groups, id, if_match);
-    auto merged = scim::merge_for_replace(current.attributes, attributes, group_type(), scim::SchemaRegistry::builtin());
+    auto merged =
+        scim::merge_for_replace(current.attributes, attributes, group_type(), scim::SchemaRegistry::builtin());
     bool const members_changed = replace_members(groups, id, members);  // PUT replaces the members
     return changed(groups, std::move(current), merged, members_changed, storage::ChangeOperation::replace);
 }
@@ -98,8 +102,12 @@ storage::StoredResource patch_group(pqxx::transaction_base& tx, Caller const& ca
                 members_changed |= groups.remove_members(id, ids) > 0;
                 break;
             }
-            case Kind::remove_all: members_changed |= groups.remove_all_members(id) > 0; break;
-            case Kind::replace: members_changed |= replace_members(groups, id, m.members); break;
+            case Kind::remove_all:
+                members_changed |= groups.remove_all_members(id) > 0;
+                break;
+            case Kind::replace:
+                members_changed |= replace_members(groups, id, m.members);
+                break;
         }
     }
     auto attributes = current.attributes;

@@ -10,7 +10,8 @@ namespace {
 
 scim::ResourceType const& site_type() { return *scim::SchemaRegistry::builtin().resource_type("Site"); }
 
-storage::StoredResource lock_for_change(storage::SiteRepository& sites, std::string_view id, std::string_view if_match) {
+storage::StoredResource lock_for_change(storage::SiteRepository& sites, std::string_view id,
+                                        std::string_view if_match) {
     auto current = sites.find_resource(id, true);
     if (!current) throw scim::Error::not_found("no site with id \"" + std::string(id) + "\" in this tenant");
     scim::check_if_match(if_match, current->version);
@@ -19,7 +20,8 @@ storage::StoredResource lock_for_change(storage::SiteRepository& sites, std::str
 
 }  // namespace
 
-storage::StoredResource create_site(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceInput const& input) {
+storage::StoredResource create_site(pqxx::transaction_base& tx, Caller const& caller,
+                                    scim::ResourceInput const& input) {
     return storage::SiteRepository(tx, caller.change).create_resource(input.attributes);
 }
 
@@ -27,7 +29,8 @@ storage::StoredResource replace_site(pqxx::transaction_base& tx, Caller const& c
                                      scim::ResourceInput const& input, std::string_view if_match) {
     storage::SiteRepository sites(tx, caller.change);
     auto current = lock_for_change(sites, id, if_match);
-    auto merged = scim::merge_for_replace(current.attributes, input.attributes, site_type(), scim::SchemaRegistry::builtin());
+    auto merged =
+        scim::merge_for_replace(current.attributes, input.attributes, site_type(), scim::SchemaRegistry::builtin());
     if (merged == current.attributes) return current;
     return sites.update_resource(id, merged, storage::ChangeOperation::replace);
 }
@@ -36,7 +39,8 @@ storage::StoredResource patch_site(pqxx::transaction_base& tx, Caller const& cal
                                    scim::PatchRequest const& request, std::string_view if_match) {
     storage::SiteRepository sites(tx, caller.change);
     auto current = lock_for_change(sites, id, if_match);
-    auto outcome = scim::apply_patch(current.attributes, request, site_type(), scim::SchemaRegistry::builtin(), caller.read);
+    auto outcome =
+        scim::apply_patch(current.attributes, request, site_type(), scim::SchemaRegistry::builtin(), caller.read);
     if (!outcome.changed) return current;
     return sites.update_resource(id, outcome.attributes, storage::ChangeOperation::patch);
 }

@@ -58,8 +58,10 @@ void invent_user_names(storage::UserRepository& users, std::string const& compan
     scim::UserNameInventor names(company);
     std::unordered_set<std::string> stems;
     for (auto const& r : rows) {
-        if (r.needs_user_name) stems.insert(scim::to_lower(names.stem(r.first_name, r.last_name)));
-        else names.take(std::string(r.attributes.at("userName").as_string()));
+        if (r.needs_user_name)
+            stems.insert(scim::to_lower(names.stem(r.first_name, r.last_name)));
+        else
+            names.take(std::string(r.attributes.at("userName").as_string()));
     }
     if (stems.empty()) return;
     for (auto const& name : users.names_with_stems({stems.begin(), stems.end()})) names.take(name);
@@ -101,7 +103,8 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
     // Contacts go in a thousand at a time, one statement each; a licensed user is created on its own (its
     // extension is allocated after the users before it), in a savepoint so that its failure is only reported.
     std::vector<std::size_t> contacts, licensed_rows;
-    for (std::size_t i = 0; i < rows.size(); ++i) (licensed(rows[i].attributes) ? licensed_rows : contacts).push_back(i);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        (licensed(rows[i].attributes) ? licensed_rows : contacts).push_back(i);
     for (std::size_t from = 0; from < contacts.size(); from += batch_size) {
         auto const to = std::min(contacts.size(), from + batch_size);
         std::vector<storage::UserRepository::NewUser> batch;
@@ -110,8 +113,11 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
         for (auto k = from; k < to; ++k) {
             auto const& row = rows[contacts[k]];
             auto const& outcome = outcomes[k - from];
-            if (outcome.error) result.problems.push_back({row.line, outcome.error->detail()});
-            else result.created.push_back({row.line, outcome.created->id, std::string(row.attributes.at("userName").as_string())});
+            if (outcome.error)
+                result.problems.push_back({row.line, outcome.error->detail()});
+            else
+                result.created.push_back(
+                    {row.line, outcome.created->id, std::string(row.attributes.at("userName").as_string())});
         }
     }
     for (auto const i : licensed_rows) {
@@ -131,11 +137,12 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
     return result;
 }
 
-std::string import_problems_detail(std::vector<scim::CsvProblem> const& problems, std::size_t rows, std::size_t listed) {
+std::string import_problems_detail(std::vector<scim::CsvProblem> const& problems, std::size_t rows,
+                                   std::size_t listed) {
     std::set<std::size_t> lines;
     for (auto const& p : problems) lines.insert(p.line);
-    std::string out = std::to_string(lines.size()) + " of " + std::to_string(rows) +
-                      " line(s) cannot be imported, so nothing was:";
+    std::string out =
+        std::to_string(lines.size()) + " of " + std::to_string(rows) + " line(s) cannot be imported, so nothing was:";
     std::size_t n = 0;
     for (auto const& p : problems) {
         if (n++ == listed) {

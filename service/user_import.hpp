@@ -20,9 +20,9 @@ struct ImportedUser {
 };
 
 struct CsvImportResult {
-    std::vector<ImportedUser> created;         // meaningful only when there are no problems
-    std::vector<scim::CsvProblem> problems;    // by line; any problem means: roll back
-    scim::IgnoredAttributes ignored;           // columns (and attributes) skipped under UnknownAttributes::ignore
+    std::vector<ImportedUser> created;       // meaningful only when there are no problems
+    std::vector<scim::CsvProblem> problems;  // by line; any problem means: roll back
+    scim::IgnoredAttributes ignored;         // columns (and attributes) skipped under UnknownAttributes::ignore
 };
 
 /// Creates the users of `csv` in `tx`, through the same writes as every other path. A row without User.UserName
@@ -35,6 +35,7 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
 
 /// The detail of a 400 for a rejected import: how many rows failed and each problem with its line (at most
 /// `listed` of them).
-std::string import_problems_detail(std::vector<scim::CsvProblem> const& problems, std::size_t rows, std::size_t listed = 100);
+std::string import_problems_detail(std::vector<scim::CsvProblem> const& problems, std::size_t rows,
+                                   std::size_t listed = 100);
 
 }  // namespace service

@@ -20,7 +20,8 @@ scim::Error no_such_user(std::string_view id) {
 }
 
 // The user, locked until the transaction ends, once If-Match has been checked against it.
-storage::StoredResource lock_for_change(storage::UserRepository& users, std::string_view id, std::string_view if_match) {
+storage::StoredResource lock_for_change(storage::UserRepository& users, std::string_view id,
+                                        std::string_view if_match) {
     auto current = users.find(id, true);
     if (!current) throw no_such_user(id);
     scim::check_if_match(if_match, current->version);
@@ -36,7 +37,8 @@ void check_self_service(Caller const& caller, json::object const& before, json::
         auto const* was = before.if_contains(key);
         auto const* is = after.if_contains(key);
         if ((was == nullptr) != (is == nullptr) || (was && *was != *is))
-            throw scim::Error::forbidden("\"" + std::string(key) + "\" is set by the tenant's admins; a token bound to a "
+            throw scim::Error::forbidden("\"" + std::string(key) +
+                                         "\" is set by the tenant's admins; a token bound to a "
                                          "user cannot change it");
     }
 }
@@ -49,10 +51,12 @@ storage::StoredResource create_user(pqxx::transaction_base& tx, Caller const& ca
 }
 
 storage::StoredResource replace_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
-                                     scim::ResourceInput const& input, PasswordHash const& hash, std::string_view if_match) {
+                                     scim::ResourceInput const& input, PasswordHash const& hash,
+                                     std::string_view if_match) {
     storage::UserRepository users(tx, caller.change);
     auto current = lock_for_change(users, id, if_match);
-    auto merged = scim::merge_for_replace(current.attributes, input.attributes, user_type(), scim::SchemaRegistry::builtin());
+    auto merged =
+        scim::merge_for_replace(current.attributes, input.attributes, user_type(), scim::SchemaRegistry::builtin());
     auto const user = users.directory().apply(std::move(merged), &current.attributes);
     check_self_service(caller, current.attributes, user.attributes);
     bool const new_password = input.password && hash;
@@ -62,10 +66,12 @@ storage::StoredResource replace_user(pqxx::transaction_base& tx, Caller const& c
 }
 
 storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
-                                   scim::PatchRequest const& request, PasswordHash const& hash, std::string_view if_match) {
+                                   scim::PatchRequest const& request, PasswordHash const& hash,
+                                   std::string_view if_match) {
     storage::UserRepository users(tx, caller.change);
     auto current = lock_for_change(users, id, if_match);
-    auto outcome = scim::apply_patch(current.attributes, request, user_type(), scim::SchemaRegistry::builtin(), caller.read);
+    auto outcome =
+        scim::apply_patch(current.attributes, request, user_type(), scim::SchemaRegistry::builtin(), caller.read);
     if (!outcome.changed) return current;  // same version
     auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
     check_self_service(caller, current.attributes, user.attributes);

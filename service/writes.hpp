@@ -38,10 +38,12 @@ struct Caller {
 
 storage::StoredResource create(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind,
                                scim::ResourceInput const& input, PasswordHash const& hash = {});
-storage::StoredResource replace(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind, std::string_view id,
-                                scim::ResourceInput const& input, PasswordHash const& hash, std::string_view if_match);
-storage::StoredResource patch(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind, std::string_view id,
-                              scim::PatchRequest const& request, PasswordHash const& hash, std::string_view if_match);
+storage::StoredResource replace(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind,
+                                std::string_view id, scim::ResourceInput const& input, PasswordHash const& hash,
+                                std::string_view if_match);
+storage::StoredResource patch(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind,
+                              std::string_view id, scim::PatchRequest const& request, PasswordHash const& hash,
+                              std::string_view if_match);
 void remove(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind, std::string_view id,
             std::string_view if_match);
 

@@ -16,11 +16,16 @@ namespace storage {
 
 std::string_view to_string(ChangeOperation operation) noexcept {
     switch (operation) {
-        case ChangeOperation::create: return "create";
-        case ChangeOperation::replace: return "replace";
-        case ChangeOperation::patch: return "patch";
-        case ChangeOperation::remove: return "delete";
-        case ChangeOperation::update: return "update";
+        case ChangeOperation::create:
+            return "create";
+        case ChangeOperation::replace:
+            return "replace";
+        case ChangeOperation::patch:
+            return "patch";
+        case ChangeOperation::remove:
+            return "delete";
+        case ChangeOperation::update:
+            return "update";
     }
     return "update";
 }
@@ -45,9 +50,12 @@ std::string change_insert(std::string const& source, scim::ResourceKind kind, Ch
     auto const names = attributes.empty() ? "ARRAY(SELECT jsonb_array_elements_text(x.c -> 'attributes'))" : attributes;
     return "INSERT INTO changes (tenant_id, occurred_at, resource_type, resource_id, operation, version, actor, "
            "token_id, request_id, attributes) "
-           "SELECT (x.c ->> 'tenant')::uuid, (x.c ->> 'at')::timestamptz, '" + std::string(scim::to_string(kind)) + "', " +
-           id + ", '" + std::string(to_string(operation)) + "', " + version + ", x.c ->> 'actor', (x.c ->> 'token')::uuid, "
-           "x.c ->> 'request', " + names + " FROM " + source + " AS s, (SELECT " + context + "::jsonb AS c) AS x";
+           "SELECT (x.c ->> 'tenant')::uuid, (x.c ->> 'at')::timestamptz, '" +
+           std::string(scim::to_string(kind)) + "', " + id + ", '" + std::string(to_string(operation)) + "', " +
+           version +
+           ", x.c ->> 'actor', (x.c ->> 'token')::uuid, "
+           "x.c ->> 'request', " +
+           names + " FROM " + source + " AS s, (SELECT " + context + "::jsonb AS c) AS x";
 }
 
 }  // namespace detail
@@ -55,17 +63,20 @@ std::string change_insert(std::string const& source, scim::ResourceKind kind, Ch
 void for_each_change(pqxx::transaction_base& tx, std::string const& tenant_id, ChangeQuery const& query,
                      std::function<void(ChangeRecord const&)> const& each) {
     if (!query.since.empty() && !scim::is_date_time(query.since))
-        throw scim::Error::invalid_value("--since must be a dateTime such as 2026-11-24T09:00:00Z, not \"" + query.since +
-                                         "\"");
+        throw scim::Error::invalid_value("--since must be a dateTime such as 2026-11-24T09:00:00Z, not \"" +
+                                         query.since + "\"");
     constexpr int page = 1000;
     std::int64_t after = 0;
     for (;;) {
-        auto const rows = detail::exec_sql(tx,
-            "SELECT id, " + detail::rfc3339_sql("occurred_at") + ", resource_type,"
-            " resource_id, operation, version, actor, coalesce(request_id, ''), array_to_json(attributes)::text"
-            " FROM changes WHERE tenant_id = $1 AND id > $2"
-            " AND ($3::timestamptz IS NULL OR occurred_at >= $3::timestamptz)"
-            " AND ($4::text IS NULL OR resource_id = $4) ORDER BY id LIMIT " + std::to_string(page),
+        auto const rows = detail::exec_sql(
+            tx,
+            "SELECT id, " + detail::rfc3339_sql("occurred_at") +
+                ", resource_type,"
+                " resource_id, operation, version, actor, coalesce(request_id, ''), array_to_json(attributes)::text"
+                " FROM changes WHERE tenant_id = $1 AND id > $2"
+                " AND ($3::timestamptz IS NULL OR occurred_at >= $3::timestamptz)"
+                " AND ($4::text IS NULL OR resource_id = $4) ORDER BY id LIMIT " +
+                std::to_string(page),
             tenant_id, after, detail::or_null(query.since), detail::or_null(query.resource_id));
         for (auto const& row : rows) {
             ChangeRecord r;
@@ -105,11 +116,12 @@ void ChangeLog::record_pools(std::vector<std::string> const& types) {
 
 void ChangeLog::record_groups(std::vector<std::string> const& ids, std::vector<std::string> const& attributes) {
     if (ids.empty()) return;
-    detail::exec_sql(tx_,
-                     detail::change_insert("(SELECT id, version FROM groups WHERE tenant_id = ($1::jsonb ->> 'tenant')::uuid"
-                                           " AND id IN (SELECT (jsonb_array_elements_text($2::jsonb))::uuid))",
-                                           scim::ResourceKind::group, ChangeOperation::update, "$1"),
-                     change_context_json(context_, attributes), detail::json_text_array(ids));
+    detail::exec_sql(
+        tx_,
+        detail::change_insert("(SELECT id, version FROM groups WHERE tenant_id = ($1::jsonb ->> 'tenant')::uuid"
+                              " AND id IN (SELECT (jsonb_array_elements_text($2::jsonb))::uuid))",
+                              scim::ResourceKind::group, ChangeOperation::update, "$1"),
+        change_context_json(context_, attributes), detail::json_text_array(ids));
 }
 
 }  // namespace storage

@@ -32,7 +32,7 @@ struct ChangeContext {
     std::string token_id = {};    // empty for changes made from the command line
     std::string request_id = {};  // empty from the command line
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();  // the request's clock
-    std::string actor = "cli";  // the token's label, or "cli"
+    std::string actor = "cli";                                                     // the token's label, or "cli"
 };
 
 /// The JSON text a change statement reads its context from as one parameter: the tenant, the time, the actor, the
@@ -53,7 +53,7 @@ std::string change_insert(std::string const& source, scim::ResourceKind kind, Ch
 
 /// One change record as stored.
 struct ChangeRecord {
-    std::int64_t id = 0;  // increasing in the order the records were written
+    std::int64_t id = 0;      // increasing in the order the records were written
     std::string occurred_at;  // RFC 3339 UTC with milliseconds
     std::string resource_type;
     std::string resource_id;

@@ -1,8 +1,8 @@
 #include "storage/directory.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 
 #include <pqxx/pqxx>
 
@@ -17,7 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
-// The SQLSTATE scimd_count_license_seats() raises when a pool has no free seat (storage/migrations/V008__directory.sql).
+// The SQLSTATE scimd_count_license_seats() raises when a pool has no free seat
+// (storage/migrations/V008__directory.sql).
 constexpr std::string_view pool_full_sqlstate = "SD001";
 
 std::string const site_attribute = std::string(scim::urn::directory_user) + ":site";
@@ -89,7 +90,8 @@ Site const& Directory::site_named(std::string const& name) {
 void Directory::lock_site(Site const& site) {
     // Writers that choose or change an extension at this site queue here, so an allocation sees every extension
     // committed before it; the unique index stays the guarantee.
-    detail::exec_sql(tx_, "SELECT 1 FROM sites WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE", tenant_id_, site.id);
+    detail::exec_sql(tx_, "SELECT 1 FROM sites WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE", tenant_id_,
+                     site.id);
 }
 
 std::string Directory::allocate_extension(Site const& site) {
@@ -97,16 +99,17 @@ std::string Directory::allocate_extension(Site const& site) {
     auto const high = power_of_ten(site.extension_length) - 1;
     auto const code_length = static_cast<int>(site.site_code.size());
     // The lowest free number: the range's start or one after a held extension, whichever is free first.
-    auto const r = detail::exec_sql(tx_,
-        "SELECT c FROM ("
-        "  SELECT $3::bigint AS c"
-        "  UNION SELECT substr(fq_extension, $5 + 1)::bigint + 1 FROM users"
-        "  WHERE tenant_id = $1 AND fq_extension IS NOT NULL AND length(fq_extension) = $5 + $6"
-        "    AND left(fq_extension, $5) = $2) candidates "
-        "WHERE c <= $4 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = $1"
-        "                              AND u.fq_extension = $2 || lpad(c::text, $6, '0')) "
-        "ORDER BY c LIMIT 1",
-        tenant_id_, site.site_code, low, high, code_length, site.extension_length);
+    auto const r =
+        detail::exec_sql(tx_,
+                         "SELECT c FROM ("
+                         "  SELECT $3::bigint AS c"
+                         "  UNION SELECT substr(fq_extension, $5 + 1)::bigint + 1 FROM users"
+                         "  WHERE tenant_id = $1 AND fq_extension IS NOT NULL AND length(fq_extension) = $5 + $6"
+                         "    AND left(fq_extension, $5) = $2) candidates "
+                         "WHERE c <= $4 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = $1"
+                         "                              AND u.fq_extension = $2 || lpad(c::text, $6, '0')) "
+                         "ORDER BY c LIMIT 1",
+                         tenant_id_, site.site_code, low, high, code_length, site.extension_length);
     if (r.empty())
         throw scim::Error::conflict("site \"" + site.name + "\" has no free extension: all " +
                                     std::to_string(high - low + 1) + " of its " +
@@ -133,7 +136,8 @@ DirectoryUser Directory::apply(json::object attributes, json::object const* prev
     if (!has_emails(attributes)) {
         auto const placeholder = settings.effective_placeholder_email();
         if (!placeholder.empty())
-            attributes["emails"] = json::array{json::object{{"value", placeholder}, {"type", "work"}, {"primary", true}}};
+            attributes["emails"] =
+                json::array{json::object{{"value", placeholder}, {"type", "work"}, {"primary", true}}};
     }
     if (!fields.directory_scope) fields.directory_scope = "CUSTOMER";
     if (!fields.display_in_directory) fields.display_in_directory = settings.display_in_directory;
@@ -144,11 +148,13 @@ DirectoryUser Directory::apply(json::object attributes, json::object const* prev
     if (fields.licenses.empty()) {
         // A contact: an extension or numbers carried over from when it was licensed are released with the licence.
         if (extension_given)
-            throw scim::Error::invalid_value("a contact (no licence) cannot hold an extension number: assign a "
-                                             "licence in the same request, or leave extensionNumber out");
+            throw scim::Error::invalid_value(
+                "a contact (no licence) cannot hold an extension number: assign a "
+                "licence in the same request, or leave extensionNumber out");
         if (numbers_given)
-            throw scim::Error::invalid_value("a contact (no licence) cannot hold phone numbers: assign a licence in "
-                                             "the same request, or leave didNumbers out");
+            throw scim::Error::invalid_value(
+                "a contact (no licence) cannot hold phone numbers: assign a licence in "
+                "the same request, or leave didNumbers out");
         fields.extension.reset();
         fields.did_numbers.clear();
     } else {
@@ -161,7 +167,8 @@ DirectoryUser Directory::apply(json::object attributes, json::object const* prev
         }
         for (auto const& number : fields.did_numbers)
             if (!scim::is_e164(number))
-                throw scim::Error::invalid_value("didNumbers: \"" + number + "\" is not an E.164 number (\"+\", "
+                throw scim::Error::invalid_value("didNumbers: \"" + number +
+                                                 "\" is not an E.164 number (\"+\", "
                                                  "country code and number, 8 to 15 digits, e.g. \"+14155550100\")");
         auto const previous_fq = before.extension && previous_site ? previous_site->site_code + *before.extension : "";
         if (!fields.extension || site.site_code + *fields.extension != previous_fq) lock_site(site);
@@ -183,26 +190,29 @@ void Directory::sync_licenses(std::string const& user_id, json::object const& at
                               std::vector<std::string> const& before) {
     auto const wanted = scim::read_directory_fields(attributes).licenses;
     auto const list = detail::json_text_array(wanted);
-    auto const unknown = detail::exec_sql(tx_,
+    auto const unknown = detail::exec_sql(
+        tx_,
         "SELECT x FROM jsonb_array_elements_text($2::jsonb) x"
         " WHERE NOT EXISTS (SELECT 1 FROM license_pools p WHERE p.tenant_id = $1 AND p.license_type = x)",
         tenant_id_, list);
     if (!unknown.empty())
-        throw scim::Error::invalid_value("licenses: this tenant has no licence pool \"" + unknown[0][0].as<std::string>() +
+        throw scim::Error::invalid_value("licenses: this tenant has no licence pool \"" +
+                                         unknown[0][0].as<std::string>() +
                                          "\" (an admin lists the pools at /Licenses)");
     detail::exec_sql(tx_,
-        "DELETE FROM license_assignments WHERE tenant_id = $1 AND user_id = $2"
-        " AND license_type NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",
-        tenant_id_, user_id, list);
+                     "DELETE FROM license_assignments WHERE tenant_id = $1 AND user_id = $2"
+                     " AND license_type NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",
+                     tenant_id_, user_id, list);
     for (auto const& type : wanted) {
         try {
             detail::exec_sql(tx_,
-                "INSERT INTO license_assignments (tenant_id, user_id, license_type) VALUES ($1, $2, $3)"
-                " ON CONFLICT DO NOTHING",
-                tenant_id_, user_id, type);
+                             "INSERT INTO license_assignments (tenant_id, user_id, license_type) VALUES ($1, $2, $3)"
+                             " ON CONFLICT DO NOTHING",
+                             tenant_id_, user_id, type);
         } catch (pqxx::sql_error const& e) {
             if (e.sqlstate() != pool_full_sqlstate) throw;
-            throw scim::Error::conflict("licence pool \"" + type + "\" is full: every seat is assigned (an admin "
+            throw scim::Error::conflict("licence pool \"" + type +
+                                        "\" is full: every seat is assigned (an admin "
                                         "raises its capacity with scimd license set, or frees a seat)");
         }
     }
@@ -214,12 +224,13 @@ void Directory::sync_numbers(std::string const& user_id, json::object const& att
     auto const wanted_numbers = scim::read_directory_fields(attributes).did_numbers;
     auto const list = detail::json_text_array(wanted_numbers);
     detail::exec_sql(tx_,
-        "UPDATE phone_numbers SET user_id = NULL WHERE tenant_id = $1 AND user_id = $2"
-        " AND number NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",
-        tenant_id_, user_id, list);
+                     "UPDATE phone_numbers SET user_id = NULL WHERE tenant_id = $1 AND user_id = $2"
+                     " AND number NOT IN (SELECT jsonb_array_elements_text($3::jsonb))",
+                     tenant_id_, user_id, list);
     // Each wanted number is taken only if free (or already this user's); the row lock makes a concurrent claim of
     // the same number wait and then find it held.
-    auto const missing = detail::exec_sql(tx_,
+    auto const missing = detail::exec_sql(
+        tx_,
         "WITH wanted AS (SELECT jsonb_array_elements_text($3::jsonb) AS number),"
         " taken AS (UPDATE phone_numbers p SET user_id = $2 FROM wanted w"
         "           WHERE p.tenant_id = $1 AND p.number = w.number AND (p.user_id IS NULL OR p.user_id = $2)"
@@ -235,7 +246,8 @@ void Directory::sync_numbers(std::string const& user_id, json::object const& att
     auto const number = missing[0][0].as<std::string>();
     if (missing[0][1].as<bool>())
         throw scim::Error::uniqueness("didNumbers: " + number + " is held by another user of this tenant");
-    throw scim::Error::invalid_value("didNumbers: " + number + " is not one of this tenant's numbers (an admin "
+    throw scim::Error::invalid_value("didNumbers: " + number +
+                                     " is not one of this tenant's numbers (an admin "
                                      "claims it with scimd number claim)");
 }
 

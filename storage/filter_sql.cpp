@@ -16,14 +16,17 @@ namespace json = boost::json;
 using scim::AttributeType;
 using scim::CompareOp;
 
-
 std::string sql_type(AttributeType t) {
     switch (t) {
-        case AttributeType::boolean: return "boolean";
+        case AttributeType::boolean:
+            return "boolean";
         case AttributeType::integer:
-        case AttributeType::decimal: return "numeric";
-        case AttributeType::date_time: return "timestamptz";
-        default: return "text";
+        case AttributeType::decimal:
+            return "numeric";
+        case AttributeType::date_time:
+            return "timestamptz";
+        default:
+            return "text";
     }
 }
 
@@ -33,9 +36,7 @@ std::string typed(std::string const& text, scim::Attribute const& attr) {
     return type == "text" ? text : "(" + text + ")::" + type;
 }
 
-bool case_insensitive(scim::Attribute const& attr) {
-    return sql_type(attr.type) == "text" && !attr.case_exact;
-}
+bool case_insensitive(scim::Attribute const& attr) { return sql_type(attr.type) == "text" && !attr.case_exact; }
 
 std::string value_text(json::value const& v) {
     if (v.is_string()) return std::string(v.get_string());
@@ -85,9 +86,10 @@ private:
 
     // Predicate `x op value`, where x is an expression of the attribute's SQL type.
     std::string compare(std::string const& x, scim::Attribute const& attr, CompareOp op, json::value const& value) {
-        if (op == CompareOp::pr) return attr.type == AttributeType::string || attr.type == AttributeType::reference
-                                            ? "(" + x + " <> '')"
-                                            : "(" + x + " IS NOT NULL)";
+        if (op == CompareOp::pr)
+            return attr.type == AttributeType::string || attr.type == AttributeType::reference
+                       ? "(" + x + " <> '')"
+                       : "(" + x + " IS NOT NULL)";
         if (value.is_null()) {  // eq null: absent; ne null: present
             auto const present = compare(x, attr, CompareOp::pr, nullptr);
             return op == CompareOp::eq ? "(NOT coalesce(" + present + ", false))" : present;
@@ -102,13 +104,21 @@ private:
             return fold ? "lower(" + cast + ")" : cast;
         };
         switch (op) {
-            case CompareOp::eq: return "(" + lhs + " = " + param(value_text(value)) + ")";
-            case CompareOp::co: return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string()) + "%") + ")";
-            case CompareOp::sw: return "(" + lhs + " LIKE " + param(detail::escape_like(value.get_string()) + "%") + ")";
-            case CompareOp::ew: return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string())) + ")";
-            default: break;
+            case CompareOp::eq:
+                return "(" + lhs + " = " + param(value_text(value)) + ")";
+            case CompareOp::co:
+                return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::sw:
+                return "(" + lhs + " LIKE " + param(detail::escape_like(value.get_string()) + "%") + ")";
+            case CompareOp::ew:
+                return "(" + lhs + " LIKE " + param("%" + detail::escape_like(value.get_string())) + ")";
+            default:
+                break;
         }
-        char const* symbol = op == CompareOp::gt ? " > " : op == CompareOp::ge ? " >= " : op == CompareOp::lt ? " < " : " <= ";
+        char const* symbol = op == CompareOp::gt   ? " > "
+                             : op == CompareOp::ge ? " >= "
+                             : op == CompareOp::lt ? " < "
+                                                   : " <= ";
         auto const collate = sql_type(attr.type) == "text" ? std::string(" COLLATE \"C\"") : std::string();
         return "(" + lhs + collate + symbol + param(value_text(value)) + ")";
     }
@@ -121,12 +131,18 @@ private:
         if (c.op == CompareOp::pr) return rows + ")";
         if (c.op == CompareOp::eq || c.op == CompareOp::ne) {
             std::string predicate;
-            if (c.value.is_null()) predicate = "false";
-            else if (sub == "value") predicate = is_uuid_text(c.value) ? rows + " AND m.member_id = " + params_.add(value_text(c.value)) + "::uuid)" : "false";
-            else if (sub == "type") predicate = rows + " AND lower(m.member_type) = lower(" + params_.add(value_text(c.value)) + "))";
+            if (c.value.is_null())
+                predicate = "false";
+            else if (sub == "value")
+                predicate = is_uuid_text(c.value)
+                                ? rows + " AND m.member_id = " + params_.add(value_text(c.value)) + "::uuid)"
+                                : "false";
+            else if (sub == "type")
+                predicate = rows + " AND lower(m.member_type) = lower(" + params_.add(value_text(c.value)) + "))";
             if (!predicate.empty()) return c.op == CompareOp::eq ? "(" + predicate + ")" : "(NOT " + predicate + ")";
         }
-        throw scim::Error::invalid_filter("members can be filtered with members.value eq, members.type eq or members pr");
+        throw scim::Error::invalid_filter(
+            "members can be filtered with members.value eq, members.type eq or members pr");
     }
 
     // groups.value of a user: the groups it is in, directly or through nested groups.
@@ -134,8 +150,8 @@ private:
         auto const alias = std::string(table_.alias);
         auto const sub = c.path.sub_attribute ? c.path.sub_attribute->name : std::string("value");
         if (c.op == CompareOp::pr)
-            return "EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = " + alias + ".tenant_id AND m.member_id = " +
-                   alias + ".id)";
+            return "EXISTS (SELECT 1 FROM group_members m WHERE m.tenant_id = " + alias +
+                   ".tenant_id AND m.member_id = " + alias + ".id)";
         if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && sub == "value" && !c.value.is_null()) {
             if (!is_uuid_text(c.value)) return c.op == CompareOp::eq ? "false" : "true";
             // The group and every group nested in it (UNION stops at cycles), then their user members.
@@ -179,8 +195,8 @@ private:
         if (c.op == CompareOp::pr && !path.sub_attribute) return "(jsonb_array_length(" + json + ") > 0)";
         if (path.sub_attribute && c.op == CompareOp::eq && !c.value.is_null() && case_insensitive(path.target()) &&
             path.sub_attribute->name == "value" && indexed(path))
-            return "(scimd_lower_values(" + json + ", 'value') @> ARRAY[lower(" +
-                   params_.add(value_text(c.value)) + ")])";
+            return "(scimd_lower_values(" + json + ", 'value') @> ARRAY[lower(" + params_.add(value_text(c.value)) +
+                   ")])";
         auto const e = next_alias();
         if (!path.sub_attribute) {  // a multi-valued simple attribute, such as licenses
             return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(" + json + ") AS " + e + "(v) WHERE " +
@@ -218,8 +234,8 @@ private:
     }
 
     std::string value_path(scim::BoundValuePath const& v) {
-        if (!v.path.in_extension && (v.path.attribute->name == table_.members_attribute ||
-                                     v.path.attribute->name == table_.groups_attribute))
+        if (!v.path.in_extension &&
+            (v.path.attribute->name == table_.members_attribute || v.path.attribute->name == table_.groups_attribute))
             throw scim::Error::invalid_filter("\"" + v.path.attribute->name + "[...]\" cannot be filtered; use " +
                                               v.path.attribute->name + ".value eq \"<id>\"");
         auto const json = attribute_json(v.path);
@@ -337,10 +353,10 @@ SortKey sort_key(scim::ResolvedPath const& path, ResourceTable const& table) {
     auto const name = path.to_string();
     for (auto const& c : table.columns)
         if (c.path == name) return {fold_typed(std::string(c.sql)), sql_type(target.type), c.nullable};
-    if (!path.in_extension && (path.attribute->name == table.members_attribute || path.attribute->name == table.groups_attribute))
+    if (!path.in_extension &&
+        (path.attribute->name == table.members_attribute || path.attribute->name == table.groups_attribute))
         throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
-    if (path.is_common())
-        throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
+    if (path.is_common()) throw scim::Error::invalid_value("sortBy: \"" + name + "\" cannot be sorted by");
     auto base = std::string(table.alias) + ".data";
     if (path.in_extension) base += "->" + sql_key(path.schema);
     auto const json = base + "->" + sql_key(path.attribute->name);

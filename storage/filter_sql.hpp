@@ -37,8 +37,8 @@ struct ResourceTable {
     std::string_view alias;          // "r"; the jsonb document is <alias>.data
     std::vector<Column> columns;
     std::vector<std::string_view> indexed_values;  // e.g. "emails": emails.value eq uses a GIN index
-    std::string_view members_attribute;  // kept in group_members by group: Group "members"
-    std::string_view groups_attribute;   // derived from group_members by member: User "groups"
+    std::string_view members_attribute;            // kept in group_members by group: Group "members"
+    std::string_view groups_attribute;             // derived from group_members by member: User "groups"
 };
 
 ResourceTable const& users_table();

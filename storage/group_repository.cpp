@@ -9,8 +9,8 @@
 
 #include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
-#include "storage/detail/statements.hpp"
 #include "storage/detail/rows.hpp"
+#include "storage/detail/statements.hpp"
 
 namespace storage {
 namespace {
@@ -52,13 +52,17 @@ StoredResource GroupRepository::create(json::object const& attributes, bool with
     auto const at = format_timestamp(context_.now);
     try {
         // A taken name inserts nothing (instead of aborting the transaction), so the holder can be named.
-        auto const r = detail::exec_sql(tx_,
-            "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
-            "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz)"
-            "  ON CONFLICT (tenant_id, lower(display_name)) DO NOTHING RETURNING *),"
-            " c AS (" + detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::create, "$4") + ") "
-            "SELECT " + group_columns + " FROM g",
-            context_.tenant_id, json::serialize(attributes), at, change_context_json(context_, names));
+        auto const r =
+            detail::exec_sql(tx_,
+                             "WITH g AS (INSERT INTO groups (tenant_id, data, created_at, modified_at)"
+                             "  VALUES ($1, $2::jsonb, $3::timestamptz, $3::timestamptz)"
+                             "  ON CONFLICT (tenant_id, lower(display_name)) DO NOTHING RETURNING *),"
+                             " c AS (" +
+                                 detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::create, "$4") +
+                                 ") "
+                                 "SELECT " +
+                                 group_columns + " FROM g",
+                             context_.tenant_id, json::serialize(attributes), at, change_context_json(context_, names));
         if (r.empty()) name_taken(attributes, id_of(display_name(attributes)));
         return detail::resource_from(r[0]);
     } catch (pqxx::unique_violation const&) {
@@ -68,33 +72,39 @@ StoredResource GroupRepository::create(json::object const& attributes, bool with
 
 std::optional<StoredResource> GroupRepository::find(std::string_view id, bool for_update) {
     if (!is_uuid(id)) return std::nullopt;
-    auto const r = detail::exec_sql(tx_, "SELECT " + group_columns + " FROM groups WHERE tenant_id = $1 AND id = $2" +
-                                       (for_update ? " FOR UPDATE" : ""),
-                                   context_.tenant_id, std::string(id));
+    auto const r = detail::exec_sql(
+        tx_,
+        "SELECT " + group_columns + " FROM groups WHERE tenant_id = $1 AND id = $2" + (for_update ? " FOR UPDATE" : ""),
+        context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
     return detail::resource_from(r[0]);
 }
 
 std::optional<std::string> GroupRepository::id_of(std::string_view display_name) {
-    auto const r = detail::exec_sql(tx_, "SELECT id::text FROM groups WHERE tenant_id = $1 AND lower(display_name) = lower($2)",
-                                    context_.tenant_id, std::string(display_name));
+    auto const r =
+        detail::exec_sql(tx_, "SELECT id::text FROM groups WHERE tenant_id = $1 AND lower(display_name) = lower($2)",
+                         context_.tenant_id, std::string(display_name));
     if (r.empty()) return std::nullopt;
     return r[0][0].as<std::string>();
 }
 
-StoredResource GroupRepository::update(std::string_view id, json::object const& attributes, json::object const& previous,
-                                       ChangeOperation operation, bool members_changed) {
+StoredResource GroupRepository::update(std::string_view id, json::object const& attributes,
+                                       json::object const& previous, ChangeOperation operation, bool members_changed) {
     if (!is_uuid(id)) throw no_such_group(id);
     // A rename to a taken name is refused naming the holder; the unique index still decides a race.
     if (auto const holder = id_of(display_name(attributes)); holder && *holder != id) name_taken(attributes, holder);
     auto names = scim::changed_attributes(previous, attributes);
     if (members_changed) names.insert(std::upper_bound(names.begin(), names.end(), "members"), "members");
     try {
-        auto const r = detail::exec_sql(tx_,
+        auto const r = detail::exec_sql(
+            tx_,
             "WITH g AS (UPDATE groups SET data = $3::jsonb, version = version + 1, modified_at = $4::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
-            " c AS (" + detail::change_insert("g", scim::ResourceKind::group, operation, "$5") + ") "
-            "SELECT " + group_columns + " FROM g",
+            " c AS (" +
+                detail::change_insert("g", scim::ResourceKind::group, operation, "$5") +
+                ") "
+                "SELECT " +
+                group_columns + " FROM g",
             context_.tenant_id, std::string(id), json::serialize(attributes), format_timestamp(context_.now),
             change_context_json(context_, names));
         if (r.empty()) throw no_such_group(id);
@@ -106,53 +116,68 @@ StoredResource GroupRepository::update(std::string_view id, json::object const& 
 
 StoredResource GroupRepository::touch(std::string_view id, ChangeOperation operation) {
     auto const r = detail::exec_sql(tx_,
-        "WITH g AS (UPDATE groups SET version = version + 1, modified_at = $3::timestamptz"
-        "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
-        " c AS (" + detail::change_insert("g", scim::ResourceKind::group, operation, "$4") + ") "
-        "SELECT " + group_columns + " FROM g",
-        context_.tenant_id, std::string(id), format_timestamp(context_.now), change_context_json(context_, {"members"}));
+                                    "WITH g AS (UPDATE groups SET version = version + 1, modified_at = $3::timestamptz"
+                                    "  WHERE tenant_id = $1 AND id = $2 RETURNING *),"
+                                    " c AS (" +
+                                        detail::change_insert("g", scim::ResourceKind::group, operation, "$4") +
+                                        ") "
+                                        "SELECT " +
+                                        group_columns + " FROM g",
+                                    context_.tenant_id, std::string(id), format_timestamp(context_.now),
+                                    change_context_json(context_, {"members"}));
     if (r.empty()) throw no_such_group(id);
     return detail::resource_from(r[0]);
 }
 
 bool GroupRepository::remove(std::string_view id) {
     if (!is_uuid(id)) return false;
-    auto const r = detail::exec_sql(tx_,
+    auto const r = detail::exec_sql(
+        tx_,
         "WITH parents AS (SELECT DISTINCT group_id FROM group_members WHERE tenant_id = $1 AND member_id = $2),"
         " g AS (DELETE FROM groups WHERE tenant_id = $1 AND id = $2 RETURNING id, NULL::bigint AS version),"
-        " c AS (" + detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::remove, "$3") + ") "
-        "SELECT (SELECT count(*) FROM g), (SELECT coalesce(json_agg(group_id), '[]') FROM parents)::text",
+        " c AS (" +
+            detail::change_insert("g", scim::ResourceKind::group, ChangeOperation::remove, "$3") +
+            ") "
+            "SELECT (SELECT count(*) FROM g), (SELECT coalesce(json_agg(group_id), '[]') FROM parents)::text",
         context_.tenant_id, std::string(id), change_context_json(context_));
     if (r[0][0].as<int>() == 0) return false;
     ChangeLog(tx_, context_).record_groups(detail::strings_of_json_array(r[0][1].c_str()), {"members"});
     return true;
 }
 
-std::vector<MemberRef> GroupRepository::resolve_members(std::string_view group_id, std::vector<MemberRef> const& members) {
+std::vector<MemberRef> GroupRepository::resolve_members(std::string_view group_id,
+                                                        std::vector<MemberRef> const& members) {
     std::vector<std::string> ids, unknown;
     for (auto const& m : members) {
-        if (is_uuid(m.id) && m.id != group_id) ids.push_back(m.id);
-        else unknown.push_back(m.id);
+        if (is_uuid(m.id) && m.id != group_id)
+            ids.push_back(m.id);
+        else
+            unknown.push_back(m.id);
     }
     std::vector<MemberRef> resolved;
     if (!ids.empty()) {
-        auto const rows = detail::exec_sql(tx_,
+        auto const rows = detail::exec_sql(
+            tx_,
             "SELECT x.id::text, CASE WHEN u.id IS NOT NULL THEN 'User' WHEN g.id IS NOT NULL THEN 'Group' END "
             "FROM (SELECT DISTINCT unnest($2::uuid[]) AS id) x "
             "LEFT JOIN users u ON u.tenant_id = $1 AND u.id = x.id "
             "LEFT JOIN groups g ON g.tenant_id = $1 AND g.id = x.id ORDER BY x.id",
             context_.tenant_id, array_literal(ids));
         for (auto const& row : rows) {
-            if (row[1].is_null()) unknown.push_back(row[0].as<std::string>());
-            else resolved.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+            if (row[1].is_null())
+                unknown.push_back(row[0].as<std::string>());
+            else
+                resolved.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
         }
     }
     if (!unknown.empty()) {
         std::string list;
         for (std::size_t i = 0; i < unknown.size() && i < 20; ++i) list += (i ? ", \"" : "\"") + unknown[i] + "\"";
         if (unknown.size() > 20) list += " and " + std::to_string(unknown.size() - 20) + " more";
-        throw scim::Error::invalid_value("members must be users or groups of this tenant (and not the group itself); "
-                                         "unknown: " + list);
+        throw scim::Error::invalid_value(
+            "members must be users or groups of this tenant (and not the group itself); "
+            "unknown: " +
+            list);
     }
     for (auto const& m : members)
         for (auto const& r : resolved)
@@ -168,7 +193,8 @@ std::int64_t GroupRepository::add_members(std::string_view group_id, std::vector
         ids.push_back(m.id);
         types.push_back(m.type);
     }
-    auto const r = detail::exec_sql(tx_,
+    auto const r = detail::exec_sql(
+        tx_,
         "INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
         "SELECT $1, $2, x.id, x.type FROM unnest($3::uuid[], $4::text[]) AS x(id, type) ON CONFLICT DO NOTHING",
         context_.tenant_id, std::string(group_id), array_literal(ids), array_literal(types));
@@ -180,35 +206,37 @@ std::int64_t GroupRepository::remove_members(std::string_view group_id, std::vec
     for (auto const& id : member_ids)
         if (is_uuid(id)) ids.push_back(id);
     if (ids.empty()) return 0;
-    auto const r = detail::exec_sql(tx_,
-        "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])",
+    auto const r = detail::exec_sql(
+        tx_, "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])",
         context_.tenant_id, std::string(group_id), array_literal(ids));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
 std::int64_t GroupRepository::remove_all_members(std::string_view group_id) {
     auto const r = detail::exec_sql(tx_, "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2",
-                                   context_.tenant_id, std::string(group_id));
+                                    context_.tenant_id, std::string(group_id));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
-std::int64_t GroupRepository::remove_members_except(std::string_view group_id, std::vector<std::string> const& keep_ids) {
-    auto const r = detail::exec_sql(tx_,
-        "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id <> ALL($3::uuid[])",
+std::int64_t GroupRepository::remove_members_except(std::string_view group_id,
+                                                    std::vector<std::string> const& keep_ids) {
+    auto const r = detail::exec_sql(
+        tx_, "DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id <> ALL($3::uuid[])",
         context_.tenant_id, std::string(group_id), array_literal(keep_ids));
     return static_cast<std::int64_t>(r.affected_rows());
 }
 
 std::int64_t GroupRepository::count_members(std::string_view group_id) {
     return detail::exec_sql1(tx_, "SELECT count(*) FROM group_members WHERE tenant_id = $1 AND group_id = $2",
-                            context_.tenant_id, std::string(group_id))[0]
+                             context_.tenant_id, std::string(group_id))[0]
         .as<std::int64_t>();
 }
 
 std::vector<UserGroup> GroupRepository::groups_of(std::vector<std::string> const& member_ids) {
     std::vector<UserGroup> out;
     if (member_ids.empty()) return out;
-    auto const rows = detail::exec_sql(tx_,
+    auto const rows = detail::exec_sql(
+        tx_,
         "WITH RECURSIVE up(member_id, group_id, direct) AS ("
         "  SELECT m.member_id, m.group_id, true FROM group_members m"
         "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2::uuid[])"
@@ -220,7 +248,8 @@ std::vector<UserGroup> GroupRepository::groups_of(std::vector<std::string> const
         "GROUP BY up.member_id, up.group_id, g.display_name ORDER BY up.member_id, g.display_name",
         context_.tenant_id, array_literal(member_ids));
     for (auto const& row : rows)
-        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
+        out.push_back(
+            {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
     return out;
 }
 
@@ -236,7 +265,8 @@ void GroupRepository::for_each_member(std::string_view group_id, std::function<v
         context_.tenant_id, std::string(group_id));
     for (;;) {
         auto const batch = tx_.exec("FETCH 5000 FROM scimd_members");
-        for (auto const& row : batch) each({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+        for (auto const& row : batch)
+            each({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
         if (batch.size() < 5000) break;
     }
     tx_.exec("CLOSE scimd_members");

@@ -49,8 +49,8 @@ public:
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
     /// Replaces the stored attributes (`previous`, as found) and bumps the version; `members_changed` adds
     /// "members" to the change record. @throws scim::Error uniqueness, not_found.
-    StoredResource update(std::string_view id, boost::json::object const& attributes, boost::json::object const& previous,
-                          ChangeOperation operation, bool members_changed);
+    StoredResource update(std::string_view id, boost::json::object const& attributes,
+                          boost::json::object const& previous, ChangeOperation operation, bool members_changed);
     /// Bumps the version after a change of members only.
     StoredResource touch(std::string_view id, ChangeOperation operation);
     /// Deletes the group; the groups it was a member of are recorded as changed too.

@@ -20,7 +20,8 @@ LicensePool pool_from(pqxx::row const& row) {
 }  // namespace
 
 LicensePool LicenseRepository::set(std::string const& type, int capacity) {
-    if (type.find_first_not_of(" \t") == std::string::npos) throw scim::Error::invalid_value("a licence type must not be blank");
+    if (type.find_first_not_of(" \t") == std::string::npos)
+        throw scim::Error::invalid_value("a licence type must not be blank");
     if (capacity < 0) throw scim::Error::invalid_value("a capacity cannot be negative");
     auto const before = find(type);
     if (before && before->assigned > capacity)
@@ -33,14 +34,19 @@ LicensePool LicenseRepository::set(std::string const& type, int capacity) {
             before ? std::vector<std::string>{"available", "capacity"}
                    : std::vector<std::string>{"assigned", "available", "capacity", "licenseType"};
         if (before && before->capacity == capacity) return *before;
-        return pool_from(detail::exec_sql1(tx_,
+        return pool_from(detail::exec_sql1(
+            tx_,
             "WITH p AS (INSERT INTO license_pools AS p (tenant_id, license_type, capacity, created_at, modified_at)"
             "  VALUES ($1, $2, $3, $4::timestamptz, $4::timestamptz)"
-            "  ON CONFLICT (tenant_id, license_type) DO UPDATE SET capacity = excluded.capacity, version = p.version + 1,"
+            "  ON CONFLICT (tenant_id, license_type) DO UPDATE SET capacity = excluded.capacity, version = p.version + "
+            "1,"
             "                                                     modified_at = excluded.modified_at"
             "  RETURNING *),"
-            " c AS (" + detail::change_insert("p", scim::ResourceKind::license, operation, "$5", "s.license_type") + ") "
-            "SELECT " + std::string(pool_columns) + " FROM p",
+            " c AS (" +
+                detail::change_insert("p", scim::ResourceKind::license, operation, "$5", "s.license_type") +
+                ") "
+                "SELECT " +
+                std::string(pool_columns) + " FROM p",
             tenant_id_, type, capacity, format_timestamp(context_.now), change_context_json(context_, changed)));
     } catch (pqxx::check_violation const&) {  // a seat was assigned since the check above
         throw scim::Error::conflict("licence pool \"" + type + "\" has more seats assigned than " +
@@ -49,25 +55,27 @@ LicensePool LicenseRepository::set(std::string const& type, int capacity) {
 }
 
 std::optional<LicensePool> LicenseRepository::find(std::string const& type) {
-    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(pool_columns) +
-                                             " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
-                                    tenant_id_, type);
+    auto const r = detail::exec_sql(
+        tx_, "SELECT " + std::string(pool_columns) + " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
+        tenant_id_, type);
     if (r.empty()) return std::nullopt;
     return pool_from(r[0]);
 }
 
 std::vector<LicensePool> LicenseRepository::list() {
     std::vector<LicensePool> out;
-    for (auto const& row : detail::exec_sql(tx_, "SELECT " + std::string(pool_columns) +
-                                                     " FROM license_pools WHERE tenant_id = $1 ORDER BY license_type",
-                                            tenant_id_))
+    for (auto const& row : detail::exec_sql(
+             tx_,
+             "SELECT " + std::string(pool_columns) + " FROM license_pools WHERE tenant_id = $1 ORDER BY license_type",
+             tenant_id_))
         out.push_back(pool_from(row));
     return out;
 }
 
 std::optional<StoredResource> LicenseRepository::find_resource(std::string_view type) {
-    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(detail::resource_columns) +
-                                             " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
+    auto const r = detail::exec_sql(tx_,
+                                    "SELECT " + std::string(detail::resource_columns) +
+                                        " FROM license_pools WHERE tenant_id = $1 AND license_type = $2",
                                     tenant_id_, std::string(type));
     if (r.empty()) return std::nullopt;
     return detail::resource_from(r[0]);

@@ -12,10 +12,10 @@
 namespace storage {
 
 struct LicensePool {
-    std::string type;   // e.g. "X4"
+    std::string type;  // e.g. "X4"
     int capacity = 0;
     int assigned = 0;
-    std::string created;        // RFC 3339
+    std::string created;  // RFC 3339
     std::string last_modified;
 };
 

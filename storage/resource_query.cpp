@@ -65,10 +65,11 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
 
     auto const direction = descending ? " DESC" : " ASC";
-    auto const sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text, " + alias + ".version, " +
-                     detail::rfc3339_sql(alias + ".created_at") + ", " + detail::rfc3339_sql(alias + ".modified_at") + ", " +
-                     "(" + sort.expression + ")::text" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +
-                     direction + " LIMIT " + std::to_string(query.count + 1) +
+    auto const sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text, " + alias +
+                     ".version, " + detail::rfc3339_sql(alias + ".created_at") + ", " +
+                     detail::rfc3339_sql(alias + ".modified_at") + ", " + "(" + sort.expression + ")::text" + from +
+                     where + " ORDER BY " + sort.expression + direction + ", " + id_column + direction + " LIMIT " +
+                     std::to_string(query.count + 1) +
                      (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
     auto const rows = detail::exec_sql(tx, sql, pqxx::prepare::make_dynamic_params(params.values()));
 
@@ -101,7 +102,8 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
                                        tenant_id, std::string(table.resource_type))[0]
                          .as<std::int64_t>();
     } else {
-        page.total = detail::exec_sql1(tx, "SELECT count(*)" + from + matches, pqxx::prepare::make_dynamic_params(match_params))[0]
+        page.total = detail::exec_sql1(tx, "SELECT count(*)" + from + matches,
+                                       pqxx::prepare::make_dynamic_params(match_params))[0]
                          .as<std::int64_t>();
     }
     return page;

@@ -26,11 +26,11 @@ struct ListQuery {
     std::optional<SortKey> sort;                // nullopt: the table's default (creation time)
     bool descending = false;
     std::int64_t count = 100;
-    std::int64_t offset = 0;        // index pagination: rows to skip
-    std::optional<Keyset> after;    // keyset pagination: the rows after this one...
-    std::optional<Keyset> before;   // ...or the rows before it, in the same order
-    bool count_total = true;        // also count every match (a second query)
-    scim::StoredMembers members;    // read only these members of each stored resource (projection)
+    std::int64_t offset = 0;       // index pagination: rows to skip
+    std::optional<Keyset> after;   // keyset pagination: the rows after this one...
+    std::optional<Keyset> before;  // ...or the rows before it, in the same order
+    bool count_total = true;       // also count every match (a second query)
+    scim::StoredMembers members;   // read only these members of each stored resource (projection)
 };
 
 struct ListPage {

@@ -16,10 +16,10 @@ namespace storage {
 struct Site {
     std::string id;
     std::string name;
-    std::string site_code;      // digits, the prefix of the site's fully qualified extensions
-    int extension_length = 4;   // digits of an extension at this site
-    std::string locale;         // empty: none
-    std::string timezone;       // empty: none
+    std::string site_code;                  // digits, the prefix of the site's fully qualified extensions
+    int extension_length = 4;               // digits of an extension at this site
+    std::string locale;                     // empty: none
+    std::string timezone;                   // empty: none
     boost::json::object emergency_address;  // empty: none
 };
 
@@ -49,7 +49,8 @@ public:
     /// new one; each user changed so gets an `update` record.
     /// @throws scim::Error 404, as create() does, and 409 when extensionLength would change under licensed users
     /// or a new siteCode would give two users the same fully qualified extension.
-    StoredResource update_resource(std::string_view id, boost::json::object const& attributes, ChangeOperation operation);
+    StoredResource update_resource(std::string_view id, boost::json::object const& attributes,
+                                   ChangeOperation operation);
     /// Deletes a site without users. @throws scim::Error 404, 409 when users are at the site.
     void remove(std::string_view id);
 

@@ -17,7 +17,7 @@ struct StoredResource {
     std::string id;
     boost::json::object attributes;
     std::int64_t version = 1;
-    std::string created;        // RFC 3339 UTC with milliseconds
+    std::string created;  // RFC 3339 UTC with milliseconds
     std::string last_modified;
 };
 

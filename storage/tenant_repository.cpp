@@ -14,18 +14,27 @@ namespace {
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
     "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst";
-constexpr char const* tenant_from_clause = " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
+constexpr char const* tenant_from_clause =
+    " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
 Tenant tenant_from(pqxx::row const& row) {
-    return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
-            delete_mode_from(row[4].as<std::string>()).value_or(DeleteMode::remove), row[5].as<bool>(), row[6].as<std::string>(),
+    return {row[0].as<std::string>(),
+            row[1].as<std::string>(),
+            row[2].as<std::string>(),
+            row[3].as<std::string>(),
+            delete_mode_from(row[4].as<std::string>()).value_or(DeleteMode::remove),
+            row[5].as<bool>(),
+            row[6].as<std::string>(),
             scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject),
-            row[8].as<double>(), row[9].as<double>()};
+            row[8].as<double>(),
+            row[9].as<double>()};
 }
 
 }  // namespace
 
-std::string_view to_string(DeleteMode mode) noexcept { return mode == DeleteMode::deactivate ? "deactivate" : "delete"; }
+std::string_view to_string(DeleteMode mode) noexcept {
+    return mode == DeleteMode::deactivate ? "deactivate" : "delete";
+}
 
 std::optional<DeleteMode> delete_mode_from(std::string_view text) noexcept {
     if (text == "delete") return DeleteMode::remove;
@@ -42,14 +51,16 @@ std::string Tenant::effective_placeholder_email() const {
 Tenant TenantRepository::create(std::string const& name, std::string const& domain) {
     try {
         auto const id = tx_.exec_params1("INSERT INTO tenants (name, domain) VALUES ($1, $2) RETURNING id::text", name,
-                                         detail::or_null(domain))[0].as<std::string>();
+                                         detail::or_null(domain))[0]
+                            .as<std::string>();
         auto context = context_;
         context.tenant_id = id;
         // Its first site, Main, made as any site is (with its change record).
         auto const main = SiteRepository(tx_, context).create({"", "Main", "1", 4, "", "", {}});
         tx_.exec_params("UPDATE tenants SET default_site_id = $2 WHERE id = $1", id, main.id);
-        ChangeLog(tx_, context).record(scim::ResourceKind::tenant, id, ChangeOperation::create, std::nullopt,
-                                       {"defaultSite", "domain", "name"});
+        ChangeLog(tx_, context)
+            .record(scim::ResourceKind::tenant, id, ChangeOperation::create, std::nullopt,
+                    {"defaultSite", "domain", "name"});
         return *find(id);
     } catch (pqxx::unique_violation const&) {
         throw scim::Error::conflict("a tenant named \"" + name + "\" exists already");
@@ -59,21 +70,23 @@ Tenant TenantRepository::create(std::string const& name, std::string const& doma
 }
 
 std::optional<Tenant> TenantRepository::find_by_name(std::string const& name) {
-    auto const r = tx_.exec_params("SELECT " + std::string(tenant_columns) + tenant_from_clause +
-                                   " WHERE lower(t.name) = lower($1)", name);
+    auto const r = tx_.exec_params(
+        "SELECT " + std::string(tenant_columns) + tenant_from_clause + " WHERE lower(t.name) = lower($1)", name);
     if (r.empty()) return std::nullopt;
     return tenant_from(r[0]);
 }
 
 std::optional<Tenant> TenantRepository::find(std::string const& id) {
-    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(tenant_columns) + tenant_from_clause + " WHERE t.id = $1", id);
+    auto const r =
+        detail::exec_sql(tx_, "SELECT " + std::string(tenant_columns) + tenant_from_clause + " WHERE t.id = $1", id);
     if (r.empty()) return std::nullopt;
     return tenant_from(r[0]);
 }
 
 std::vector<Tenant> TenantRepository::list() {
     std::vector<Tenant> out;
-    for (auto const& row : tx_.exec("SELECT " + std::string(tenant_columns) + tenant_from_clause + " ORDER BY lower(t.name)"))
+    for (auto const& row :
+         tx_.exec("SELECT " + std::string(tenant_columns) + tenant_from_clause + " ORDER BY lower(t.name)"))
         out.push_back(tenant_from(row));
     return out;
 }
@@ -102,7 +115,8 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         tx_.exec_params("UPDATE tenants SET placeholder_email = $2 WHERE id = $1", tenant_id,
                         detail::or_null(*change.placeholder_email));
     if ((change.rate_limit && *change.rate_limit < 0) || (change.rate_burst && *change.rate_burst < 1))
-        throw scim::Error::invalid_value("a rate limit is 0 (off) or more requests per second, with a burst of at least 1");
+        throw scim::Error::invalid_value(
+            "a rate limit is 0 (off) or more requests per second, with a burst of at least 1");
     if (change.rate_limit)
         tx_.exec_params("UPDATE tenants SET rate_limit = $2 WHERE id = $1", tenant_id, *change.rate_limit);
     if (change.rate_burst)
@@ -127,7 +141,8 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
     if (!changed.empty()) {
         auto context = context_;
         context.tenant_id = tenant_id;
-        ChangeLog(tx_, context).record(scim::ResourceKind::tenant, tenant_id, ChangeOperation::update, std::nullopt, changed);
+        ChangeLog(tx_, context)
+            .record(scim::ResourceKind::tenant, tenant_id, ChangeOperation::update, std::nullopt, changed);
     }
     return after;
 }

@@ -28,10 +28,10 @@ struct Tenant {
     std::string id;  // uuid
     std::string name;
     std::string domain;
-    std::string default_site;           // the site's name; empty: none, so every create must name a site
+    std::string default_site;  // the site's name; empty: none, so every create must name a site
     DeleteMode delete_mode = DeleteMode::remove;
-    bool display_in_directory = true;    // a new user's displayInDirectory unless it says otherwise
-    std::string placeholder_email;       // the e-mail of a create without one; empty: noreply@<domain>, if any
+    bool display_in_directory = true;  // a new user's displayInDirectory unless it says otherwise
+    std::string placeholder_email;     // the e-mail of a create without one; empty: noreply@<domain>, if any
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
     double rate_limit = 500;   // requests per second for the whole tenant, per scimd instance; 0: unlimited
     double rate_burst = 1000;  // requests that may come at once

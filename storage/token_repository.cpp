@@ -26,11 +26,14 @@ void TokenRepository::issue(std::string const& tenant_id, std::string const& sha
         std::vector<std::string> names{"label", "scope"};
         if (!user_id.empty()) names.emplace_back("user");
         if (rate_limit > 0) names.insert(names.end(), {"rateBurst", "rateLimit"});
-        detail::exec_sql(tx_,
+        detail::exec_sql(
+            tx_,
             "WITH t AS (INSERT INTO api_tokens (tenant_id, token_sha256, label, scope, user_id, rate_limit, rate_burst)"
             "  VALUES ($1, $2, $3, $4, $5::uuid, nullif($6, 0), nullif($7, 0)) RETURNING id, NULL::bigint AS version),"
-            " c AS (" + detail::change_insert("t", scim::ResourceKind::token, ChangeOperation::create, "$8") + ") "
-            "SELECT 1",
+            " c AS (" +
+                detail::change_insert("t", scim::ResourceKind::token, ChangeOperation::create, "$8") +
+                ") "
+                "SELECT 1",
             tenant_id, sha256_hex, label, scope_name(scope), user_id.empty() ? nullptr : user_id.c_str(), rate_limit,
             rate_limit > 0 ? std::max(rate_burst, 1.0) : 0.0, change_context_json(context, names));
     } catch (pqxx::unique_violation const&) {
@@ -42,20 +45,25 @@ void TokenRepository::issue(std::string const& tenant_id, std::string const& sha
 bool TokenRepository::revoke(std::string const& tenant_id, std::string const& label) {
     auto context = context_;
     context.tenant_id = tenant_id;
-    auto const r = detail::exec_sql(tx_,
+    auto const r = detail::exec_sql(
+        tx_,
         "WITH t AS (UPDATE api_tokens SET revoked_at = $3::timestamptz"
         "           WHERE tenant_id = $1 AND label = $2 AND revoked_at IS NULL RETURNING id, NULL::bigint AS version),"
-        " c AS (" + detail::change_insert("t", scim::ResourceKind::token, ChangeOperation::remove, "$4") + ") "
-        "SELECT count(*) FROM t",
+        " c AS (" +
+            detail::change_insert("t", scim::ResourceKind::token, ChangeOperation::remove, "$4") +
+            ") "
+            "SELECT count(*) FROM t",
         tenant_id, label, format_timestamp(context.now), change_context_json(context, {"revoked"}));
     return r[0][0].as<long>() > 0;
 }
 
 std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256_hex) {
-    auto const r = detail::exec_sql(tx_,
+    auto const r = detail::exec_sql(
+        tx_,
         "SELECT t.id, t.tenant_id, n.name, t.scope, "
         "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, ''), "
-        "       n.unknown_attributes, n.rate_limit, n.rate_burst, coalesce(t.rate_limit, 0), coalesce(t.rate_burst, 0), "
+        "       n.unknown_attributes, n.rate_limit, n.rate_burst, coalesce(t.rate_limit, 0), coalesce(t.rate_burst, "
+        "0), "
         "       t.label "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
         "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
@@ -85,11 +93,15 @@ void TokenRepository::record_use(std::string const& token_id) {
 
 std::vector<TokenInfo> TokenRepository::list_active(std::string const& tenant_id) {
     std::vector<TokenInfo> out;
-    auto const r = detail::exec_sql(tx_,
-        "SELECT label, scope, " + detail::rfc3339_sql("created_at") + ", "
-        "       coalesce(" + detail::rfc3339_sql("last_used_at") + ", '') "
-        "FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at",
-        tenant_id);
+    auto const r =
+        detail::exec_sql(tx_,
+                         "SELECT label, scope, " + detail::rfc3339_sql("created_at") +
+                             ", "
+                             "       coalesce(" +
+                             detail::rfc3339_sql("last_used_at") +
+                             ", '') "
+                             "FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY created_at",
+                         tenant_id);
     for (auto const& row : r)
         out.push_back({row[0].as<std::string>(), scope_from(row[1].as<std::string>()), row[2].as<std::string>(),
                        row[3].as<std::string>()});

@@ -11,9 +11,9 @@
 
 #include "scim/changed_attributes.hpp"
 #include "scim/directory_user.hpp"
-#include "scim/urns.hpp"
 #include "scim/error.hpp"
 #include "scim/text.hpp"
+#include "scim/urns.hpp"
 #include "storage/change_log.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
@@ -49,12 +49,14 @@ scim::Error no_such_manager(std::string const& id) {
 
 }  // namespace
 
-void UserRepository::check_manager(json::object const& attributes, json::object const* previous, std::string_view self) {
+void UserRepository::check_manager(json::object const& attributes, json::object const* previous,
+                                   std::string_view self) {
     auto const manager = manager_of(attributes);
     if (!manager || (previous && manager_of(*previous) == manager)) return;
     if (*manager == self) throw scim::Error::invalid_value("a user cannot be its own manager");
     if (!is_uuid(*manager) ||
-        detail::exec_sql(tx_, "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2", context_.tenant_id, *manager).empty())
+        detail::exec_sql(tx_, "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2", context_.tenant_id, *manager)
+            .empty())
         throw no_such_manager(*manager);
 }
 
@@ -69,16 +71,21 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
     auto const user = directory_.apply(attributes, nullptr);
     try {
         // A taken userName inserts nothing (instead of aborting the transaction), so the holder can be named.
-        auto const r = detail::exec_sql(tx_,
-            "WITH u AS ("
-            "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
-            "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $5)"
-            "  ON CONFLICT (tenant_id, lower(user_name)) DO NOTHING"
-            "  RETURNING id, data, version, created_at, modified_at),"
-            " c AS (" + detail::change_insert("u", scim::ResourceKind::user, ChangeOperation::create, "$6") + ") "
-            "SELECT " + std::string(select_columns) + " FROM u",
-            context_.tenant_id, json::serialize(user.attributes), or_null(password_hash), format_timestamp(context_.now),
-            user.site_id, change_context_json(context_, changes_of({}, user.attributes, password_hash.has_value())));
+        auto const r =
+            detail::exec_sql(tx_,
+                             "WITH u AS ("
+                             "  INSERT INTO users (tenant_id, data, password_hash, created_at, modified_at, site_id)"
+                             "  VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz, $5)"
+                             "  ON CONFLICT (tenant_id, lower(user_name)) DO NOTHING"
+                             "  RETURNING id, data, version, created_at, modified_at),"
+                             " c AS (" +
+                                 detail::change_insert("u", scim::ResourceKind::user, ChangeOperation::create, "$6") +
+                                 ") "
+                                 "SELECT " +
+                                 std::string(select_columns) + " FROM u",
+                             context_.tenant_id, json::serialize(user.attributes), or_null(password_hash),
+                             format_timestamp(context_.now), user.site_id,
+                             change_context_json(context_, changes_of({}, user.attributes, password_hash.has_value())));
         if (r.empty()) throw name_taken(user.attributes, holder_of(user.attributes));
         auto stored = resource_from(r[0]);
         directory_.assign(stored.id, stored.attributes, nullptr);
@@ -112,9 +119,9 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
     std::unordered_set<std::string> known_managers;
     if (!managers.empty())
         for (auto const& row : detail::exec_sql(tx_,
-                 "SELECT id::text FROM users WHERE tenant_id = $1"
-                 " AND id IN (SELECT (jsonb_array_elements_text($2::jsonb))::uuid)",
-                 context_.tenant_id, json::serialize(managers)))
+                                                "SELECT id::text FROM users WHERE tenant_id = $1"
+                                                " AND id IN (SELECT (jsonb_array_elements_text($2::jsonb))::uuid)",
+                                                context_.tenant_id, json::serialize(managers)))
             known_managers.insert(row[0].as<std::string>());
     json::array batch;
     batch.reserve(users.size());
@@ -139,7 +146,8 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
     }
     // A taken userName skips its row (ON CONFLICT DO NOTHING) instead of failing the statement; each row that
     // went in is matched back to the first entry with its userName.
-    auto const rows = detail::exec_sql(tx_,
+    auto const rows = detail::exec_sql(
+        tx_,
         "WITH input AS ("
         "  SELECT e -> 'd' AS data, e ->> 'h' AS hash, (e ->> 's')::uuid AS site_id, (e ->> 'n')::bigint AS n,"
         "         ARRAY(SELECT jsonb_array_elements_text(e -> 'a')) AS attributes"
@@ -152,13 +160,16 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
         " firsts AS (SELECT lower(data ->> 'userName') AS key, min(n) AS n FROM input GROUP BY 1),"
         " made AS (SELECT u.id, u.version, f.n, i.attributes FROM u JOIN firsts f ON f.key = lower(u.user_name)"
         "          JOIN input i ON i.n = f.n),"
-        " c AS (" + detail::change_insert("made", scim::ResourceKind::user, ChangeOperation::create, "$4", "s.id::text",
-                                          "s.version", "s.attributes") + ") "
-        "SELECT id, version, n FROM made",
+        " c AS (" +
+            detail::change_insert("made", scim::ResourceKind::user, ChangeOperation::create, "$4", "s.id::text",
+                                  "s.version", "s.attributes") +
+            ") "
+            "SELECT id, version, n FROM made",
         context_.tenant_id, json::serialize(batch), format_timestamp(context_.now), change_context_json(context_));
     for (auto const& row : rows) {
         auto const n = row[2].as<std::size_t>();
-        if (n >= 1 && n <= out.size()) out[n - 1].created = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
+        if (n >= 1 && n <= out.size())
+            out[n - 1].created = Created{row[0].as<std::string>(), row[1].as<std::int64_t>()};
     }
     // The holders of the names that were taken, with one more statement and only when some were.
     json::array taken;
@@ -166,10 +177,11 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
         if (!out[i].created && !out[i].error) taken.emplace_back(applied[i].at("userName"));
     std::unordered_map<std::string, std::string> holders;
     if (!taken.empty())
-        for (auto const& row : detail::exec_sql(tx_,
-                 "SELECT lower(user_name), id::text FROM users WHERE tenant_id = $1"
-                 " AND lower(user_name) IN (SELECT lower(jsonb_array_elements_text($2::jsonb)))",
-                 context_.tenant_id, json::serialize(taken)))
+        for (auto const& row :
+             detail::exec_sql(tx_,
+                              "SELECT lower(user_name), id::text FROM users WHERE tenant_id = $1"
+                              " AND lower(user_name) IN (SELECT lower(jsonb_array_elements_text($2::jsonb)))",
+                              context_.tenant_id, json::serialize(taken)))
             holders.emplace(row[0].as<std::string>(), row[1].as<std::string>());
     for (std::size_t i = 0; i < out.size(); ++i) {
         if (out[i].created || out[i].error) continue;
@@ -181,9 +193,11 @@ std::vector<UserRepository::CreateOutcome> UserRepository::create_many(std::vect
 
 std::optional<StoredResource> UserRepository::find(std::string_view id, bool for_update) {
     if (!is_uuid(id)) return std::nullopt;
-    auto const r = detail::exec_sql(tx_, "SELECT " + std::string(select_columns) +
-                                       " FROM users WHERE tenant_id = $1 AND id = $2" + (for_update ? " FOR UPDATE" : ""),
-                                   context_.tenant_id, std::string(id));
+    auto const r =
+        detail::exec_sql(tx_,
+                         "SELECT " + std::string(select_columns) + " FROM users WHERE tenant_id = $1 AND id = $2" +
+                             (for_update ? " FOR UPDATE" : ""),
+                         context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
     return resource_from(r[0]);
 }
@@ -201,14 +215,18 @@ StoredResource UserRepository::update(std::string_view id, DirectoryUser const& 
         if (auto const holder = id_of(new_name->get_string()); holder && *holder != id)
             throw name_taken(user.attributes, holder);
     try {
-        auto const r = detail::exec_sql(tx_,
+        auto const r = detail::exec_sql(
+            tx_,
             "WITH u AS ("
             "  UPDATE users SET data = $3::jsonb, password_hash = coalesce($4, password_hash), site_id = $6,"
             "                   version = version + 1, modified_at = $5::timestamptz"
             "  WHERE tenant_id = $1 AND id = $2"
             "  RETURNING id, data, version, created_at, modified_at),"
-            " c AS (" + detail::change_insert("u", scim::ResourceKind::user, operation, "$7") + ") "
-            "SELECT " + std::string(select_columns) + " FROM u",
+            " c AS (" +
+                detail::change_insert("u", scim::ResourceKind::user, operation, "$7") +
+                ") "
+                "SELECT " +
+                std::string(select_columns) + " FROM u",
             context_.tenant_id, std::string(id), json::serialize(user.attributes), or_null(password_hash),
             format_timestamp(context_.now), user.site_id,
             change_context_json(context_, changes_of(previous, user.attributes, password_hash.has_value())));
@@ -222,8 +240,9 @@ StoredResource UserRepository::update(std::string_view id, DirectoryUser const& 
 }
 
 std::optional<std::string> UserRepository::id_of(std::string_view user_name) {
-    auto const r = detail::exec_sql(tx_, "SELECT id::text FROM users WHERE tenant_id = $1 AND lower(user_name) = lower($2)",
-                                   context_.tenant_id, std::string(user_name));
+    auto const r =
+        detail::exec_sql(tx_, "SELECT id::text FROM users WHERE tenant_id = $1 AND lower(user_name) = lower($2)",
+                         context_.tenant_id, std::string(user_name));
     if (r.empty()) return std::nullopt;
     return r[0][0].as<std::string>();
 }
@@ -235,10 +254,11 @@ std::vector<std::string> UserRepository::names_with_stems(std::vector<std::strin
         patterns.push_back(detail::escape_like(scim::to_lower(stem)) + ".%");
     }
     if (patterns.empty()) return out;
-    for (auto const& row : detail::exec_sql(tx_,
-             "SELECT lower(user_name) FROM users WHERE tenant_id = $1"
-             " AND lower(user_name) LIKE ANY (SELECT jsonb_array_elements_text($2::jsonb))",
-             context_.tenant_id, detail::json_text_array(patterns)))
+    for (auto const& row :
+         detail::exec_sql(tx_,
+                          "SELECT lower(user_name) FROM users WHERE tenant_id = $1"
+                          " AND lower(user_name) LIKE ANY (SELECT jsonb_array_elements_text($2::jsonb))",
+                          context_.tenant_id, detail::json_text_array(patterns)))
         out.push_back(row[0].as<std::string>());
     return out;
 }
@@ -253,19 +273,24 @@ std::size_t UserRepository::remove_inactive() { return remove_where("u.active = 
 // Deletes the tenant's users matching `condition` ($2 is `argument`) and records each, and what went with them:
 // the licence seats they held (their pools' counts), the numbers they held, the groups they were members of.
 std::size_t UserRepository::remove_where(std::string const& condition, std::string const& argument) {
-    auto const r = detail::exec_sql(tx_,
-        "WITH gone AS (SELECT u.id FROM users u WHERE u.tenant_id = $1 AND " + condition + "),"
-        " pools AS (SELECT DISTINCT license_type FROM license_assignments"
-        "           WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
-        " numbers AS (SELECT number FROM phone_numbers WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
-        " groups AS (SELECT DISTINCT group_id FROM group_members"
-        "            WHERE tenant_id = $1 AND member_id IN (SELECT id FROM gone)),"
-        " d AS (DELETE FROM users WHERE tenant_id = $1 AND id IN (SELECT id FROM gone) RETURNING id, NULL::bigint AS version),"
-        " c AS (" + detail::change_insert("d", scim::ResourceKind::user, ChangeOperation::remove, "$3") + ") "
-        "SELECT (SELECT count(*) FROM d),"
-        "       (SELECT coalesce(json_agg(license_type), '[]') FROM pools)::text,"
-        "       (SELECT coalesce(json_agg(number), '[]') FROM numbers)::text,"
-        "       (SELECT coalesce(json_agg(group_id), '[]') FROM groups)::text",
+    auto const r = detail::exec_sql(
+        tx_,
+        "WITH gone AS (SELECT u.id FROM users u WHERE u.tenant_id = $1 AND " + condition +
+            "),"
+            " pools AS (SELECT DISTINCT license_type FROM license_assignments"
+            "           WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
+            " numbers AS (SELECT number FROM phone_numbers WHERE tenant_id = $1 AND user_id IN (SELECT id FROM gone)),"
+            " groups AS (SELECT DISTINCT group_id FROM group_members"
+            "            WHERE tenant_id = $1 AND member_id IN (SELECT id FROM gone)),"
+            " d AS (DELETE FROM users WHERE tenant_id = $1 AND id IN (SELECT id FROM gone) RETURNING id, NULL::bigint "
+            "AS version),"
+            " c AS (" +
+            detail::change_insert("d", scim::ResourceKind::user, ChangeOperation::remove, "$3") +
+            ") "
+            "SELECT (SELECT count(*) FROM d),"
+            "       (SELECT coalesce(json_agg(license_type), '[]') FROM pools)::text,"
+            "       (SELECT coalesce(json_agg(number), '[]') FROM numbers)::text,"
+            "       (SELECT coalesce(json_agg(group_id), '[]') FROM groups)::text",
         context_.tenant_id, argument.empty() ? nullptr : argument.c_str(), change_context_json(context_));
     auto const removed = r[0][0].as<std::size_t>();
     if (removed == 0) return 0;

@@ -55,8 +55,9 @@ public:
     /// directory().apply() made of the new attributes, and bumps its version; `operation` is what the change record
     /// says it was. A password hash of nullopt keeps the stored one. @throws scim::Error uniqueness (userName or
     /// extension taken), not_found, and the directory rules' errors (a full pool, a number held by someone else).
-    StoredResource update(std::string_view id, DirectoryUser const& user, std::optional<std::string> const& password_hash,
-                          boost::json::object const& previous, ChangeOperation operation);
+    StoredResource update(std::string_view id, DirectoryUser const& user,
+                          std::optional<std::string> const& password_hash, boost::json::object const& previous,
+                          ChangeOperation operation);
 
     /// The userNames (lower case) of the tenant that are one of `stems` or start with a stem and a dot: what an
     /// invented name "<stem>.<n>" must avoid. One statement for all stems.
@@ -83,7 +84,8 @@ private:
                                                bool new_password);
     /// @throws scim::Error invalid_value when the enterprise manager.value (new or changed since `previous`) is not
     /// the id of another user of the tenant.
-    void check_manager(boost::json::object const& attributes, boost::json::object const* previous, std::string_view self);
+    void check_manager(boost::json::object const& attributes, boost::json::object const* previous,
+                       std::string_view self);
     [[noreturn]] void unique_violation(pqxx::unique_violation const& e, boost::json::object const& attributes);
 
     pqxx::transaction_base& tx_;

@@ -18,10 +18,11 @@ ResolvedPath resolve_attribute_path(AttributePath const& path, ResourceType cons
     };
     if (!path.urn.empty()) {
         auto const canonical = registry.canonical_urn(path.urn);
-        bool const ours = canonical == type.schema ||
-                          std::any_of(type.extensions.begin(), type.extensions.end(),
-                                      [&](SchemaExtension const& e) { return e.schema == canonical; });
-        if (!ours) throw unknown("\"" + path.to_string() + "\" names a schema that " + type.name + " resources do not have");
+        bool const ours =
+            canonical == type.schema || std::any_of(type.extensions.begin(), type.extensions.end(),
+                                                    [&](SchemaExtension const& e) { return e.schema == canonical; });
+        if (!ours)
+            throw unknown("\"" + path.to_string() + "\" names a schema that " + type.name + " resources do not have");
         in_schema(*registry.schema(canonical));
         // A client may qualify a common attribute with the core URN ("urn:…:User:id").
         if (!out.attribute && canonical == type.schema) {
@@ -36,14 +37,14 @@ ResolvedPath resolve_attribute_path(AttributePath const& path, ResourceType cons
         for (auto it = type.extensions.begin(); !out.attribute && it != type.extensions.end(); ++it)
             in_schema(*registry.schema(it->schema));
     }
-    if (!out.attribute)
-        throw unknown("unknown attribute \"" + path.to_string() + "\" for " + type.name + " resources");
+    if (!out.attribute) throw unknown("unknown attribute \"" + path.to_string() + "\" for " + type.name + " resources");
     if (!path.sub_attribute.empty()) {
         out.sub_attribute = out.attribute->find_sub(path.sub_attribute);
         if (!out.sub_attribute)
             throw unknown("unknown attribute \"" + path.to_string() + "\": " + out.attribute->name +
-                          (out.attribute->type == AttributeType::complex ? " has no sub-attribute \"" + path.sub_attribute + "\""
-                                                                          : " has no sub-attributes"));
+                          (out.attribute->type == AttributeType::complex
+                               ? " has no sub-attribute \"" + path.sub_attribute + "\""
+                               : " has no sub-attributes"));
     }
     return out;
 }

@@ -8,8 +8,8 @@
 
 #include <boost/json/array.hpp>
 #include <pqxx/except>
-#include "storage/savepoint.hpp"
 #include <pqxx/transaction>
+#include "storage/savepoint.hpp"
 
 #include "scim/bulk.hpp"
 #include "scim/error.hpp"
@@ -42,7 +42,8 @@ scim::ResourceType const& type_of(RequestContext const& ctx, std::string_view pa
         auto const* type = ctx.app.registry.resource_type(id);
         if (type && scim::iequals(type->endpoint, endpoint)) return *type;
     }
-    throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) + "\"; bulk operations work on /Users, "
+    throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) +
+                                 "\"; bulk operations work on /Users, "
                                  "/Groups and /Sites");
 }
 
@@ -126,8 +127,8 @@ json::object failure(RequestContext const& ctx, scim::BulkOperation const& op, s
 struct Progress {
     scim::BulkIds created;
     std::int64_t errors = 0;
-    std::size_t next = 0;  // position in the execution order
-    bool stopped = false;  // failOnErrors reached
+    std::size_t next = 0;                                       // position in the execution order
+    bool stopped = false;                                       // failOnErrors reached
     std::vector<std::pair<std::size_t, json::object>> results;  // by request index, of the operations run
     scim::IgnoredAttributes ignored;  // what the operations named that the server does not define
 };
@@ -253,8 +254,8 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
                 run_tx.commit();
             } catch (pqxx::sql_error const& e) {
                 // One row the database refused fails the whole statement: run them alone to find which.
-                log_line(ctx.request_id + " bulk: a statement for " + std::to_string(run) + " creates failed (SQLSTATE " +
-                         e.sqlstate() + "); running them one by one");
+                log_line(ctx.request_id + " bulk: a statement for " + std::to_string(run) +
+                         " creates failed (SQLSTATE " + e.sqlstate() + "); running them one by one");
                 progress = before_run;
                 one_by_one_until = progress.next + run;
             }
@@ -284,7 +285,8 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
 
 Reply bulk(RequestContext& ctx) {
     auto plan = [&] {
-        auto parsed = scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);
+        auto parsed =
+            scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);
         auto order = scim::bulk_execution_order(parsed.operations);
         return std::pair{std::move(parsed), std::move(order)};
     };

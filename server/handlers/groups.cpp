@@ -39,9 +39,8 @@ Reply create_group(RequestContext& ctx) {
     auto const& type = group_type(ctx);
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
-    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::create(tx, ctx.caller(), group, input), selection);
-    });
+    auto const [stored, text] = co_await ctx.app.db.run(
+        [&](pqxx::work& tx) { return rendered(tx, ctx, service::create(tx, ctx.caller(), group, input), selection); });
     auto res = text_resource_response(201, ctx, type, stored, text);
     add_ignored_attributes(res, input.ignored);
     co_return res;
@@ -67,7 +66,8 @@ Reply replace_group(RequestContext& ctx, std::string_view id) {
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::replace(tx, ctx.caller(), group, id, input, {}, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::replace(tx, ctx.caller(), group, id, input, {}, ctx.request.if_match),
+                        selection);
     });
     co_return modified_response(ctx, type, stored, text, input.ignored);
 }
@@ -94,7 +94,8 @@ Reply patch_group(RequestContext& ctx, std::string_view id) {
 }
 
 Reply delete_group(RequestContext& ctx, std::string_view id) {
-    co_await ctx.app.db.run([&](pqxx::work& tx) { service::remove(tx, ctx.caller(), group, id, ctx.request.if_match); });
+    co_await ctx.app.db.run(
+        [&](pqxx::work& tx) { service::remove(tx, ctx.caller(), group, id, ctx.request.if_match); });
     co_return no_content();
 }
 

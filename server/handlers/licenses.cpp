@@ -24,8 +24,7 @@ Reply get_license(RequestContext& ctx, std::string_view id) {
     auto const& type = license_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
-        return render_for_get(tx, ctx, type, storage::LicenseRepository(tx, ctx.change()).find_resource(id),
-                              selection);
+        return render_for_get(tx, ctx, type, storage::LicenseRepository(tx, ctx.change()).find_resource(id), selection);
     });
     if (!found) throw scim::Error::not_found("this tenant has no licence pool \"" + std::string(id) + "\"");
     co_return get_response(ctx, type, *found);

@@ -51,7 +51,8 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
 
     storage::ListQuery query;
     query.filter = filter ? &*filter : nullptr;
-    if (!request.sort_by.empty()) query.sort = storage::sort_key(scim::resolve_sort_path(request.sort_by, type, registry), table);
+    if (!request.sort_by.empty())
+        query.sort = storage::sort_key(scim::resolve_sort_path(request.sort_by, type, registry), table);
     query.descending = descending(request.sort_order);
     // RFC 7644 §3.4.2.4: a negative count means 0; more than the server's maximum means the maximum.
     query.count = std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
@@ -62,8 +63,7 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     std::int64_t start_index = 1;
     std::string binding;
     if (cursor_mode) {
-        if (request.start_index)
-            throw scim::Error::invalid_value("use either cursor or startIndex to page, not both");
+        if (request.start_index) throw scim::Error::invalid_value("use either cursor or startIndex to page, not both");
         binding = ctx.grant.tenant_id + "\n" + type.id + "\n" + request.filter.value_or("") + "\n" +
                   scim::to_lower(request.sort_by) + "\n" + (query.descending ? "d" : "a");
         if (!request.cursor->empty()) {
@@ -86,8 +86,10 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     // Users are read without a transaction (fewer round trips); group members are read through a cursor, which
     // needs one.
     RenderedPage result;
-    if (type.id == "User") result = co_await ctx.app.db.read(page_of);
-    else result = co_await ctx.app.db.run(page_of);
+    if (type.id == "User")
+        result = co_await ctx.app.db.read(page_of);
+    else
+        result = co_await ctx.app.db.run(page_of);
     auto const& page = result.page;
     if (!cursor_mode) co_return list_reply(list_response_text(result.texts, page.total.value_or(0), start_index));
 
@@ -124,7 +126,8 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
         }
     }
     if (std::none_of(kinds.begin(), kinds.end(), [](Kind const& k) { return k.applies; })) throw *refused;
-    auto const count = std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
+    auto const count =
+        std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
     auto const start_index = std::max<std::int64_t>(1, request.start_index.value_or(1));
     auto const tenant = ctx.grant.tenant_id;
     // Users first, then groups: one order across both, paged by startIndex.
@@ -133,14 +136,16 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
         auto skip = start_index - 1;
         for (auto const& kind : kinds) {
             if (!kind.applies) continue;
-            auto const selection = scim::parse_selection(request.attributes, request.excluded_attributes, *kind.type, registry);
+            auto const selection =
+                scim::parse_selection(request.attributes, request.excluded_attributes, *kind.type, registry);
             storage::ListQuery query;
             query.filter = kind.filter ? &*kind.filter : nullptr;
             query.members = scim::stored_members(selection, *kind.type, registry);
             // Each type is sorted on its own; a type without the sortBy attribute keeps its default order.
             if (!request.sort_by.empty()) {
                 try {
-                    query.sort = storage::sort_key(scim::resolve_sort_path(request.sort_by, *kind.type, registry), *kind.table);
+                    query.sort =
+                        storage::sort_key(scim::resolve_sort_path(request.sort_by, *kind.type, registry), *kind.table);
                 } catch (scim::Error const&) {
                 }
             }

@@ -21,14 +21,15 @@ std::int64_t parse_integer(std::string_view name, std::string_view text) {
     // Absurdly large values are clamped like any other large value.
     if (ec == std::errc::result_out_of_range) return text.front() == '-' ? INT64_MIN : INT64_MAX;
     if (ec != std::errc() || end != text.data() + text.size())
-        throw scim::Error::invalid_value("\"" + std::string(name) + "\" must be an integer, not \"" + std::string(text) +
-                                         "\"");
+        throw scim::Error::invalid_value("\"" + std::string(name) + "\" must be an integer, not \"" +
+                                         std::string(text) + "\"");
     return value;
 }
 
 std::string joined(json::value const& v, std::string_view name) {
     if (v.is_string()) return std::string(v.get_string());
-    if (!v.is_array()) throw scim::Error::invalid_value("\"" + std::string(name) + "\" must be an array of attribute names");
+    if (!v.is_array())
+        throw scim::Error::invalid_value("\"" + std::string(name) + "\" must be an array of attribute names");
     std::string out;
     for (auto const& item : v.get_array()) {
         if (!item.is_string())

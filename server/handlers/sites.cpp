@@ -35,9 +35,8 @@ Reply create_site(RequestContext& ctx) {
     auto const& type = site_type(ctx);
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
-    auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::create(tx, ctx.caller(), site, input), selection);
-    });
+    auto const [stored, text] = co_await ctx.app.db.run(
+        [&](pqxx::work& tx) { return rendered(tx, ctx, service::create(tx, ctx.caller(), site, input), selection); });
     auto res = text_resource_response(201, ctx, type, stored, text);
     add_ignored_attributes(res, input.ignored);
     co_return res;
@@ -62,7 +61,8 @@ Reply replace_site(RequestContext& ctx, std::string_view id) {
     auto const input = co_await resource_from_request(ctx, type);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::replace(tx, ctx.caller(), site, id, input, {}, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::replace(tx, ctx.caller(), site, id, input, {}, ctx.request.if_match),
+                        selection);
     });
     co_return modified_response(ctx, type, stored, text, input.ignored);
 }
@@ -73,7 +73,8 @@ Reply patch_site(RequestContext& ctx, std::string_view id) {
     auto const request = co_await patch_from_request(ctx, type, ignored);
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::patch(tx, ctx.caller(), site, id, request, {}, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::patch(tx, ctx.caller(), site, id, request, {}, ctx.request.if_match),
+                        selection);
     });
     co_return modified_response(ctx, type, stored, text, ignored);
 }

@@ -72,7 +72,8 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, input.password);
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::replace(tx, ctx.caller(), user, id, input, hash, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::replace(tx, ctx.caller(), user, id, input, hash, ctx.request.if_match),
+                        selection);
     });
     co_return modified_response(ctx, type, stored, text, input.ignored);
 }
@@ -84,7 +85,8 @@ Reply patch_user(RequestContext& ctx, std::string_view id) {
     auto const selection = request_selection(ctx, type);
     auto const hash = co_await password_hash(ctx, scim::patch_password(request));
     auto const [stored, text] = co_await ctx.app.db.run([&](pqxx::work& tx) {
-        return rendered(tx, ctx, service::patch(tx, ctx.caller(), user, id, request, hash, ctx.request.if_match), selection);
+        return rendered(tx, ctx, service::patch(tx, ctx.caller(), user, id, request, hash, ctx.request.if_match),
+                        selection);
     });
     co_return modified_response(ctx, type, stored, text, ignored);
 }

@@ -9,8 +9,8 @@
 #include "scim/filter_binding.hpp"
 #include "scim/filter_parser.hpp"
 #include "server/responses.hpp"
-#include "storage/user_csv_export.hpp"
 #include "service/user_import.hpp"
+#include "storage/user_csv_export.hpp"
 
 namespace server::handlers {
 

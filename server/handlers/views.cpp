@@ -18,7 +18,8 @@ bool selected(scim::Selection const& selection, std::string_view path, scim::Att
     return attr && scim::pick(selection, path, attr->returned) != scim::Pick::none;
 }
 
-void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx, std::vector<storage::StoredResource>& users) {
+void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx,
+                     std::vector<storage::StoredResource>& users) {
     std::vector<std::string> ids;
     for (auto const& u : users) ids.push_back(u.id);
     auto const change = ctx.change();
@@ -56,7 +57,8 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
         throw scim::Error::too_many("group \"" + group.id + "\" has " + std::to_string(count) +
                                     " members, more than the " + std::to_string(ctx.app.config.max_inline_members) +
                                     " this server returns inline; read it with excludedAttributes=members and page its "
-                                    "members with /Users?filter=groups.value eq \"" + group.id + "\"");
+                                    "members with /Users?filter=groups.value eq \"" +
+                                    group.id + "\"");
     if (count > 0) {
         auto const want = [&](char const* sub) {
             auto const* attr = members.find_sub(sub);
@@ -71,10 +73,10 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
         text += ",\"members\":[";
         bool first = true;
         groups.for_each_member(group.id, [&](storage::Member const& m) {
-            if (filtered && !selection.keeps_value("members", json::object{{"value", m.id},
-                                                                           {"$ref", ref_of(m)},
-                                                                           {"type", m.type},
-                                                                           {"display", m.display}}))
+            if (filtered &&
+                !selection.keeps_value(
+                    "members",
+                    json::object{{"value", m.id}, {"$ref", ref_of(m)}, {"type", m.type}, {"display", m.display}}))
                 return;
             text += first ? "{" : ",{";
             first = false;
@@ -92,8 +94,10 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
             if (display && !m.display.empty()) put("display", m.display);
             text += "}";
         });
-        if (first) text.resize(before_members);  // a value filter kept no member: no members at all
-        else text += "]";
+        if (first)
+            text.resize(before_members);  // a value filter kept no member: no members at all
+        else
+            text += "]";
     }
     if (!meta.is_null()) text += ",\"meta\":" + json::serialize(meta);
     text += "}";
@@ -107,7 +111,8 @@ bool wants_no_body(RequestContext const& ctx) {
 
 }  // namespace
 
-std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
+std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx,
+                                          scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
                                           scim::Selection const& selection, LargeGroups large) {
     auto const& core = *ctx.app.registry.schema(type.schema);
@@ -130,9 +135,9 @@ Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim:
     return {std::move(one.front()), std::move(text.front())};
 }
 
-std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
-                                       std::optional<storage::StoredResource> stored, scim::Selection const& selection,
-                                       LargeGroups large) {
+std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx,
+                                       scim::ResourceType const& type, std::optional<storage::StoredResource> stored,
+                                       scim::Selection const& selection, LargeGroups large) {
     if (!stored) return std::nullopt;
     if (!ctx.request.if_none_match.empty() && scim::etag_list_matches(ctx.request.if_none_match, stored->version))
         return Rendered{std::move(*stored), std::string()};

@@ -25,7 +25,8 @@ enum class LargeGroups {
 /// The JSON text of each resource, projected by `selection`. Users get their `groups` (direct and indirect) when
 /// selected; groups get their `members`, read in batches straight into the text.
 /// @throws scim::Error 400 tooMany for a large group when `large` is refuse.
-std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
+std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx,
+                                          scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
                                           scim::Selection const& selection, LargeGroups large = LargeGroups::refuse);
 
@@ -39,9 +40,9 @@ Rendered render_one(pqxx::transaction_base& tx, RequestContext const& ctx, scim:
 
 /// What a GET of one resource answers, decided inside its transaction: nullopt when there is no such resource, an
 /// empty text when If-None-Match names its current version, else its rendered text.
-std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx, scim::ResourceType const& type,
-                                       std::optional<storage::StoredResource> stored, scim::Selection const& selection,
-                                       LargeGroups large = LargeGroups::refuse);
+std::optional<Rendered> render_for_get(pqxx::transaction_base& tx, RequestContext const& ctx,
+                                       scim::ResourceType const& type, std::optional<storage::StoredResource> stored,
+                                       scim::Selection const& selection, LargeGroups large = LargeGroups::refuse);
 
 /// The response to a GET that found `found` (from render_for_get): 304 Not Modified or 200 with the resource.
 HttpResponse get_response(RequestContext const& ctx, scim::ResourceType const& type, Rendered const& found);

@@ -39,10 +39,9 @@ TEST_CASE("a group naming users created later in the same bulk gets them as memb
         {"method":"POST","path":"/Groups","bulkId":"team","data":{
             "schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team",
             "members":[{"type":"User","value":"bulkId:ann"},{"type":"User","value":"bulkId:bob"},
-                       {"value":"bulkId:cid"}]}},)" +
-                                                      user_op("ann", "ann@example.com") + "," +
-                                                      user_op("bob", "bob@example.com") + "," +
-                                                      user_op("cid", "cid@example.com") + "]"));
+                       {"value":"bulkId:cid"}]}},)" + user_op("ann", "ann@example.com") +
+                                                     "," + user_op("bob", "bob@example.com") + "," +
+                                                     user_op("cid", "cid@example.com") + "]"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 4);
     // Reported in request order, each with its method, bulkId, status, location and version.
@@ -71,12 +70,14 @@ TEST_CASE("PUT, PATCH and DELETE in a bulk, with versions and bulkId paths") {
         {"method":"PATCH","path":"/Users/)" + id + R"(","version":"W/\"999\"","data":{
             "schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations":[{"op":"replace","path":"title","value":"Never"}]}},
-        {"method":"PUT","path":"/Users/)" + id + R"(","version":)" + json::serialize(json::value(version)) + R"(,"data":{
+        {"method":"PUT","path":"/Users/)" + id + R"(","version":)" +
+                                                     json::serialize(json::value(version)) + R"(,"data":{
             "schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new@example.com","title":"Put"}},
         {"method":"POST","path":"/Groups","bulkId":"g","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"}},
         {"method":"PATCH","path":"/Groups/bulkId:g","data":{
             "schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations":[{"op":"add","path":"members","value":[{"value":")" + id + R"("}]}]}},
+            "Operations":[{"op":"add","path":"members","value":[{"value":")" +
+                                                     id + R"("}]}]}},
         {"method":"DELETE","path":"/Groups/bulkId:g"}
     ])"));
     auto const ops = operations_of(r);
@@ -100,7 +101,7 @@ TEST_CASE("circular references fail those operations and no others") {
         {"method":"POST","path":"/Groups","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"A","members":[{"value":"bulkId:b"}]}},
         {"method":"POST","path":"/Groups","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"B","members":[{"value":"bulkId:a"}]}},
         {"method":"POST","path":"/Groups","bulkId":"c","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"C","members":[{"value":"bulkId:nowhere"}]}},)" +
-                                                      user_op("u", "u@example.com") + "]"));
+                                                     user_op("u", "u@example.com") + "]"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 4);
     for (int i : {0, 1, 2}) {
@@ -118,10 +119,10 @@ TEST_CASE("failOnErrors stops after that many errors - operations not run are no
     E2E e;
     e.create_user("taken@example.com");
     auto const before = e.users_snapshot();
-    auto const r = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("dup", "TAKEN@example.com") + "," +
-                                                          user_op("x", "x@example.com") + "," +
-                                                          user_op("y", "y@example.com") + "]",
-                                                      R"(,"failOnErrors":1)"));
+    auto const r =
+        e.post("/scim/v2/Bulk", bulk_body("[" + user_op("dup", "TAKEN@example.com") + "," +
+                                              user_op("x", "x@example.com") + "," + user_op("y", "y@example.com") + "]",
+                                          R"(,"failOnErrors":1)"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 1);
     CHECK(ops[0].at("status") == "409");
@@ -137,7 +138,8 @@ TEST_CASE("a failing operation leaves no trace, and the others are as if it had 
         {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b@example.com","active":"perhaps"}},
         {"method":"DELETE","path":"/Users/no-such-id"},
         {"method":"POST","path":"/Printers","bulkId":"s","data":{}},
-        {"method":"GET","path":"/Users"},)" + user_op("c", "c@example.com") + "]"));
+        {"method":"GET","path":"/Users"},)" + user_op("c", "c@example.com") +
+                                                     "]"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 7);
     CHECK(ops[0].at("status") == "201");
@@ -159,8 +161,9 @@ TEST_CASE("bulk limits: maxOperations and maxPayloadSize are 413 naming the limi
     auto const config = e.get("/scim/v2/ServiceProviderConfig").json();
     CHECK(config.at("bulk").at("maxOperations") == 2);
     CHECK(config.at("bulk").at("maxPayloadSize") == 2048);
-    auto const too_many = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("a", "a@x.com") + "," + user_op("b", "b@x.com") +
-                                                            "," + user_op("c", "c@x.com") + "]"));
+    auto const too_many = e.post(
+        "/scim/v2/Bulk",
+        bulk_body("[" + user_op("a", "a@x.com") + "," + user_op("b", "b@x.com") + "," + user_op("c", "c@x.com") + "]"));
     CHECK(too_many.status == 413);
     CHECK(std::string(too_many.json().at("detail").as_string()).find("maxOperations") != std::string::npos);
     // Larger than --max-body-bytes is fine for /Bulk, up to its own limit.
@@ -200,12 +203,13 @@ TEST_CASE("a bulk of 1,000 creates creates 1,000 users") {
 TEST_CASE("user creates that go in together still fail one by one") {
     E2E e;
     e.create_user("taken@example.com");
-    auto const r = e.post("/scim/v2/Bulk", bulk_body("[" + user_op("a", "a@example.com") + "," +
-                                                      user_op("b", "Taken@Example.com") + "," +
-                                                      user_op("c", "A@EXAMPLE.COM") + "," +
-                                                      user_op("d", "d@example.com", R"(,"active":"maybe")") + "," +
-                                                      user_op("e", "e@example.com", R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"bulkId:a"})") + "," +
-                                                      user_op("f", "f@example.com") + "]"));
+    auto const r = e.post(
+        "/scim/v2/Bulk",
+        bulk_body("[" + user_op("a", "a@example.com") + "," + user_op("b", "Taken@Example.com") + "," +
+                  user_op("c", "A@EXAMPLE.COM") + "," + user_op("d", "d@example.com", R"(,"active":"maybe")") + "," +
+                  user_op("e", "e@example.com",
+                          R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"bulkId:a"})") +
+                  "," + user_op("f", "f@example.com") + "]"));
     auto const ops = operations_of(r);
     REQUIRE(ops.size() == 6);
     CHECK(ops[0].at("status") == "201");

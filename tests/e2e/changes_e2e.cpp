@@ -19,10 +19,10 @@ struct Record {
 std::vector<Record> records(E2E& e, std::string const& id = "") {
     pqxx::read_transaction tx(e.db.connection());
     std::vector<Record> out;
-    for (auto const& row : tx.exec_params(
-             "SELECT resource_type, resource_id, operation, coalesce(version::text, '-'), actor,"
-             " array_to_string(attributes, ',') FROM changes WHERE $1 = '' OR resource_id = $1 ORDER BY id",
-             id))
+    for (auto const& row :
+         tx.exec_params("SELECT resource_type, resource_id, operation, coalesce(version::text, '-'), actor,"
+                        " array_to_string(attributes, ',') FROM changes WHERE $1 = '' OR resource_id = $1 ORDER BY id",
+                        id))
         out.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(), row[5].c_str()});
     return out;
 }
@@ -34,7 +34,8 @@ std::string patch_body(std::string const& operations) {
 }
 
 HttpResult patch(E2E& e, std::string const& path, std::string const& operations) {
-    return e.call("PATCH", path, patch_body(operations), e.acme.write_token, {{"Content-Type", "application/scim+json"}});
+    return e.call("PATCH", path, patch_body(operations), e.acme.write_token,
+                  {{"Content-Type", "application/scim+json"}});
 }
 
 std::string encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
@@ -51,10 +52,11 @@ TEST_CASE("users: HTTP, /Bulk, the CSV import and the command line each leave on
     CHECK(r[0].operation == "create");
     CHECK(r[0].version == "1");
     CHECK(r[0].actor == "writer");  // the token's label
-    CHECK(r[0].attributes == "password,title,urn:ietf:params:scim:schemas:extension:8x8:1.1:User:directoryScope,"
-                             "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:displayInDirectory,"
-                             "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:profileType,"
-                             "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site,userName");
+    CHECK(r[0].attributes ==
+          "password,title,urn:ietf:params:scim:schemas:extension:8x8:1.1:User:directoryScope,"
+          "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:displayInDirectory,"
+          "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:profileType,"
+          "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site,userName");
 
     CHECK(patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","path":"title","value":"Sous-chef"}])").status == 200);
     CHECK(patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","path":"active","value":"perhaps"}])").status == 400);
@@ -65,10 +67,13 @@ TEST_CASE("users: HTTP, /Bulk, the CSV import and the command line each leave on
     CHECK(r[1].version == "2");
     CHECK(r[1].attributes == "title");
 
-    auto const bulk = e.post("/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[
+    auto const bulk =
+        e.post("/scim/v2/Bulk",
+               R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[
         {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b@x.com"}},
         {"method":"POST","path":"/Users","bulkId":"c","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ANN@x.com"}},
-        {"method":"PUT","path":"/Users/)" + id + R"(","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@x.com"}},
+        {"method":"PUT","path":"/Users/)" +
+                   id + R"(","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@x.com"}},
         {"method":"DELETE","path":"/Users/no-such-user"}]})");
     REQUIRE(bulk.status == 200);
     auto const after_bulk = records(e);
@@ -76,14 +81,16 @@ TEST_CASE("users: HTTP, /Bulk, the CSV import and the command line each leave on
     CHECK(records(e, id).back().operation == "replace");
     CHECK(records(e, id).back().version == "3");
 
-    auto const csv = e.call("POST", "/scim/v2/Users/.import",
-                            "User.FirstName,User.LastName,User.Email,User.Site\nDan,Lee,d@x.com,Main\nEve,Lee,e@x.com,Main\n",
-                            e.acme.write_token, {{"Content-Type", "text/csv"}});
+    auto const csv =
+        e.call("POST", "/scim/v2/Users/.import",
+               "User.FirstName,User.LastName,User.Email,User.Site\nDan,Lee,d@x.com,Main\nEve,Lee,e@x.com,Main\n",
+               e.acme.write_token, {{"Content-Type", "text/csv"}});
     REQUIRE(csv.status == 200);
     CHECK(records(e).size() == after_bulk.size() + 2);
-    auto const refused = e.call("POST", "/scim/v2/Users/.import",
-                                "User.FirstName,User.LastName,User.Email,User.Site\nFay,Lee,f@x.com,Main\nGil,Lee,g@x.com,Atlantis\n",
-                                e.acme.write_token, {{"Content-Type", "text/csv"}});
+    auto const refused =
+        e.call("POST", "/scim/v2/Users/.import",
+               "User.FirstName,User.LastName,User.Email,User.Site\nFay,Lee,f@x.com,Main\nGil,Lee,g@x.com,Atlantis\n",
+               e.acme.write_token, {{"Content-Type", "text/csv"}});
     CHECK(refused.status == 400);
     CHECK(records(e).size() == after_bulk.size() + 2);  // nothing of a refused import
 
@@ -96,15 +103,20 @@ TEST_CASE("users: HTTP, /Bulk, the CSV import and the command line each leave on
     CHECK(records(e, id).size() == r.size());
 }
 
-TEST_CASE("groups: a create, a membership change, a rename and a delete each leave one record, and members going with a user too") {
+TEST_CASE(
+    "groups: a create, a membership change, a rename and a delete each leave one record, and members going with a user "
+    "too") {
     E2E e;
     auto const u1 = e.create_user("u1@x.com"), u2 = e.create_user("u2@x.com");
     auto const created = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],
-        "displayName":"G","members":[{"value":")" + u1 + R"("}]})");
+        "displayName":"G","members":[{"value":")" + u1 +
+                                                       R"("}]})");
     REQUIRE(created.status == 201);
     auto const g = std::string(created.json().at("id").as_string());
-    CHECK(patch(e, "/scim/v2/Groups/" + g, R"([{"op":"add","path":"members","value":[{"value":")" + u2 + R"("}]}])").status == 204);
-    CHECK(patch(e, "/scim/v2/Groups/" + g, R"([{"op":"add","path":"members","value":[{"value":"nobody"}]}])").status == 400);
+    CHECK(patch(e, "/scim/v2/Groups/" + g, R"([{"op":"add","path":"members","value":[{"value":")" + u2 + R"("}]}])")
+              .status == 204);
+    CHECK(patch(e, "/scim/v2/Groups/" + g, R"([{"op":"add","path":"members","value":[{"value":"nobody"}]}])").status ==
+          400);
     CHECK(patch(e, "/scim/v2/Groups/" + g, R"([{"op":"replace","path":"displayName","value":"H"}])").status == 204);
     CHECK(e.del("/scim/v2/Users/" + u2).status == 204);
     auto const r = records(e, g);
@@ -122,10 +134,13 @@ TEST_CASE("sites, licences, numbers, settings and tokens: every write, and what 
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "6"});
     e.admin({"number", "claim", "--tenant", "acme", "+442071234500", "--count", "2"});
-    auto const site = e.post("/scim/v2/Sites", R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"London","siteCode":"44","extensionLength":4,"locale":"en-GB"})");
+    auto const site = e.post(
+        "/scim/v2/Sites",
+        R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"London","siteCode":"44","extensionLength":4,"locale":"en-GB"})");
     REQUIRE(site.status == 201);
     auto const site_id = std::string(site.json().at("id").as_string());
-    auto const id = e.create_user("lic@x.com", R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London",
+    auto const id =
+        e.create_user("lic@x.com", R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London",
         "licenses":["X4"],"didNumbers":["+442071234500"]})");
     auto const pool = records(e, "X4");
     REQUIRE(pool.size() == 3);
@@ -137,13 +152,15 @@ TEST_CASE("sites, licences, numbers, settings and tokens: every write, and what 
     CHECK((number[0].operation == "create" && number[1].operation == "update" && number[1].attributes == "holder"));
 
     // A rename carries the site's user along: one record for the site, one for the user.
-    CHECK(patch(e, "/scim/v2/Sites/" + site_id, R"([{"op":"replace","path":"name","value":"London Bridge"}])").status == 200);
+    CHECK(patch(e, "/scim/v2/Sites/" + site_id, R"([{"op":"replace","path":"name","value":"London Bridge"}])").status ==
+          200);
     auto const s = records(e, site_id);
     REQUIRE(s.size() == 2);
     CHECK((s[1].operation == "patch" && s[1].attributes == "name"));
     auto const u = records(e, id);
     REQUIRE(u.size() == 2);
-    CHECK((u[1].operation == "update" && u[1].attributes == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"));
+    CHECK(
+        (u[1].operation == "update" && u[1].attributes == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"));
     CHECK(u[1].version == "2");
 
     // Deleting the user gives its seat and its number back: the pool and the number are recorded too.

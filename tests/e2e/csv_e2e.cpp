@@ -13,13 +13,15 @@ namespace json = boost::json;
 
 namespace {
 
-std::string const header = "User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.License,User.ExtensionNumber\n";
+std::string const header =
+    "User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.License,User.ExtensionNumber\n";
 
 std::string rows(int n, int bad_at = 0) {
     std::string csv = header;
     for (int i = 1; i <= n; ++i) {
         auto const id = std::to_string(i);
-        csv += "First" + id + ",Last" + id + ",p" + id + "@example.com," + (i == bad_at ? "Atlantis" : "London") + ",,,\n";
+        csv +=
+            "First" + id + ",Last" + id + ",p" + id + "@example.com," + (i == bad_at ? "Atlantis" : "London") + ",,,\n";
     }
     return csv;
 }
@@ -43,8 +45,9 @@ TEST_CASE("a CSV with one bad row among 1,000 creates nothing and names the bad 
     CHECK(e.users_snapshot() == before);
 
     // Shape problems are all found before anything is written.
-    auto const shapes = import(e, header + "Ann,,ann@example.com,London,,,\nBob,Lee,bob@example.com,London,dup,,\n"
-                                           "Cy,Lee,cy@example.com,London,DUP,,\n");
+    auto const shapes = import(e, header +
+                                      "Ann,,ann@example.com,London,,,\nBob,Lee,bob@example.com,London,dup,,\n"
+                                      "Cy,Lee,cy@example.com,London,DUP,,\n");
     CHECK(shapes.status == 400);
     auto const shape_detail = std::string(shapes.json().at("detail").as_string());
     CHECK(shape_detail.find("line 2: required value missing: User.LastName") != std::string::npos);
@@ -63,10 +66,12 @@ TEST_CASE("an import invents Company.First.Last usernames, allocates extensions,
     E2E e;
     e.admin({"site", "create", "London", "--tenant", "acme", "--site-code", "44"});
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "10"});
-    REQUIRE(e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"acme.Ann.Lee"})").status == 201);
-    auto const r = import(e, header + "Ann,Lee,ann@example.com,London,,X4,\n"
-                                      "Ann,Lee,ann2@example.com,London,,,\n"
-                                      "\"Mary Jo\",\"O'Neil, Jr\",mj@example.com,London,mj,X4,2002\n");
+    REQUIRE(e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"acme.Ann.Lee"})").status ==
+            201);
+    auto const r = import(e, header +
+                                 "Ann,Lee,ann@example.com,London,,X4,\n"
+                                 "Ann,Lee,ann2@example.com,London,,,\n"
+                                 "\"Mary Jo\",\"O'Neil, Jr\",mj@example.com,London,mj,X4,2002\n");
     REQUIRE_MESSAGE(r.status == 200, r.body);
     auto const body = r.json();
     CHECK(body.at("imported") == 3);
@@ -75,14 +80,20 @@ TEST_CASE("an import invents Company.First.Last usernames, allocates extensions,
     CHECK(users[1].at("userName") == "acme.Ann.Lee.3");
     CHECK(users[2].at("userName") == "mj");
 
-    auto const exported = e.get("/scim/v2/Users/.export?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3A8x8%3A1.1%3AUser%3AprofileType%20eq%20%22user%22");
+    auto const exported = e.get(
+        "/scim/v2/Users/"
+        ".export?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3A8x8%3A1.1%3AUser%3AprofileType%20eq%20%"
+        "22user%22");
     REQUIRE(exported.status == 200);
     CHECK(exported.header("Content-Type").rfind("text/csv", 0) == 0);
     // Users created in one transaction share their creation time: their order among themselves is not fixed.
-    CHECK(exported.body.rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.Title,"
-                              "User.Department,User.MobileNumber,User.License,User.ExtensionNumber,User.Voice.Number\r\n", 0) == 0);
+    CHECK(
+        exported.body.rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.Title,"
+                            "User.Department,User.MobileNumber,User.License,User.ExtensionNumber,User.Voice.Number\r\n",
+                            0) == 0);
     CHECK(exported.body.find("\r\nAnn,Lee,ann@example.com,London,acme.Ann.Lee.2,,,,X4,1000,\r\n") != std::string::npos);
-    CHECK(exported.body.find("\r\nMary Jo,\"O'Neil, Jr\",mj@example.com,London,mj,,,,X4,2002,\r\n") != std::string::npos);
+    CHECK(exported.body.find("\r\nMary Jo,\"O'Neil, Jr\",mj@example.com,London,mj,,,,X4,2002,\r\n") !=
+          std::string::npos);
     CHECK(std::count(exported.body.begin(), exported.body.end(), '\n') == 3);
     CHECK(e.get("/scim/v2/Users/.export?filter=bad%20filter").status == 400);
 
@@ -118,7 +129,8 @@ TEST_CASE("10,000 rows import in one transaction") {
 
 TEST_CASE("a column the server does not know is skipped and named, unless the tenant rejects unknown attributes") {
     E2E e;
-    std::string const csv = "User.FirstName,User.LastName,User.Email,User.Site,User.Shoesize\nAnn,Lee,ann@x.com,Main,42\n";
+    std::string const csv =
+        "User.FirstName,User.LastName,User.Email,User.Site,User.Shoesize\nAnn,Lee,ann@x.com,Main,42\n";
     auto const r = import(e, csv);
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(r.header("SCIM-Ignored-Attributes") == "User.Shoesize");

@@ -22,8 +22,8 @@ constexpr char const* directory_urn = "urn:ietf:params:scim:schemas:extension:8x
 std::string person(std::string const& user_name, std::string const& site = "", std::string const& directory_extra = "",
                    std::string const& extra = "") {
     std::string body = std::string("{") + core_user_schema + R"(,"userName":")" + user_name + R"(",)" +
-                       R"("name":{"givenName":"Ann","familyName":"Lee"},)" +
-                       R"("emails":[{"value":")" + user_name + R"(@example.com","type":"work","primary":true}])" + extra;
+                       R"("name":{"givenName":"Ann","familyName":"Lee"},)" + R"("emails":[{"value":")" + user_name +
+                       R"(@example.com","type":"work","primary":true}])" + extra;
     std::string directory;
     if (!site.empty()) directory = R"("site":")" + site + "\"";
     if (!directory_extra.empty()) directory += (directory.empty() ? "" : ",") + directory_extra;
@@ -54,7 +54,9 @@ std::string detail_of(HttpResult const& r) { return std::string(r.json().at("det
 
 }  // namespace
 
-TEST_CASE("a contact from an identity provider becomes a user when an admin assigns a licence, and gives all back on delete") {
+TEST_CASE(
+    "a contact from an identity provider becomes a user when an admin assigns a licence, and gives all back on "
+    "delete") {
     E2E e;
     set_up_london(e, 1);
     auto const created = e.post("/scim/v2/Users", person("ann", "London"));
@@ -66,7 +68,9 @@ TEST_CASE("a contact from an identity provider becomes a user when an admin assi
     CHECK(created.json().at("locale") == "en-GB");  // inherited from the site
     CHECK(created.json().at("timezone") == "Europe/London");
 
-    auto const promoted = patch(e, id, R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses","value":["X4"]}])");
+    auto const promoted =
+        patch(e, id,
+              R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses","value":["X4"]}])");
     REQUIRE(promoted.status == 200);
     auto user = directory_of(promoted);
     CHECK(user.at("profileType") == "user");
@@ -74,7 +78,9 @@ TEST_CASE("a contact from an identity provider becomes a user when an admin assi
     CHECK(user.at("fqExtensionNumber") == "441000");
     CHECK(user.at("licenses") == json::array{"X4"});
 
-    auto const with_number = patch(e, id, R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:didNumbers","value":["+442071234500"]}])");
+    auto const with_number = patch(
+        e, id,
+        R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:didNumbers","value":["+442071234500"]}])");
     REQUIRE(with_number.status == 200);
     CHECK(e.admin({"number", "list", "--tenant", "acme"}) == "+442071234500\tann\n+442071234501\tfree\n");
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t1\t1\n");
@@ -89,7 +95,8 @@ TEST_CASE("a contact from an identity provider becomes a user when an admin assi
     CHECK(e.get("/scim/v2/Users/" + id).status == 404);
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t1\t0\n");
     // The next user gets the seat, the extension and the number.
-    auto const next = e.post("/scim/v2/Users", person("cy", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
+    auto const next =
+        e.post("/scim/v2/Users", person("cy", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
     REQUIRE(next.status == 201);
     CHECK(directory_of(next).at("extensionNumber") == "1000");
     CHECK(directory_of(next).at("didNumbers") == json::array{"+442071234500"});
@@ -98,10 +105,13 @@ TEST_CASE("a contact from an identity provider becomes a user when an admin assi
 TEST_CASE("removing the last licence makes a contact again and releases its extension and numbers") {
     E2E e;
     set_up_london(e);
-    auto const created = e.post("/scim/v2/Users", person("ann", "London", R"("licenses":["X4"],"extensionNumber":"2001","didNumbers":["+442071234501"])"));
+    auto const created =
+        e.post("/scim/v2/Users",
+               person("ann", "London", R"("licenses":["X4"],"extensionNumber":"2001","didNumbers":["+442071234501"])"));
     REQUIRE(created.status == 201);
     CHECK(directory_of(created).at("fqExtensionNumber") == "442001");
-    auto const r = patch(e, id_of(created), R"([{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses"}])");
+    auto const r = patch(e, id_of(created),
+                         R"([{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses"}])");
     REQUIRE(r.status == 200);
     auto const contact = directory_of(r);
     CHECK(contact.at("profileType") == "contact");
@@ -111,13 +121,17 @@ TEST_CASE("removing the last licence makes a contact again and releases its exte
     CHECK(e.admin({"number", "list", "--tenant", "acme"}) == "+442071234500\tfree\n+442071234501\tfree\n");
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t5\t0\n");
     // Extension 2001 is free again.
-    CHECK(e.post("/scim/v2/Users", person("bo", "London", R"("licenses":["X4"],"extensionNumber":"2001")")).status == 201);
+    CHECK(e.post("/scim/v2/Users", person("bo", "London", R"("licenses":["X4"],"extensionNumber":"2001")")).status ==
+          201);
 }
 
 TEST_CASE("the directory rules refuse what the phone system would, with a detail, and change nothing") {
     E2E e;
     set_up_london(e);
-    REQUIRE(e.post("/scim/v2/Users", person("holder", "London", R"("licenses":["X4"],"extensionNumber":"3000","didNumbers":["+442071234500"])")).status == 201);
+    REQUIRE(
+        e.post("/scim/v2/Users", person("holder", "London",
+                                        R"("licenses":["X4"],"extensionNumber":"3000","didNumbers":["+442071234500"])"))
+            .status == 201);
     auto const before = e.users_snapshot();
     struct Case {
         std::string body;
@@ -132,7 +146,8 @@ TEST_CASE("the directory rules refuse what the phone system would, with a detail
         {person("e", "London", R"("licenses":["X4"],"extensionNumber":"12")"), 400, "must be 4 digits"},
         {person("f", "London", R"("licenses":["X4"],"extensionNumber":"3000")"), 409, "extensionNumber \"3000\""},
         {person("g", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"), 409, "held by another user"},
-        {person("h", "London", R"("licenses":["X4"],"didNumbers":["+15550000000"])"), 400, "not one of this tenant's numbers"},
+        {person("h", "London", R"("licenses":["X4"],"didNumbers":["+15550000000"])"), 400,
+         "not one of this tenant's numbers"},
         {person("i", "London", R"("licenses":["X4"],"didNumbers":["020 7123"])"), 400, "E.164"},
     };
     for (auto const& c : cases) {
@@ -152,23 +167,28 @@ TEST_CASE("the directory rules refuse what the phone system would, with a detail
     CHECK(e.users_snapshot() == before);
 }
 
-TEST_CASE("a PUT from an identity provider keeps the directory attributes it does not send, and a site move re-inherits") {
+TEST_CASE(
+    "a PUT from an identity provider keeps the directory attributes it does not send, and a site move re-inherits") {
     E2E e;
     set_up_london(e);
     e.admin({"site", "create", "Paris", "--tenant", "acme", "--site-code", "33", "--locale", "fr-FR", "--timezone",
              "Europe/Paris"});
-    auto const created = e.post("/scim/v2/Users", person("ann", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
+    auto const created =
+        e.post("/scim/v2/Users", person("ann", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
     REQUIRE(created.status == 201);
     auto const id = id_of(created);
-    auto const put = e.put("/scim/v2/Users/" + id, std::string("{") + core_user_schema +
-                                                       R"(,"userName":"ann","title":"Chef","emails":[{"value":"ann@example.com"}]})");
+    auto const put = e.put("/scim/v2/Users/" + id,
+                           std::string("{") + core_user_schema +
+                               R"(,"userName":"ann","title":"Chef","emails":[{"value":"ann@example.com"}]})");
     REQUIRE(put.status == 200);
     CHECK(directory_of(put) == directory_of(created));
     CHECK(put.json().at("locale") == "en-GB");
     CHECK(put.json().at("meta").at("version") != created.json().at("meta").at("version"));  // the title changed
 
     // Moving to Paris: locale and time zone follow the new site, the extension keeps its digits under Paris's code.
-    auto const moved = patch(e, id, R"([{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site","value":"Paris"}])");
+    auto const moved = patch(
+        e, id,
+        R"([{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site","value":"Paris"}])");
     REQUIRE(moved.status == 200);
     CHECK(moved.json().at("locale") == "fr-FR");
     CHECK(moved.json().at("timezone") == "Europe/Paris");
@@ -185,9 +205,9 @@ TEST_CASE("concurrent creates racing for the last licence seat: exactly one gets
     for (int i = 0; i < 8; ++i)
         threads.emplace_back([&, i] {
             HttpsClient client(e.server->port(), true);
-            auto const r = client.request("POST", "/scim/v2/Users", person("racer" + std::to_string(i), "London", R"("licenses":["X4"])"),
-                                          {{"Authorization", "Bearer " + e.acme.write_token},
-                                           {"Content-Type", "application/scim+json"}});
+            auto const r = client.request(
+                "POST", "/scim/v2/Users", person("racer" + std::to_string(i), "London", R"("licenses":["X4"])"),
+                {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
             (r.status == 201 ? created : r.status == 409 ? full : other)++;
         });
     for (auto& t : threads) t.join();
@@ -208,9 +228,9 @@ TEST_CASE("concurrent creates racing for one extension or one number: one wins, 
         for (int i = 0; i < 6; ++i)
             threads.emplace_back([&] {
                 HttpsClient client(e.server->port(), true);
-                auto const r = client.request("POST", "/scim/v2/Users", person("p" + std::to_string(serial++), "London", directory),
-                                              {{"Authorization", "Bearer " + e.acme.write_token},
-                                               {"Content-Type", "application/scim+json"}});
+                auto const r = client.request(
+                    "POST", "/scim/v2/Users", person("p" + std::to_string(serial++), "London", directory),
+                    {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
                 (r.status == 201 ? created : r.status == 409 ? refused : other)++;
             });
         for (auto& t : threads) t.join();
@@ -233,7 +253,8 @@ TEST_CASE("directory attributes filter and sort like any other") {
         REQUIRE(e.post("/scim/v2/Users", person(name, "London", R"("licenses":["X4"])")).status == 201);
     REQUIRE(e.post("/scim/v2/Users", person("contact", "London")).status == 201);
     auto const query = [&](std::string const& filter, std::string const& extra = "") {
-        auto const r = e.get("/scim/v2/Users?filter=" + boost::urls::encode(filter, boost::urls::unreserved_chars) + extra);
+        auto const r =
+            e.get("/scim/v2/Users?filter=" + boost::urls::encode(filter, boost::urls::unreserved_chars) + extra);
         REQUIRE(r.status == 200);
         std::vector<std::string> names;
         auto const body = r.json();
@@ -241,18 +262,21 @@ TEST_CASE("directory attributes filter and sort like any other") {
         return names;
     };
     CHECK(query(std::string(directory_urn) + ":extensionNumber eq \"1001\"") == std::vector<std::string>{"y"});
-    CHECK(query(std::string(directory_urn) + ":profileType eq \"contact\" and " + directory_urn + ":site eq \"London\"") ==
-          std::vector<std::string>{"contact"});
-    CHECK(query(std::string(directory_urn) + ":licenses eq \"X4\"",
-                "&sortBy=" + boost::urls::encode(std::string(directory_urn) + ":extensionNumber", boost::urls::unreserved_chars) +
-                    "&sortOrder=descending") == std::vector<std::string>{"z", "y", "x"});
+    CHECK(query(std::string(directory_urn) + ":profileType eq \"contact\" and " + directory_urn +
+                ":site eq \"London\"") == std::vector<std::string>{"contact"});
+    CHECK(
+        query(std::string(directory_urn) + ":licenses eq \"X4\"",
+              "&sortBy=" +
+                  boost::urls::encode(std::string(directory_urn) + ":extensionNumber", boost::urls::unreserved_chars) +
+                  "&sortOrder=descending") == std::vector<std::string>{"z", "y", "x"});
 }
 
 TEST_CASE("a tenant in deactivate mode keeps deleted users until a purge, which frees what they held") {
     E2E e;
     set_up_london(e, 1);
     e.admin({"tenant", "set", "--tenant", "acme", "--delete-mode", "deactivate"});
-    auto const created = e.post("/scim/v2/Users", person("ann", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
+    auto const created =
+        e.post("/scim/v2/Users", person("ann", "London", R"("licenses":["X4"],"didNumbers":["+442071234500"])"));
     REQUIRE(created.status == 201);
     auto const id = id_of(created);
     REQUIRE(e.del("/scim/v2/Users/" + id).status == 204);
@@ -261,7 +285,8 @@ TEST_CASE("a tenant in deactivate mode keeps deleted users until a purge, which 
     CHECK(kept.json().at("active") == false);
     CHECK(directory_of(kept).at("extensionNumber") == "1000");  // deactivation keeps everything
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t1\t1\n");
-    CHECK(run_scimd({"user", "purge", "--tenant", "acme"}, e.db.url()).exit_code == 2);  // neither --user nor --inactive
+    CHECK(run_scimd({"user", "purge", "--tenant", "acme"}, e.db.url()).exit_code ==
+          2);  // neither --user nor --inactive
     e.admin({"user", "purge", "--tenant", "acme", "--inactive"});
     CHECK(e.get("/scim/v2/Users/" + id).status == 404);
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t1\t0\n");
@@ -284,7 +309,8 @@ TEST_CASE("licence capacity cannot go below the seats assigned") {
     set_up_london(e, 2);
     REQUIRE(e.post("/scim/v2/Users", person("a", "London", R"("licenses":["X4"])")).status == 201);
     REQUIRE(e.post("/scim/v2/Users", person("b", "London", R"("licenses":["X4"])")).status == 201);
-    auto const lowered = run_scimd({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "1"}, e.db.url());
+    auto const lowered =
+        run_scimd({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "1"}, e.db.url());
     CHECK(lowered.exit_code == 1);
     CHECK(lowered.err.find("2 seats assigned") != std::string::npos);
     CHECK(e.admin({"license", "list", "--tenant", "acme"}) == "X4\t2\t2\n");

@@ -62,16 +62,16 @@ HttpResult E2E::del(std::string const& path, std::map<std::string, std::string> 
 }
 
 std::string E2E::create_user(std::string const& user_name, std::string const& extra) {
-    auto const r = post("/scim/v2/Users", std::string("{") + core_user_schema + ",\"userName\":\"" + user_name + "\"" +
-                                              extra + "}");
+    auto const r = post("/scim/v2/Users",
+                        std::string("{") + core_user_schema + ",\"userName\":\"" + user_name + "\"" + extra + "}");
     REQUIRE_MESSAGE(r.status == 201, r.body);
     return std::string(r.json().at("id").as_string());
 }
 
 long E2E::count_users(std::string const& tenant) {
     pqxx::read_transaction tx(db.connection());
-    return tx.exec_params1("SELECT count(*) FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = $1",
-                           tenant)[0]
+    return tx
+        .exec_params1("SELECT count(*) FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = $1", tenant)[0]
         .as<long>();
 }
 

@@ -36,8 +36,10 @@ TEST_CASE("bad bodies are 400 with the scimType that says why, and the database 
         {"{" + s + ",\"userName\":\"a\",\"name\":[1]}", "invalidValue", "name"},
         {"{" + s + ",\"userName\":42}", "invalidValue", "userName"},
         {"{" + s + ",\"userName\":\"a\",\"active\":\"maybe\"}", "invalidValue", "active"},
-        {"{" + s + ",\"userName\":\"a\",\"emails\":[{\"value\":\"a\",\"type\":\"pigeon\"}]}", "invalidValue", "emails[0].type"},
-        {"{" + s + ",\"userName\":\"a\",\"emails\":[{\"value\":\"a\",\"primary\":true},{\"value\":\"b\",\"primary\":true}]}",
+        {"{" + s + ",\"userName\":\"a\",\"emails\":[{\"value\":\"a\",\"type\":\"pigeon\"}]}", "invalidValue",
+         "emails[0].type"},
+        {"{" + s +
+             ",\"userName\":\"a\",\"emails\":[{\"value\":\"a\",\"primary\":true},{\"value\":\"b\",\"primary\":true}]}",
          "invalidValue", "primary"},
         {"{" + s + "}", "invalidValue", "userName"},
         {"{\"userName\":\"a\"}", "invalidSyntax", "schemas"},
@@ -48,7 +50,8 @@ TEST_CASE("bad bodies are 400 with the scimType that says why, and the database 
         for (auto const* method : {"POST", "PUT"}) {
             CAPTURE(method);
             auto const path = std::string(method) == "POST" ? "/scim/v2/Users" : "/scim/v2/Users/" + id;
-            auto const r = e.call(method, path, c.body, e.acme.write_token, {{"Content-Type", "application/scim+json"}});
+            auto const r =
+                e.call(method, path, c.body, e.acme.write_token, {{"Content-Type", "application/scim+json"}});
             check_error_body(r, 400);
             CHECK(r.json().at("scimType").as_string() == c.scim_type);
             CHECK(std::string(r.json().at("detail").as_string()).find(c.named) != std::string::npos);
@@ -84,18 +87,19 @@ TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow") {
 TEST_CASE("a body over the limit is 413, refused before it is read") {
     E2E e({true, {"--max-body-bytes", "4096"}});
     HttpsClient client(e.server->port(), true);
-    auto const r = client.request_header_only("POST", "/scim/v2/Users", 10 * 1024 * 1024,
-                                              {{"Authorization", "Bearer " + e.acme.write_token},
-                                               {"Content-Type", "application/scim+json"}});
+    auto const r = client.request_header_only(
+        "POST", "/scim/v2/Users", 10 * 1024 * 1024,
+        {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
     check_error_body(r, 413);
     CHECK(client.closed_by_server());
 
     // A body just over the limit, sent whole, gets the same answer.
-    std::string big = std::string("{") + core_user_schema + R"(,"userName":"big","title":")" + std::string(5000, 'x') + "\"}";
+    std::string big =
+        std::string("{") + core_user_schema + R"(,"userName":"big","title":")" + std::string(5000, 'x') + "\"}";
     HttpsClient second(e.server->port(), true);
-    auto const whole = second.request("POST", "/scim/v2/Users", big,
-                                      {{"Authorization", "Bearer " + e.acme.write_token},
-                                       {"Content-Type", "application/scim+json"}});
+    auto const whole =
+        second.request("POST", "/scim/v2/Users", big,
+                       {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
     CHECK(whole.status == 413);
     CHECK(e.count_users("acme") == 0);
 }

@@ -47,13 +47,16 @@ std::string user_ref(std::string const& id) { return R"({"value":")" + id + R"("
 TEST_CASE("Entra's group flow: look up without members, create empty, add, both shapes of remove, delete") {
     E2E e;
     auto const a = e.create_user("a"), b = e.create_user("b"), c = e.create_user("c");
-    auto const lookup = e.get("/scim/v2/Groups?filter=" + encode(R"(displayName eq "Sales")") + "&excludedAttributes=members");
+    auto const lookup =
+        e.get("/scim/v2/Groups?filter=" + encode(R"(displayName eq "Sales")") + "&excludedAttributes=members");
     CHECK(lookup.json().at("totalResults") == 0);
     auto const id = create_group(e, "Sales");
     CHECK(e.get("/scim/v2/Groups?filter=" + encode(R"(displayName eq "SALES")") + "&excludedAttributes=members")
-              .json().at("totalResults") == 1);
-    auto const added = patch_group(e, id, R"([{"op":"Add","path":"members","value":[{"value":")" + a +
-                                              R"(","$ref":null},{"value":")" + b + R"("},{"value":")" + c + R"("}]}])");
+              .json()
+              .at("totalResults") == 1);
+    auto const added = patch_group(e, id,
+                                   R"([{"op":"Add","path":"members","value":[{"value":")" + a +
+                                       R"(","$ref":null},{"value":")" + b + R"("},{"value":")" + c + R"("}]}])");
     REQUIRE_MESSAGE(added.status == 204, added.body);
     CHECK(added.header("ETag") == "W/\"2\"");
     CHECK(member_ids(e, id).size() == 3);
@@ -68,9 +71,12 @@ TEST_CASE("Okta's group push: empty create, rename with membership changes in on
     E2E e;
     auto const a = e.create_user("a"), b = e.create_user("b");
     auto const id = create_group(e, "Engineering");
-    auto const push = patch_group(e, id, R"([{"op":"replace","value":{"id":")" + id + R"(","displayName":"Eng"}},
-        {"op":"add","path":"members","value":[)" + user_ref(a) + "," + user_ref(b) + R"(]},
-        {"op":"remove","path":"members[value eq \")" + a + R"(\"]"}])");
+    auto const push = patch_group(e, id,
+                                  R"([{"op":"replace","value":{"id":")" + id + R"(","displayName":"Eng"}},
+        {"op":"add","path":"members","value":[)" +
+                                      user_ref(a) + "," + user_ref(b) + R"(]},
+        {"op":"remove","path":"members[value eq \")" +
+                                      a + R"(\"]"}])");
     REQUIRE_MESSAGE(push.status == 204, push.body);
     CHECK(e.get("/scim/v2/Groups/" + id).json().at("displayName") == "Eng");
     CHECK(member_ids(e, id) == std::vector<std::string>{b});
@@ -85,7 +91,8 @@ TEST_CASE("a user in three groups, one nested in another, shows each with the ri
     auto const direct2 = create_group(e, "Direct two", "[" + user_ref(u) + "]");
     auto const outer = create_group(e, "Outer", R"([{"value":")" + direct1 + R"(","type":"Group"}])");
     // A cycle of nested groups must not loop.
-    CHECK(patch_group(e, direct1, R"([{"op":"add","path":"members","value":[{"value":")" + outer + R"("}]}])").status == 204);
+    CHECK(patch_group(e, direct1, R"([{"op":"add","path":"members","value":[{"value":")" + outer + R"("}]}])").status ==
+          204);
     auto const groups = e.get("/scim/v2/Users/" + u).json().at("groups").as_array();
     std::map<std::string, std::string> types;
     for (auto const& g : groups) types[std::string(g.at("value").as_string())] = std::string(g.at("type").as_string());
@@ -109,8 +116,10 @@ TEST_CASE("members must be users or groups of the same tenant - duplicates colla
     auto const foreign_id = std::string(foreign.json().at("id").as_string());
     auto const before = member_ids(e, id);
     auto const version = e.get("/scim/v2/Groups/" + id).header("ETag");
-    auto const r = patch_group(e, id, R"([{"op":"replace","path":"displayName","value":"Renamed"},
-        {"op":"add","path":"members","value":[{"value":")" + foreign_id + R"("},{"value":"not-an-id"}]}])");
+    auto const r = patch_group(e, id,
+                               R"([{"op":"replace","path":"displayName","value":"Renamed"},
+        {"op":"add","path":"members","value":[{"value":")" +
+                                   foreign_id + R"("},{"value":"not-an-id"}]}])");
     CHECK(r.status == 400);
     CHECK(r.json().at("scimType") == "invalidValue");
     CHECK(std::string(r.json().at("detail").as_string()).find(foreign_id) != std::string::npos);
@@ -140,14 +149,16 @@ TEST_CASE("a group of 100,000 members: reads without members and one-member chan
     auto const small = create_group(e, "Few");
     {
         pqxx::work tx(e.db.connection());
-        tx.exec_params("INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
-                       "SELECT u.tenant_id, $1::uuid, u.id, 'User' FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                       "WHERE t.name = 'acme' ORDER BY u.created_at LIMIT 100000",
-                       big);
-        tx.exec_params("INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
-                       "SELECT u.tenant_id, $1::uuid, u.id, 'User' FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                       "WHERE t.name = 'acme' ORDER BY u.created_at LIMIT 10",
-                       small);
+        tx.exec_params(
+            "INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
+            "SELECT u.tenant_id, $1::uuid, u.id, 'User' FROM users u JOIN tenants t ON t.id = u.tenant_id "
+            "WHERE t.name = 'acme' ORDER BY u.created_at LIMIT 100000",
+            big);
+        tx.exec_params(
+            "INSERT INTO group_members (tenant_id, group_id, member_id, member_type) "
+            "SELECT u.tenant_id, $1::uuid, u.id, 'User' FROM users u JOIN tenants t ON t.id = u.tenant_id "
+            "WHERE t.name = 'acme' ORDER BY u.created_at LIMIT 10",
+            small);
         tx.exec("ANALYZE group_members");
         tx.commit();
     }
@@ -201,7 +212,8 @@ TEST_CASE("a group PATCH that asks for attributes gets the group back") {
     auto const id = create_group(e, "Shown");
     auto const r = e.call("PATCH", "/scim/v2/Groups/" + id + "?attributes=displayName,members",
                           R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
-                             {"op":"add","path":"members","value":[{"value":")" + u + R"("}]}]})",
+                             {"op":"add","path":"members","value":[{"value":")" +
+                              u + R"("}]}]})",
                           e.acme.write_token, {{"Content-Type", "application/scim+json"}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(r.json().at("members").at(0).at("value").as_string() == u);
@@ -212,13 +224,15 @@ TEST_CASE("root /.search finds users and groups") {
     E2E e;
     e.create_user("findme");
     create_group(e, "Findme group");
-    auto const r = e.call("POST", "/scim/v2/.search",
-                          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"meta.created pr"})",
-                          e.acme.read_token, {{"Content-Type", "application/scim+json"}});
+    auto const r =
+        e.call("POST", "/scim/v2/.search",
+               R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"meta.created pr"})",
+               e.acme.read_token, {{"Content-Type", "application/scim+json"}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(r.json().at("totalResults") == 2);
-    auto const users_only = e.call("POST", "/scim/v2/.search",
-                                   R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"find\""})",
-                                   e.acme.read_token, {{"Content-Type", "application/scim+json"}});
+    auto const users_only =
+        e.call("POST", "/scim/v2/.search",
+               R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"find\""})",
+               e.acme.read_token, {{"Content-Type", "application/scim+json"}});
     CHECK(users_only.json().at("totalResults") == 1);
 }

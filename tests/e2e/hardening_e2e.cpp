@@ -6,12 +6,12 @@
 #include <future>
 #include <thread>
 
+#include <openssl/ssl.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <openssl/ssl.h>
 #include <pqxx/pqxx>
 
 #include "tests/e2e/e2e_fixture.hpp"
@@ -48,7 +48,8 @@ void run_sql(E2E& e, std::string const& sql) {
 TEST_CASE("issue F1: a multi-valued attribute past its limit is 400 naming the limit, and repeats count once") {
     E2E e({true, {"--max-members-per-request", "5"}});
     std::string emails;
-    for (int i = 0; i < 20000; ++i) emails += (i ? "," : "") + std::string(R"({"value":"u)") + std::to_string(i) + R"(@x.com"})";
+    for (int i = 0; i < 20000; ++i)
+        emails += (i ? "," : "") + std::string(R"({"value":"u)") + std::to_string(i) + R"(@x.com"})";
     auto const before = e.users_snapshot();
     auto const r = e.post("/scim/v2/Users", user_body("many", R"(,"emails":[)" + emails + "]"));
     CHECK(r.status == 400);
@@ -63,9 +64,11 @@ TEST_CASE("issue F1: a multi-valued attribute past its limit is 400 naming the l
     CHECK(same.json().at("emails").as_array().size() == 1);
 
     std::string members;
-    for (int i = 0; i < 6; ++i) members += (i ? "," : "") + std::string(R"({"value":")") + e.create_user("m" + std::to_string(i)) + "\"}";
-    auto const group = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[)" +
-                                                     members + "]}");
+    for (int i = 0; i < 6; ++i)
+        members += (i ? "," : "") + std::string(R"({"value":")") + e.create_user("m" + std::to_string(i)) + "\"}";
+    auto const group = e.post(
+        "/scim/v2/Groups",
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[)" + members + "]}");
     CHECK(group.status == 400);
     CHECK(std::string(group.json().at("detail").as_string()).find("at most 5") != std::string::npos);
 }
@@ -77,15 +80,17 @@ TEST_CASE("issue F2: two thousand CSV rows sharing a name get two thousand disti
     auto const r = e.call("POST", "/scim/v2/Users/.import", csv, e.acme.write_token, {{"Content-Type", "text/csv"}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(r.json().at("imported") == 2000);
-    CHECK(e.get("/scim/v2/Users?filter=" + encode(R"(userName eq "acme.Ann.Lee.2000")")).json().at("totalResults") == 1);
+    CHECK(e.get("/scim/v2/Users?filter=" + encode(R"(userName eq "acme.Ann.Lee.2000")")).json().at("totalResults") ==
+          1);
 }
 
 TEST_CASE("issue F3: no body is read before the token is checked, and body limits follow the routed endpoint") {
     E2E e({false, {"--bulk-max-payload-bytes", "2048", "--max-buffered-body-bytes", "10000"}});
     SUBCASE("an anonymous 16 MiB upload is refused from its head, without 100-continue") {
         RawConnection c(e.server->port());
-        c.send("POST /scim/v2/Users/.import HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 16000000\r\n"
-               "Expect: 100-continue\r\n\r\n");
+        c.send(
+            "POST /scim/v2/Users/.import HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 16000000\r\n"
+            "Expect: 100-continue\r\n\r\n");
         auto const response = c.read_until_closed();
         CHECK(status_of(response) == 401);
         CHECK(response.find("100 Continue") == std::string::npos);
@@ -115,9 +120,10 @@ TEST_CASE("issue F4: framing that could smuggle a second request is 400, closes 
     auto const smuggled = "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + e.acme.write_token +
                           "\r\nContent-Type: application/scim+json\r\nContent-Length: 80\r\n\r\n" +
                           user_body("smuggled") + std::string(80 - user_body("smuggled").size(), ' ');
-    for (std::string const framing : {"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: chunked, identity\r\n",
-                                      "Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n",
-                                      "Content-Length: 3\r\nContent-Length: 4\r\n", "Content-Length: abc\r\n"}) {
+    for (std::string const framing :
+         {"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: gzip\r\n",
+          "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "Content-Length: 3\r\nContent-Length: 4\r\n",
+          "Content-Length: abc\r\n"}) {
         CAPTURE(framing);
         RawConnection c(e.server->port());
         c.send(head("POST", "/scim/v2/Users", e.acme.write_token, framing) + smuggled);
@@ -127,23 +133,26 @@ TEST_CASE("issue F4: framing that could smuggle a second request is 400, closes 
         CHECK(response.find("HTTP/1.1 201") == std::string::npos);
     }
     RawConnection bad_chunk(e.server->port());
-    bad_chunk.send(head("POST", "/scim/v2/Users", e.acme.write_token, "Transfer-Encoding: chunked\r\n") + "zz\r\nabc\r\n0\r\n\r\n");
+    bad_chunk.send(head("POST", "/scim/v2/Users", e.acme.write_token, "Transfer-Encoding: chunked\r\n") +
+                   "zz\r\nabc\r\n0\r\n\r\n");
     CHECK(status_of(bad_chunk.read_until_closed()) == 400);
     CHECK(e.count_users("acme") == 0);
 }
 
 TEST_CASE("issue F5: a database error in one bulk operation fails that operation alone") {
     E2E e;
-    run_sql(e, "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-               " IF NEW.data ->> 'userName' = 'explode@example.com' THEN RAISE EXCEPTION 'refused'; END IF;"
-               " RETURN NEW; END $$;"
-               "CREATE TRIGGER refuse_one BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_one()");
+    run_sql(e,
+            "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.data ->> 'userName' = 'explode@example.com' THEN RAISE EXCEPTION 'refused'; END IF;"
+            " RETURN NEW; END $$;"
+            "CREATE TRIGGER refuse_one BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_one()");
     auto const op = [](std::string const& id, std::string const& name) {
         return R"({"method":"POST","path":"/Users","bulkId":")" + id + R"(","data":)" + user_body(name) + "}";
     };
-    auto const r = e.post("/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)" +
-                                               op("a", "a@example.com") + "," + op("b", "explode@example.com") + "," +
-                                               op("c", "c@example.com") + "]}");
+    auto const r =
+        e.post("/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)" +
+                                    op("a", "a@example.com") + "," + op("b", "explode@example.com") + "," +
+                                    op("c", "c@example.com") + "]}");
     REQUIRE_MESSAGE(r.status == 200, r.body);
     auto const ops = r.json().at("Operations").as_array();
     REQUIRE(ops.size() == 3);
@@ -165,7 +174,8 @@ TEST_CASE("issue F6: input that PostgreSQL would refuse is 400 before it gets th
     auto const long_name = e.post("/scim/v2/Users", user_body(std::string(3000, 'n')));
     CHECK(long_name.status == 400);
     CHECK(std::string(long_name.json().at("detail").as_string()).find("1024") != std::string::npos);
-    auto const long_email = e.post("/scim/v2/Users", user_body("e", R"(,"emails":[{"value":")" + std::string(3000, 'e') + "\"}]"));
+    auto const long_email =
+        e.post("/scim/v2/Users", user_body("e", R"(,"emails":[{"value":")" + std::string(3000, 'e') + "\"}]"));
     CHECK(long_email.status == 400);
     CHECK(e.users_snapshot() == before);
 
@@ -175,9 +185,11 @@ TEST_CASE("issue F6: input that PostgreSQL would refuse is 400 before it gets th
     CHECK(e.get("/scim/v2/Users?filter=" + encode("title eq \"a") + "%00" + encode("b\"")).status == 400);
     CHECK(e.get("/scim/v2/Users?filter=userName%20eq%20%FF").status == 400);
     CHECK(e.get("/scim/v2/Licenses/%FF%FE").status == 400);
-    auto const csv = e.call("POST", "/scim/v2/Users/.import",
-                            std::string("User.FirstName,User.LastName,User.Email,User.Site\nAnn,Lee,a@x.com,Main\nB\0b,Lee,b@x.com,Main\n", 78),
-                            e.acme.write_token, {{"Content-Type", "text/csv"}});
+    auto const csv = e.call(
+        "POST", "/scim/v2/Users/.import",
+        std::string("User.FirstName,User.LastName,User.Email,User.Site\nAnn,Lee,a@x.com,Main\nB\0b,Lee,b@x.com,Main\n",
+                    78),
+        e.acme.write_token, {{"Content-Type", "text/csv"}});
     CHECK(csv.status == 400);
     CHECK(std::string(csv.json().at("detail").as_string()).find("line 3") != std::string::npos);
 }
@@ -197,16 +209,24 @@ TEST_CASE("issue F7: a token bound to a user changes only that user, and not wha
     };
     CHECK(call("GET", "/scim/v2/Users").status == 200);
     CHECK(call("GET", "/scim/v2/Users/" + other).status == 200);
-    CHECK(call("PATCH", "/scim/v2/Users/" + other, patch_body(R"([{"op":"replace","path":"title","value":"x"}])")).status == 403);
+    CHECK(call("PATCH", "/scim/v2/Users/" + other, patch_body(R"([{"op":"replace","path":"title","value":"x"}])"))
+              .status == 403);
     CHECK(call("DELETE", "/scim/v2/Users/" + other).status == 403);
-    CHECK(call("PATCH", "/scim/v2/Users/" + me, patch_body(R"([{"op":"replace","path":"title","value":"x"}])")).status == 403);
+    CHECK(
+        call("PATCH", "/scim/v2/Users/" + me, patch_body(R"([{"op":"replace","path":"title","value":"x"}])")).status ==
+        403);
     CHECK(call("DELETE", "/scim/v2/Me").status == 403);
-    CHECK(call("POST", "/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[]})")
+    CHECK(call("POST", "/scim/v2/Bulk",
+               R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[]})")
               .status == 403);
     CHECK(call("GET", "/scim/v2/Users/.export").status == 403);
-    auto const licence = call("PATCH", "/scim/v2/Me", patch_body(R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses","value":["X4"]}])"));
+    auto const licence = call(
+        "PATCH", "/scim/v2/Me",
+        patch_body(
+            R"([{"op":"add","path":"urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses","value":["X4"]}])"));
     CHECK(licence.status == 403);
-    CHECK(call("PATCH", "/scim/v2/Me", patch_body(R"([{"op":"replace","path":"active","value":false}])")).status == 403);
+    CHECK(call("PATCH", "/scim/v2/Me", patch_body(R"([{"op":"replace","path":"active","value":false}])")).status ==
+          403);
     auto const own = call("PATCH", "/scim/v2/Me", patch_body(R"([{"op":"replace","path":"title","value":"Mine"}])"));
     CHECK(own.status == 200);
     auto const mine = e.get("/scim/v2/Users/" + me).json();
@@ -217,7 +237,8 @@ TEST_CASE("issue F7: a token bound to a user changes only that user, and not wha
 
 TEST_CASE("issue F8: exported cells that a spreadsheet would run as formulas are text") {
     E2E e;
-    auto const created = e.post("/scim/v2/Users", user_body("f@x.com", R"J(,"name":{"givenName":"=HYPERLINK(\"http://x\")","familyName":"-1+2"},
+    auto const created = e.post(
+        "/scim/v2/Users", user_body("f@x.com", R"J(,"name":{"givenName":"=HYPERLINK(\"http://x\")","familyName":"-1+2"},
         "emails":[{"value":"f@x.com","type":"work"}],"title":"@SUM(A1)")J"));
     REQUIRE_MESSAGE(created.status == 201, created.body);
     auto const csv = e.get("/scim/v2/Users/.export").body;
@@ -228,17 +249,19 @@ TEST_CASE("issue F8: exported cells that a spreadsheet would run as formulas are
 
 TEST_CASE("issue F9: at the shutdown deadline database work is cancelled and nothing commits") {
     E2E e({true, {"--shutdown-timeout", "1"}});
-    run_sql(e, "CREATE FUNCTION slow_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-               " IF NEW.data ->> 'userName' = 'slow@example.com' THEN PERFORM pg_sleep(30); END IF;"
-               " RETURN NEW; END $$;"
-               "CREATE TRIGGER slow_one BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION slow_one()");
+    run_sql(e,
+            "CREATE FUNCTION slow_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.data ->> 'userName' = 'slow@example.com' THEN PERFORM pg_sleep(30); END IF;"
+            " RETURN NEW; END $$;"
+            "CREATE TRIGGER slow_one BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION slow_one()");
     auto const port = e.server->port();
     auto const token = e.acme.write_token;
     auto pending = std::async(std::launch::async, [port, token] {
         try {
             HttpsClient client(port, true);
-            return client.request("POST", "/scim/v2/Users", user_body("slow@example.com"),
-                                  {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}})
+            return client
+                .request("POST", "/scim/v2/Users", user_body("slow@example.com"),
+                         {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}})
                 .status;
         } catch (std::exception const&) {
             return 0;  // the connection was closed without an answer
@@ -246,8 +269,10 @@ TEST_CASE("issue F9: at the shutdown deadline database work is cancelled and not
     });
     for (int i = 0; i < 100; ++i) {  // until the insert is sleeping in its trigger
         pqxx::read_transaction tx(e.db.connection());
-        if (tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%INSERT INTO users%' AND state = 'active'")[0]
-                .as<int>() > 0)
+        if (tx.exec1(
+                  "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%INSERT INTO users%' AND state = 'active'")
+                [0]
+                    .as<int>() > 0)
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -281,7 +306,8 @@ TEST_CASE("issue F10: TLS 1.2 without forward secrecy is refused, and responses 
 TEST_CASE("issue F11: HEAD has no body, bytes that are not UTF-8 never reach JSON raw, and a dripped head times out") {
     E2E e({false, {"--read-timeout", "2"}});
     RawConnection c(e.server->port());
-    c.send(head("HEAD", "/scim/v2/Users", e.acme.write_token) + head("GET", "/scim/v2/ServiceProviderConfig", e.acme.write_token));
+    c.send(head("HEAD", "/scim/v2/Users", e.acme.write_token) +
+           head("GET", "/scim/v2/ServiceProviderConfig", e.acme.write_token));
     auto const both = c.read_until("\"patch\"");
     auto const first_end = both.find("\r\n\r\n");
     REQUIRE(first_end != std::string::npos);
@@ -289,7 +315,8 @@ TEST_CASE("issue F11: HEAD has no body, bytes that are not UTF-8 never reach JSO
     CHECK(both.find("Content-Length: ") < first_end);
     CHECK(both.compare(first_end + 4, 9, "HTTP/1.1 ") == 0);  // the next response follows the head at once
 
-    auto const bad_type = e.call("POST", "/scim/v2/Users", user_body("x"), e.acme.write_token, {{"Content-Type", "text/\xff\xfe"}});
+    auto const bad_type =
+        e.call("POST", "/scim/v2/Users", user_body("x"), e.acme.write_token, {{"Content-Type", "text/\xff\xfe"}});
     CHECK(bad_type.status == 415);
     CHECK(bad_type.json().at("status") == "415");  // the body parses: the bytes were replaced
 
@@ -310,14 +337,22 @@ TEST_CASE("issue F12: a Host that is not a host is not reflected, and managers m
     RawConnection c(e.server->port());
     auto const body = user_body("hosted@x.com");
     c.send("POST /scim/v2/Users HTTP/1.1\r\nHost: evil.example/\"><x\r\nAuthorization: Bearer " + e.acme.write_token +
-           "\r\nContent-Type: application/scim+json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+           "\r\nContent-Type: application/scim+json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+           body);
     auto const response = c.read_until("\"location\"");
     CHECK(status_of(response) == 201);
     CHECK(response.find("evil") == std::string::npos);
 
-    auto const nobody = e.post("/scim/v2/Users", user_body("m@x.com", R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"00000000-0000-0000-0000-000000000000"}})"));
+    auto const nobody = e.post(
+        "/scim/v2/Users",
+        user_body(
+            "m@x.com",
+            R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"00000000-0000-0000-0000-000000000000"}})"));
     CHECK(nobody.status == 400);
-    auto const literal = e.post("/scim/v2/Users", user_body("n@x.com", R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"bulkId:a"})"));
+    auto const literal =
+        e.post("/scim/v2/Users",
+               user_body("n@x.com",
+                         R"(,"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"bulkId:a"})"));
     CHECK(literal.status == 400);  // outside a /Bulk, "bulkId:a" is only text, and no user has that id
     CHECK(std::string(literal.json().at("detail").as_string()).find("bulkId:a") != std::string::npos);
 }
@@ -339,8 +374,9 @@ TEST_CASE("failed authentications from one address are limited before they cost 
 
 TEST_CASE("a burst beyond a tenant rate limit gets 429 with Retry-After, and another tenant is unaffected") {
     E2E e;
-    CHECK(e.admin({"tenant", "set", "--tenant", "beta", "--rate-limit", "2/s", "--burst", "3"}).find("rate-limit\t2/s") !=
-          std::string::npos);
+    CHECK(
+        e.admin({"tenant", "set", "--tenant", "beta", "--rate-limit", "2/s", "--burst", "3"}).find("rate-limit\t2/s") !=
+        std::string::npos);
     int limited = 0;
     for (int i = 0; i < 8; ++i) {
         auto const r = e.call("GET", "/scim/v2/Users", "", e.beta.write_token);
@@ -352,7 +388,8 @@ TEST_CASE("a burst beyond a tenant rate limit gets 429 with Retry-After, and ano
     }
     CHECK(limited >= 4);
     for (int i = 0; i < 8; ++i) CHECK(e.get("/scim/v2/Users").status == 200);  // acme
-    auto limited_token = run_scimd({"token", "issue", "--tenant", "acme", "--rate-limit", "1/s", "--burst", "1"}, e.db.url()).out;
+    auto limited_token =
+        run_scimd({"token", "issue", "--tenant", "acme", "--rate-limit", "1/s", "--burst", "1"}, e.db.url()).out;
     limited_token.pop_back();
     CHECK(e.call("GET", "/scim/v2/Users", "", limited_token).status == 200);
     CHECK(e.call("GET", "/scim/v2/Users", "", limited_token).status == 429);

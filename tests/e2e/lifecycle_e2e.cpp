@@ -58,8 +58,8 @@ TEST_CASE("a bad flag is one clear line on stderr and exit 2") {
 
 TEST_CASE("an unreachable database is one clear line on stderr and exit 2, without the password") {
     auto const url = std::string("postgresql://scimd:s3cret@127.0.0.1:1/scimd");
-    for (auto const& args : {std::vector<std::string>{"migrate"}, {"tenant", "list"},
-                             {"serve", "--no-tls", "--listen", "127.0.0.1:0"}}) {
+    for (auto const& args :
+         {std::vector<std::string>{"migrate"}, {"tenant", "list"}, {"serve", "--no-tls", "--listen", "127.0.0.1:0"}}) {
         auto const r = run_scimd(args, url);
         CAPTURE(r.err);
         CHECK(r.exit_code == 2);
@@ -74,8 +74,11 @@ TEST_CASE("every command has --help, and every flag an environment variable") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("SCIMD_DATABASE_URL") != std::string::npos);
     CHECK(r.out.find("SCIMD_TLS_CERT") != std::string::npos);
-    for (auto const& command : {std::vector<std::string>{"migrate", "--help"}, {"tenant", "create", "--help"},
-                                {"token", "issue", "--help"}, {"token", "revoke", "--help"}, {"--help"}})
+    for (auto const& command : {std::vector<std::string>{"migrate", "--help"},
+                                {"tenant", "create", "--help"},
+                                {"token", "issue", "--help"},
+                                {"token", "revoke", "--help"},
+                                {"--help"}})
         CHECK(run_scimd(command, "").exit_code == 0);
     auto const via_env = run_scimd({"serve"}, "", {{"SCIMD_IO_THREADS", "zero"}});
     CHECK(via_env.exit_code == 2);

@@ -6,8 +6,8 @@
 TEST_CASE("a token bound to a user reads and changes that user through /Me") {
     E2E e;
     auto const id = e.create_user("Me@Example.com", R"(,"title":"Mine")");
-    auto const issued = run_scimd({"token", "issue", "--tenant", "acme", "--label", "self", "--user", "me@example.com"},
-                                  e.db.url());
+    auto const issued =
+        run_scimd({"token", "issue", "--tenant", "acme", "--label", "self", "--user", "me@example.com"}, e.db.url());
     REQUIRE_MESSAGE(issued.exit_code == 0, issued.err);
     auto token = issued.out;
     token.pop_back();

@@ -15,8 +15,8 @@ std::string patch_body(std::string_view operations) {
            std::string(operations) + "}";
 }
 
-HttpResult patch(E2E& e, std::string const& id, std::string_view operations, std::map<std::string, std::string> headers = {},
-                 std::string const& query = "") {
+HttpResult patch(E2E& e, std::string const& id, std::string_view operations,
+                 std::map<std::string, std::string> headers = {}, std::string const& query = "") {
     headers.emplace("Content-Type", "application/scim+json");
     return e.call("PATCH", "/scim/v2/Users/" + id + query, patch_body(operations), e.acme.write_token, headers);
 }
@@ -41,12 +41,14 @@ TEST_CASE("Entra's provisioning cycle: look up, create, update with dotted keys,
     CHECK(e.get(filter(R"(externalId eq "aad-1")")).json().at("totalResults") == 1);
 
     auto const manager = e.create_user("babbage@example.com");
-    auto const updated = patch(e, id, R"([
+    auto const updated = patch(e, id,
+                               R"([
         {"op":"Replace","value":{"displayName":"Countess","name.givenName":"Augusta",
           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"1815"}},
         {"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+44 20 7946 0000"},
         {"op":"Replace","path":"emails[type eq \"work\"].value","value":"countess@example.com"},
-        {"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":")" + manager + R"("}])");
+        {"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":")" +
+                                   manager + R"("}])");
     REQUIRE_MESSAGE(updated.status == 200, updated.body);
     auto const body = updated.json().as_object();
     CHECK(body.at("displayName") == "Countess");
@@ -70,9 +72,10 @@ TEST_CASE("Entra's provisioning cycle: look up, create, update with dotted keys,
 TEST_CASE("Okta's cycle: PUT updates and a path-less deactivate") {
     E2E e;
     auto const id = e.create_user("okta@example.com", R"(,"name":{"givenName":"O","familyName":"K"},"active":true)");
-    auto const put = e.put("/scim/v2/Users/" + id, std::string("{") + core_user_schema +
-                                                    R"(,"userName":"okta@example.com","name":{"givenName":"Oz","familyName":"K"},)"
-                                                    R"("active":true,"groups":[]})");
+    auto const put = e.put("/scim/v2/Users/" + id,
+                           std::string("{") + core_user_schema +
+                               R"(,"userName":"okta@example.com","name":{"givenName":"Oz","familyName":"K"},)"
+                               R"("active":true,"groups":[]})");
     REQUIRE_MESSAGE(put.status == 200, put.body);
     auto const off = patch(e, id, R"([{"op":"replace","value":{"active":false}}])");
     REQUIRE(off.status == 200);
@@ -89,9 +92,11 @@ TEST_CASE("a failing operation anywhere leaves the user and its version unchange
     CHECK(r.status == 400);
     CHECK(r.json().at("scimType") == "noTarget");
     CHECK(e.users_snapshot() == before);
-    for (auto const* ops : {R"([{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"emails[type eq \"home\"]","value":7}])",
-                            R"([{"op":"remove","path":"userName"}])", R"([{"op":"replace","path":"id","value":"x"}])",
-                            R"([{"op":"replace","path":"active","value":"perhaps"}])"}) {
+    for (
+        auto const* ops :
+        {R"([{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"emails[type eq \"home\"]","value":7}])",
+         R"([{"op":"remove","path":"userName"}])", R"([{"op":"replace","path":"id","value":"x"}])",
+         R"([{"op":"replace","path":"active","value":"perhaps"}])"}) {
         CAPTURE(ops);
         CHECK(patch(e, id, ops).status == 400);
         CHECK(e.users_snapshot() == before);
@@ -124,5 +129,6 @@ TEST_CASE("PATCH can set a password, which is hashed and never returned") {
     REQUIRE(r.status == 200);
     CHECK(r.body.find("n3w-Secret") == std::string::npos);
     pqxx::read_transaction tx(e.db.connection());
-    CHECK(tx.exec_params1("SELECT password_hash FROM users WHERE id = $1", id)[0].as<std::string>().rfind("$pbkdf2", 0) == 0);
+    CHECK(tx.exec_params1("SELECT password_hash FROM users WHERE id = $1", id)[0].as<std::string>().rfind("$pbkdf2",
+                                                                                                          0) == 0);
 }

@@ -33,7 +33,8 @@ TEST_CASE("Okta's import: startIndex + count=100 until totalResults sees every u
         auto const body = r.json().as_object();
         total = body.at("totalResults").as_int64();
         CHECK(body.at("startIndex") == start);
-        for (auto const& u : body.at("Resources").as_array()) CHECK(seen.insert(std::string(u.at("id").as_string())).second);
+        for (auto const& u : body.at("Resources").as_array())
+            CHECK(seen.insert(std::string(u.at("id").as_string())).second);
         ++pages;
         if (start + 100 > total) break;
     }
@@ -58,10 +59,11 @@ TEST_CASE("totalResults follows creates, bulk creates and deletes, per tenant") 
     CHECK(total("?count=10") == 150);
     CHECK(total("?count=0") == 150);
     auto const bulk = e.post("/scim/v2/Bulk", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-        "Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{)" + std::string(core_user_schema) +
+        "Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{)" +
+                                                  std::string(core_user_schema) +
                                                   R"(,"userName":"a@example.com"}},
-                      {"method":"POST","path":"/Users","bulkId":"b","data":{)" + std::string(core_user_schema) +
-                                                  R"(,"userName":"b@example.com"}}]})");
+                      {"method":"POST","path":"/Users","bulkId":"b","data":{)" +
+                                                  std::string(core_user_schema) + R"(,"userName":"b@example.com"}}]})");
     REQUIRE(bulk.status == 200);
     CHECK(total("?count=0") == 152);
     CHECK(total("?filter=" + encode("userName sw \"user1\"") + "&count=5") == 62);  // user1, user10-19, user100-150
@@ -79,7 +81,8 @@ TEST_CASE("cursor pages walk every user once, forwards and back, and page 10 cos
         REQUIRE_MESSAGE(r.status == 200, r.body);
         auto const body = r.json().as_object();
         CHECK_FALSE(body.contains("startIndex"));
-        for (auto const& u : body.at("Resources").as_array()) CHECK(seen.insert(std::string(u.at("id").as_string())).second);
+        for (auto const& u : body.at("Resources").as_array())
+            CHECK(seen.insert(std::string(u.at("id").as_string())).second);
         if (!cursors.empty()) CHECK(body.contains("previousCursor"));
         if (!body.contains("nextCursor")) break;
         next = std::string(body.at("nextCursor").as_string());
@@ -92,7 +95,8 @@ TEST_CASE("cursor pages walk every user once, forwards and back, and page 10 cos
     auto const back = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" +
                             encode(std::string(last.at("previousCursor").as_string())))
                           .json();
-    auto const tenth = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(cursors[cursors.size() - 2])).json();
+    auto const tenth =
+        e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(cursors[cursors.size() - 2])).json();
     CHECK(back.at("Resources") == tenth.at("Resources"));
 }
 
@@ -121,7 +125,8 @@ TEST_CASE("a + in a value survives when the client percent-encodes it") {
 TEST_CASE("sortBy and sortOrder order the whole result - count=0 returns only the total") {
     E2E e;
     e.seed_users("acme", 30);
-    auto const page = e.get("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending&count=3&attributes=name").json();
+    auto const page =
+        e.get("/scim/v2/Users?sortBy=name.familyName&sortOrder=descending&count=3&attributes=name").json();
     for (auto const& u : page.at("Resources").as_array()) CHECK(u.at("name").at("familyName") == "F9");
     auto const only_total = e.get("/scim/v2/Users?count=0").json();
     CHECK(only_total.at("totalResults") == 30);
@@ -225,7 +230,8 @@ TEST_CASE("attributes with a value filter return the matching values, excludedAt
     CHECK(only.json().at("emails").as_array().size() == 1);
     CHECK(only.json().at("emails").at(0).at("value") == "w@example.com");
     CHECK_FALSE(only.json().as_object().contains("userName"));
-    auto const value = e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq "work"].value,userName)"));
+    auto const value =
+        e.get("/scim/v2/Users/" + id + "?attributes=" + encode(R"(emails[type eq "work"].value,userName)"));
     CHECK(value.json().at("emails") == boost::json::parse(R"([{"value":"w@example.com"}])"));
     CHECK(value.json().at("userName") == "two@example.com");
     auto const without = e.get("/scim/v2/Users?excludedAttributes=" + encode(R"(emails[type eq "work"])"));

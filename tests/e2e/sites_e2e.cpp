@@ -19,8 +19,8 @@ TEST_CASE("scimd site create and site list keep a tenant's sites apart from anot
     auto const taken = run_scimd({"site", "create", "Paris", "--tenant", "acme", "--site-code", "44"}, e.db.url());
     CHECK(taken.exit_code == 1);
     CHECK(taken.err.find("siteCode \"44\"") != std::string::npos);
-    auto const too_long = run_scimd({"site", "create", "Big", "--tenant", "acme", "--site-code", "1234567",
-                                     "--extension-length", "4"}, e.db.url());
+    auto const too_long = run_scimd(
+        {"site", "create", "Big", "--tenant", "acme", "--site-code", "1234567", "--extension-length", "4"}, e.db.url());
     CHECK(too_long.exit_code == 1);
     CHECK(too_long.err.find("longer than 10 digits") != std::string::npos);
     CHECK(run_scimd({"site", "create", "NoCode", "--tenant", "acme"}, e.db.url()).exit_code == 2);
@@ -39,9 +39,10 @@ std::string site_body(std::string const& members) { return std::string("{") + si
 
 TEST_CASE("admins manage sites over SCIM: create, read, list with a filter, replace, patch, and delete") {
     E2E e;
-    auto const created = e.post("/scim/v2/Sites", site_body(R"("name":"London","siteCode":"44","extensionLength":4,)"
-                                                            R"("locale":"en-GB","timezone":"Europe/London",)"
-                                                            R"("emergencyAddress":{"streetAddress":"1 Main St","country":"GB"})"));
+    auto const created =
+        e.post("/scim/v2/Sites", site_body(R"("name":"London","siteCode":"44","extensionLength":4,)"
+                                           R"("locale":"en-GB","timezone":"Europe/London",)"
+                                           R"("emergencyAddress":{"streetAddress":"1 Main St","country":"GB"})"));
     REQUIRE(created.status == 201);
     auto const site = created.json();
     auto const id = std::string(site.at("id").as_string());
@@ -58,11 +59,13 @@ TEST_CASE("admins manage sites over SCIM: create, read, list with a filter, repl
     // Errors: a taken name or code, a bad dial plan, a read token.
     CHECK(e.post("/scim/v2/Sites", site_body(R"("name":"London","siteCode":"45","extensionLength":4)")).status == 409);
     CHECK(e.post("/scim/v2/Sites", site_body(R"("name":"Leeds","siteCode":"44","extensionLength":4)")).status == 409);
-    auto const too_long = e.post("/scim/v2/Sites", site_body(R"("name":"Big","siteCode":"1234567","extensionLength":4)"));
+    auto const too_long =
+        e.post("/scim/v2/Sites", site_body(R"("name":"Big","siteCode":"1234567","extensionLength":4)"));
     CHECK(too_long.status == 400);
     CHECK(e.post("/scim/v2/Sites", site_body(R"("name":"NoCode","extensionLength":4)")).status == 400);
-    CHECK(e.call("POST", "/scim/v2/Sites", site_body(R"("name":"R","siteCode":"7","extensionLength":4)"), e.acme.read_token,
-                 {{"Content-Type", "application/scim+json"}}).status == 403);
+    CHECK(e.call("POST", "/scim/v2/Sites", site_body(R"("name":"R","siteCode":"7","extensionLength":4)"),
+                 e.acme.read_token, {{"Content-Type", "application/scim+json"}})
+              .status == 403);
     CHECK(e.call("GET", "/scim/v2/Sites/" + id, "", e.beta.write_token).status == 404);  // another tenant's
 
     // A user at the site; renaming the site and changing its locale carry the user along.
@@ -70,10 +73,11 @@ TEST_CASE("admins manage sites over SCIM: create, read, list with a filter, repl
                                                    directory_urn + R"(":{"site":"London"}})");
     REQUIRE(user.status == 201);
     auto const user_id = std::string(user.json().at("id").as_string());
-    auto const patched = e.call("PATCH", "/scim/v2/Sites/" + id,
-                                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
-                                R"({"op":"replace","value":{"name":"London HQ","locale":"en-IE"}}]})",
-                                e.acme.write_token, {{"Content-Type", "application/scim+json"}, {"If-Match", "W/\"1\""}});
+    auto const patched =
+        e.call("PATCH", "/scim/v2/Sites/" + id,
+               R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+               R"({"op":"replace","value":{"name":"London HQ","locale":"en-IE"}}]})",
+               e.acme.write_token, {{"Content-Type", "application/scim+json"}, {"If-Match", "W/\"1\""}});
     REQUIRE(patched.status == 200);
     CHECK(patched.json().at("name") == "London HQ");
     auto const moved = e.get("/scim/v2/Users/" + user_id).json();
@@ -100,7 +104,8 @@ TEST_CASE("licence pools are readable over SCIM and read-only there") {
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
     e.admin({"license", "set", "--tenant", "acme", "--type", "VCC Agent", "--capacity", "2"});
     REQUIRE(e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"ann",")" + directory_urn +
-                                         R"(":{"licenses":["X4"]}})").status == 201);
+                                         R"(":{"licenses":["X4"]}})")
+                .status == 201);
     auto const listed = e.get("/scim/v2/Licenses?sortBy=licenseType");
     REQUIRE(listed.status == 200);
     auto const body = listed.json();
@@ -119,7 +124,8 @@ TEST_CASE("licence pools are readable over SCIM and read-only there") {
 TEST_CASE("a bulk creates a site and users in it, in dependency order") {
     E2E e;
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
-    std::string const body = std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)") +
+    std::string const body =
+        std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[)") +
         R"({"method":"POST","path":"/Sites","bulkId":"s","data":{"schemas":["urn:8x8:scim:schemas:1.1:Site"],)"
         R"("name":"Oslo","siteCode":"47","extensionLength":3}},)" +
         R"({"method":"POST","path":"/Users","bulkId":"u","data":{)" + core_user_schema + R"(,"userName":"olga",")" +

@@ -55,7 +55,8 @@ TEST_CASE("POST /Users answers 201 with Location, ETag and full meta, and never 
     auto const id = std::string(body.at("id").as_string());
     auto const& meta = body.at("meta").as_object();
     CHECK(meta.at("resourceType") == "User");
-    CHECK(meta.at("location").as_string() == "https://127.0.0.1:" + std::to_string(e.server->port()) + "/scim/v2/Users/" + id);
+    CHECK(meta.at("location").as_string() ==
+          "https://127.0.0.1:" + std::to_string(e.server->port()) + "/scim/v2/Users/" + id);
     CHECK(r.header("Location") == meta.at("location").as_string());
     CHECK(r.header("ETag") == meta.at("version").as_string());
     CHECK(meta.at("created") == meta.at("lastModified"));
@@ -88,14 +89,16 @@ TEST_CASE("every core and enterprise attribute comes back as it was sent") {
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","urn:ietf:params:scim:schemas:extension:8x8:1.1:User"])"));
     // Placed in the tenant's default site as a contact.
     CHECK(body.at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User") ==
-          json::parse(R"({"site":"Main","directoryScope":"CUSTOMER","displayInDirectory":true,"profileType":"contact"})"));
+          json::parse(
+              R"({"site":"Main","directoryScope":"CUSTOMER","displayInDirectory":true,"profileType":"contact"})"));
     CHECK(got.header("ETag") == "W/\"1\"");
 }
 
 TEST_CASE("attribute names in any case and Entra's \"False\" are accepted on create") {
     E2E e;
-    auto const r = e.post("/scim/v2/Users", std::string("{") + core_user_schema +
-                                                R"(,"UserName":"Case@x.com","ACTIVE":"False","name":{"GivenName":"A"}})");
+    auto const r =
+        e.post("/scim/v2/Users", std::string("{") + core_user_schema +
+                                     R"(,"UserName":"Case@x.com","ACTIVE":"False","name":{"GivenName":"A"}})");
     REQUIRE_MESSAGE(r.status == 201, r.body);
     auto const body = r.json().as_object();
     CHECK(body.at("userName") == "Case@x.com");
@@ -121,10 +124,9 @@ TEST_CASE("concurrent creates of one userName: one 201, the rest 409") {
     for (int i = 0; i < 8; ++i)
         threads.emplace_back([&] {
             HttpsClient client(e.server->port(), true);
-            auto const r = client.request("POST", "/scim/v2/Users",
-                                          std::string("{") + core_user_schema + R"(,"userName":"racer"})",
-                                          {{"Authorization", "Bearer " + e.acme.write_token},
-                                           {"Content-Type", "application/scim+json"}});
+            auto const r = client.request(
+                "POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"racer"})",
+                {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
             (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
         });
     for (auto& t : threads) t.join();
@@ -155,10 +157,11 @@ TEST_CASE("PUT replaces what the client owns, keeps id and created, and bumps th
     E2E e;
     e.admin({"site", "create", "London", "--tenant", "acme", "--site-code", "44"});
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
-    auto const created = e.post("/scim/v2/Users", std::string("{") + core_user_schema +
-                                                      R"(,"userName":"put","title":"Boss","displayName":"P",)"
-                                                      R"("urn:ietf:params:scim:schemas:extension:8x8:1.1:User":)"
-                                                      R"({"site":"London","licenses":["X4"],"extensionNumber":"1001"}})");
+    auto const created =
+        e.post("/scim/v2/Users", std::string("{") + core_user_schema +
+                                     R"(,"userName":"put","title":"Boss","displayName":"P",)"
+                                     R"("urn:ietf:params:scim:schemas:extension:8x8:1.1:User":)"
+                                     R"({"site":"London","licenses":["X4"],"extensionNumber":"1001"}})");
     REQUIRE(created.status == 201);
     auto const id = std::string(created.json().at("id").as_string());
     auto const r = e.put("/scim/v2/Users/" + id, std::string("{") + core_user_schema +
@@ -194,7 +197,8 @@ TEST_CASE("PUT with a stale If-Match is 412 and changes nothing - the current on
 TEST_CASE("PUT that repeats the stored user keeps its version") {
     E2E e;
     auto const id = e.create_user("same", R"(,"title":"T")");
-    auto const r = e.put("/scim/v2/Users/" + id, std::string("{") + core_user_schema + R"(,"userName":"same","title":"T"})");
+    auto const r =
+        e.put("/scim/v2/Users/" + id, std::string("{") + core_user_schema + R"(,"userName":"same","title":"T"})");
     REQUIRE(r.status == 200);
     CHECK(r.header("ETag") == "W/\"1\"");
 }

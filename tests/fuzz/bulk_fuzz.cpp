@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                 scim::resolve_bulk_ids(op.data, created);
             } catch (scim::Error const&) {
             }
-            if (!op.bulk_id.empty()) created.emplace(op.bulk_id, "00000000-0000-0000-0000-00000000000" + std::to_string(index % 10));
+            if (!op.bulk_id.empty())
+                created.emplace(op.bulk_id, "00000000-0000-0000-0000-00000000000" + std::to_string(index % 10));
         }
     } catch (scim::Error const&) {
     }

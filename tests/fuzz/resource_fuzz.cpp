@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     for (auto const* type : {"User", "Group", "Site"}) {
         for (auto const unknown : {scim::UnknownAttributes::ignore, scim::UnknownAttributes::reject}) {
             try {
-                auto const input = scim::read_resource(body, *registry.resource_type(type), registry, {unknown, 50, 50});
+                auto const input =
+                    scim::read_resource(body, *registry.resource_type(type), registry, {unknown, 50, 50});
                 (void)scim::merge_for_replace(stored, input.attributes, *registry.resource_type(type), registry);
             } catch (scim::Error const&) {
             }

@@ -12,9 +12,10 @@ namespace json = boost::json;
 namespace {
 
 scim::BulkRequest parse(std::string_view operations, std::size_t max_operations = 1000) {
-    auto const body = json::parse(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":)") +
-                                  std::string(operations) + "}")
-                          .as_object();
+    auto const body =
+        json::parse(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":)") +
+                    std::string(operations) + "}")
+            .as_object();
     return scim::parse_bulk_request(body, max_operations);
 }
 
@@ -49,13 +50,15 @@ TEST_CASE("the request as a whole: schemas, Operations, failOnErrors, maxOperati
     auto const bad = [](std::string_view text) {
         return expect_error([&] { scim::parse_bulk_request(json::parse(text).as_object(), 10); });
     };
-    CHECK(bad(R"({"Operations":[{"method":"DELETE","path":"/Users/1"}]})").scim_type() == scim::ScimType::invalid_syntax);
+    CHECK(bad(R"({"Operations":[{"method":"DELETE","path":"/Users/1"}]})").scim_type() ==
+          scim::ScimType::invalid_syntax);
     CHECK(bad(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[]})").status() == 400);
     CHECK(bad(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":0,
-                 "Operations":[{"method":"DELETE","path":"/Users/1"}]})").detail().find("failOnErrors") != std::string::npos);
-    auto const too_many = expect_error([] {
-        parse(R"([{"method":"DELETE","path":"/Users/1"},{"method":"DELETE","path":"/Users/2"}])", 1);
-    });
+                 "Operations":[{"method":"DELETE","path":"/Users/1"}]})")
+              .detail()
+              .find("failOnErrors") != std::string::npos);
+    auto const too_many = expect_error(
+        [] { parse(R"([{"method":"DELETE","path":"/Users/1"},{"method":"DELETE","path":"/Users/2"}])", 1); });
     CHECK(too_many.status() == 413);
     CHECK(too_many.detail().find("maxOperations") != std::string::npos);
 }

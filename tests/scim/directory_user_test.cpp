@@ -11,7 +11,8 @@ namespace json = boost::json;
 TEST_CASE("directory fields are read from the extension, with repeated licences and numbers once") {
     auto const attributes = json::parse(R"({"userName":"a","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":
         {"site":"London","licenses":["X4","X4","Lobby"],"extensionNumber":"1001","didNumbers":["+442071234500"],
-         "directoryScope":"SITE","displayInDirectory":false}})").as_object();
+         "directoryScope":"SITE","displayInDirectory":false}})")
+                                .as_object();
     auto const f = scim::read_directory_fields(attributes);
     CHECK(f.site == "London");
     CHECK(f.licenses == std::vector<std::string>{"X4", "Lobby"});
@@ -42,8 +43,8 @@ TEST_CASE("E.164 numbers and digit strings") {
     CHECK(scim::is_e164("+4420712345"));
     CHECK_FALSE(scim::is_e164("14155550100"));
     CHECK_FALSE(scim::is_e164("+04155550100"));
-    CHECK_FALSE(scim::is_e164("+141555"));             // 6 digits: too short
-    CHECK_FALSE(scim::is_e164("+1234567890123456"));   // 16 digits
+    CHECK_FALSE(scim::is_e164("+141555"));            // 6 digits: too short
+    CHECK_FALSE(scim::is_e164("+1234567890123456"));  // 16 digits
     CHECK_FALSE(scim::is_e164("+1 415 555 0100"));
     CHECK(scim::is_digits("0012"));
     CHECK_FALSE(scim::is_digits(""));

@@ -73,6 +73,7 @@ TEST_CASE("sortBy resolves like a filter path and refuses what cannot be sorted"
     CHECK(scim::resolve_sort_path("emails", user, r).to_string() == "emails.value");
     for (std::string_view bad : {"shoeSize", "name", "password", "a b"}) {
         CAPTURE(bad);
-        CHECK(expect_error([&] { scim::resolve_sort_path(bad, user, r); }).scim_type() == scim::ScimType::invalid_value);
+        CHECK(expect_error([&] { scim::resolve_sort_path(bad, user, r); }).scim_type() ==
+              scim::ScimType::invalid_value);
     }
 }

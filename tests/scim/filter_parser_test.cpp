@@ -30,7 +30,8 @@ TEST_CASE("every filter example of RFC 7644 section 3.4.2.2 parses") {
          R"((userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")))"},
         {R"(userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org"))",
          R"((userType ne "Employee" and not ((emails co "example.com" or emails.value co "example.org"))))"},
-        {R"(userType eq "Employee" and (emails.type eq "work"))", R"((userType eq "Employee" and emails.type eq "work"))"},
+        {R"(userType eq "Employee" and (emails.type eq "work"))",
+         R"((userType eq "Employee" and emails.type eq "work"))"},
         {R"(userType eq "Employee" and emails[type eq "work" and value co "@example.com"])",
          R"((userType eq "Employee" and emails[(type eq "work" and value co "@example.com")]))"},
         {R"(emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"])",
@@ -74,7 +75,8 @@ TEST_CASE("Entra's value path with a sub-attribute comparison") {
 TEST_CASE("extension paths with dots in the URN") {
     CHECK(canonical(R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "1")") ==
           R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "1")");
-    auto const f = scim::parse_filter(R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x")");
+    auto const f =
+        scim::parse_filter(R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x")");
     auto const& c = std::get<scim::Comparison>(f.node);
     CHECK(c.path.urn == "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
     CHECK(c.path.attribute == "department");
@@ -86,12 +88,32 @@ TEST_CASE("names that start with a keyword are names") {
 }
 
 TEST_CASE("malformed filters are 400 invalidFilter naming the offset") {
-    for (std::string_view text :
-         {"", "   ", "userName eq", "userName", "(title pr", "title pr)", "userName zz \"x\"", "userName eq bj\"ensen", "userName eq {x", "userName eq (x",
-          "userName eq \"unterminated", "emails[type eq \"work\"", "emails[type eq \"work\"] extra",
-          "emails[types[a pr]]", "name.givenName[a pr]", "title pr and", "and title pr", "not title pr",
-          "userName eq {\"a\":1}", "userName eq [1]", "a..b pr", "a.b.c pr", "titlepr", "title  eq\"x\"",
-          "emails[type eq \"work\"].value", "emails[type eq \"work\"].value.x eq 1"}) {
+    for (std::string_view text : {"",
+                                  "   ",
+                                  "userName eq",
+                                  "userName",
+                                  "(title pr",
+                                  "title pr)",
+                                  "userName zz \"x\"",
+                                  "userName eq bj\"ensen",
+                                  "userName eq {x",
+                                  "userName eq (x",
+                                  "userName eq \"unterminated",
+                                  "emails[type eq \"work\"",
+                                  "emails[type eq \"work\"] extra",
+                                  "emails[types[a pr]]",
+                                  "name.givenName[a pr]",
+                                  "title pr and",
+                                  "and title pr",
+                                  "not title pr",
+                                  "userName eq {\"a\":1}",
+                                  "userName eq [1]",
+                                  "a..b pr",
+                                  "a.b.c pr",
+                                  "titlepr",
+                                  "title  eq\"x\"",
+                                  "emails[type eq \"work\"].value",
+                                  "emails[type eq \"work\"].value.x eq 1"}) {
         CAPTURE(text);
         auto const e = expect_error([&] { scim::parse_filter(text); });
         CHECK(e.status() == 400);

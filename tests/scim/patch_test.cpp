@@ -15,9 +15,10 @@ namespace {
 scim::SchemaRegistry const& registry() { return scim::SchemaRegistry::builtin(); }
 
 json::object patch(std::string_view type, std::string_view before, std::string_view operations) {
-    auto const body = json::parse(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)") +
-                                  std::string(operations) + "}")
-                          .as_object();
+    auto const body =
+        json::parse(std::string(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)") +
+                    std::string(operations) + "}")
+            .as_object();
     return scim::apply_patch(json::parse(before).as_object(), scim::parse_patch_request(body),
                              *registry().resource_type(type), registry())
         .attributes;
@@ -55,10 +56,12 @@ TEST_CASE("PATCH on users: RFC 7644 section 3.5.2 and the shapes Entra and Okta 
         {"path-less add with an extension object", R"({"userName":"u"})",
          R"([{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ops"}}}])",
          R"({"userName":"u","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ops"}})"},
-        {"replace of a complex value keeps the sub-attributes not named", R"({"userName":"u","name":{"familyName":"F","givenName":"G"}})",
+        {"replace of a complex value keeps the sub-attributes not named",
+         R"({"userName":"u","name":{"familyName":"F","givenName":"G"}})",
          R"([{"op":"replace","path":"name","value":{"givenName":"H"}}])",
          R"({"userName":"u","name":{"familyName":"F","givenName":"H"}})"},
-        {"add to a multi-valued attribute appends without duplicates", R"({"userName":"u","emails":[{"value":"a@x","type":"work"}]})",
+        {"add to a multi-valued attribute appends without duplicates",
+         R"({"userName":"u","emails":[{"value":"a@x","type":"work"}]})",
          R"([{"op":"add","path":"emails","value":[{"value":"a@x","type":"work"},{"value":"b@x","type":"home"}]}])",
          R"({"userName":"u","emails":[{"value":"a@x","type":"work"},{"value":"b@x","type":"home"}]})"},
         {"a new primary value clears the old one", R"({"userName":"u","emails":[{"value":"a@x","primary":true}]})",
@@ -124,7 +127,8 @@ TEST_CASE("PATCH on users: RFC 7644 section 3.5.2 and the shapes Entra and Okta 
 }
 
 TEST_CASE("PATCH on groups: RFC 7644 member examples and Entra/Okta membership shapes") {
-    std::string_view const group = R"({"displayName":"g","members":[{"value":"a","display":"A"},{"value":"b"},{"value":"c"}]})";
+    std::string_view const group =
+        R"({"displayName":"g","members":[{"value":"a","display":"A"},{"value":"b"},{"value":"c"}]})";
     Case const cases[] = {
         {"add members", R"({"displayName":"g"})",
          R"([{"op":"add","path":"members","value":[{"value":"a","$ref":null}]}])",
@@ -147,7 +151,8 @@ TEST_CASE("PATCH on groups: RFC 7644 member examples and Entra/Okta membership s
                             R"([{"op":"replace","value":{"displayName":"h"}},
                                 {"op":"remove","path":"members[value eq \"a\"]"},
                                 {"op":"add","path":"members","value":[{"value":"d"}]}])");
-    CHECK(okta == json::parse(R"({"displayName":"h","members":[{"value":"b"},{"value":"c"},{"value":"d"}]})").as_object());
+    CHECK(okta ==
+          json::parse(R"({"displayName":"h","members":[{"value":"b"},{"value":"c"},{"value":"d"}]})").as_object());
 }
 
 TEST_CASE("bad PATCH requests are 400 with the scimType that says why") {
@@ -173,7 +178,8 @@ TEST_CASE("bad PATCH requests are 400 with the scimType that says why") {
         {R"([{"op":"replace","path":"userName","value":""}])", T::invalid_value},
         {R"([{"op":"replace","path":"title"}])", T::invalid_value},
         {R"([{"op":"replace","value":"x"}])", T::invalid_value},
-        {R"([{"op":"add","path":"emails","value":[{"value":"a","primary":true},{"value":"b","primary":true}]}])", T::invalid_value},
+        {R"([{"op":"add","path":"emails","value":[{"value":"a","primary":true},{"value":"b","primary":true}]}])",
+         T::invalid_value},
         {R"([{"op":"move","path":"title","value":"x"}])", T::invalid_syntax},
         {R"([{"path":"title","value":"x"}])", T::invalid_syntax},
         {R"([{"op":"add","path":"title","value":"x","extra":1}])", T::invalid_syntax},
@@ -186,20 +192,23 @@ TEST_CASE("bad PATCH requests are 400 with the scimType that says why") {
         CHECK(expect_error([&] { patch("User", before, c.operations); }).scim_type() == c.type);
     }
     auto const no_schema = expect_error([] {
-        scim::parse_patch_request(json::parse(R"({"Operations":[{"op":"add","path":"title","value":"x"}]})").as_object());
+        scim::parse_patch_request(
+            json::parse(R"({"Operations":[{"op":"add","path":"title","value":"x"}]})").as_object());
     });
     CHECK(no_schema.scim_type() == T::invalid_syntax);
 }
 
 TEST_CASE("a PATCH that changes nothing says so - a password is taken out, never stored") {
     auto const body = json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations":[{"op":"replace","path":"title","value":"Boss"}]})").as_object();
+        "Operations":[{"op":"replace","path":"title","value":"Boss"}]})")
+                          .as_object();
     auto const& type = *registry().resource_type("User");
     auto const same = scim::apply_patch(json::parse(R"({"userName":"u","title":"Boss"})").as_object(),
                                         scim::parse_patch_request(body), type, registry());
     CHECK_FALSE(same.changed);
     auto const with_password = json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations":[{"op":"replace","value":{"password":"s3cret"}}]})").as_object();
+        "Operations":[{"op":"replace","value":{"password":"s3cret"}}]})")
+                                   .as_object();
     auto const request = scim::parse_patch_request(with_password);
     CHECK(scim::patch_password(request) == "s3cret");
     auto const outcome = scim::apply_patch(json::parse(R"({"userName":"u"})").as_object(), request, type, registry());

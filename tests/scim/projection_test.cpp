@@ -20,18 +20,18 @@ scim::Selection select(std::string_view attributes, std::string_view excluded) {
 }  // namespace
 
 TEST_CASE("selections are lower-cased and URN-qualified names are resolved") {
-    auto const s = select(" UserName , name.GivenName,urn:ietf:params:scim:schemas:core:2.0:User:title,"
-                          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,"
-                          "urn:8x8:scim:schemas:extension:8x8user:2.0:User",
-                          "");
-    CHECK(s.attributes == std::vector<std::string>{"username", "name.givenname", "title",
-                                                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:department",
-                                                   "urn:ietf:params:scim:schemas:extension:8x8:1.1:user"});
+    auto const s = select(
+        " UserName , name.GivenName,urn:ietf:params:scim:schemas:core:2.0:User:title,"
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,"
+        "urn:8x8:scim:schemas:extension:8x8user:2.0:User",
+        "");
+    CHECK(s.attributes ==
+          std::vector<std::string>{"username", "name.givenname", "title",
+                                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:department",
+                                   "urn:ietf:params:scim:schemas:extension:8x8:1.1:user"});
 }
 
-TEST_CASE("names of other schemas are ignored") {
-    CHECK(select("urn:example:other:thing,", "").attributes.empty());
-}
+TEST_CASE("names of other schemas are ignored") { CHECK(select("urn:example:other:thing,", "").attributes.empty()); }
 
 TEST_CASE("returned characteristics decide first") {
     auto const none = select("", "");
@@ -78,11 +78,15 @@ TEST_CASE("a selection tells which stored members a read needs") {
     auto const members = [&](std::string_view attributes, std::string_view excluded) {
         return scim::stored_members(scim::parse_selection(attributes, excluded, user, r), user, r);
     };
-    auto const only = members("userName,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "");
-    CHECK(only.only == std::vector<std::string>{"userName", "name", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
+    auto const only =
+        members("userName,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "");
+    CHECK(only.only ==
+          std::vector<std::string>{"userName", "name", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
     CHECK(members("id", "").only == std::vector<std::string>{"id"});
-    auto const without = members("", "emails,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
-    CHECK(without.without == std::vector<std::string>{"emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
+    auto const without =
+        members("", "emails,name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+    CHECK(without.without ==
+          std::vector<std::string>{"emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"});
     CHECK(members("", "").only.empty());
     CHECK(members("", "").without.empty());
 }

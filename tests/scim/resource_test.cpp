@@ -63,7 +63,8 @@ TEST_CASE("attribute names are case-insensitive and stored in the schema's spell
 }
 
 TEST_CASE("Entra's boolean strings are accepted in any case") {
-    for (auto [text, expected] : {std::pair{"\"True\"", true}, {"\"false\"", false}, {"\"TRUE\"", true}, {"true", true}}) {
+    for (auto [text, expected] :
+         {std::pair{"\"True\"", true}, {"\"false\"", false}, {"\"TRUE\"", true}, {"true", true}}) {
         CAPTURE(text);
         auto const in = read_user(std::string(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],)") +
                                   R"("userName":"x","active":)" + text + "}");
@@ -125,7 +126,7 @@ TEST_CASE("bad resources are 400 with the scimType that says why") {
         T type;
     };
     Case const cases[] = {
-        {R"({"userName":"x"})", T::invalid_syntax},                                          // no schemas
+        {R"({"userName":"x"})", T::invalid_syntax},  // no schemas
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"userName":"x"})", T::invalid_syntax},
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]})", T::invalid_value},  // no userName
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"  "})", T::invalid_value},
@@ -136,8 +137,7 @@ TEST_CASE("bad resources are 400 with the scimType that says why") {
          T::invalid_syntax},
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","active":"yes"})",
          T::invalid_value},
-        {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","name":"Ann"})",
-         T::invalid_value},
+        {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","name":"Ann"})", T::invalid_value},
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","UserName":"y"})",
          T::invalid_syntax},
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x",
@@ -152,8 +152,7 @@ TEST_CASE("bad resources are 400 with the scimType that says why") {
         {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x",
             "urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"directoryScope":"WORLD"}})",
          T::invalid_value},
-        {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":5})",
-         T::invalid_value},
+        {R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","password":5})", T::invalid_value},
     };
     for (auto const& c : cases) {
         CAPTURE(c.body);
@@ -162,9 +161,8 @@ TEST_CASE("bad resources are 400 with the scimType that says why") {
 }
 
 TEST_CASE("unknown attributes are named in the detail") {
-    auto const e = expect_error([] {
-        read_user(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","shoeSize":9})");
-    });
+    auto const e = expect_error(
+        [] { read_user(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x","shoeSize":9})"); });
     CHECK(e.status() == 400);
     CHECK(e.detail().find("shoeSize") != std::string::npos);
 }
@@ -201,7 +199,8 @@ TEST_CASE("a replace drops the core attributes the client did not send") {
 
 TEST_CASE("an immutable attribute may be set once and then never changed") {
     std::vector<scim::EmbeddedFile> const files{
-        {"common.json", R"({"attributes":[{"name":"id","type":"string","mutability":"readOnly","returned":"always"}]})"},
+        {"common.json",
+         R"({"attributes":[{"name":"id","type":"string","mutability":"readOnly","returned":"always"}]})"},
         {"resource_types.json", R"([{"id":"Badge","name":"Badge","endpoint":"/Badges","schema":"urn:x:Badge"}])"},
         {"badge.json", R"({"id":"urn:x:Badge","name":"Badge","attributes":[
             {"name":"serial","type":"string","mutability":"immutable"},{"name":"label","type":"string"}]})"},
@@ -226,10 +225,10 @@ TEST_CASE("dateTime values: 1 to 9 fractional digits, any real offset, and only 
         CAPTURE(text);
         CHECK(scim::is_date_time(text));
     }
-    for (std::string_view text : {"2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z",
-                                  "2026-01-01T00:00:00+99:99", "2026-01-01T00:00:00+16:00", "2026-01-01T24:00:00Z",
-                                  "2026-04-31T00:00:00Z", "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00.Z",
-                                  "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z"}) {
+    for (std::string_view text :
+         {"2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "2026-01-01T00:00:00+99:99",
+          "2026-01-01T00:00:00+16:00", "2026-01-01T24:00:00Z", "2026-04-31T00:00:00Z",
+          "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00.Z", "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z"}) {
         CAPTURE(text);
         CHECK_FALSE(scim::is_date_time(text));
     }

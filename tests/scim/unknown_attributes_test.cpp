@@ -51,11 +51,13 @@ TEST_CASE("Entra's group create with Microsoft's own schema URI and meta.resourc
 
 TEST_CASE("an object under a schema URI the server does not know is dropped and named, in either mode") {
     for (auto policy : {ignore, reject}) {
-        auto const in = read("User", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:example:hr:1.0:User"],
+        auto const in =
+            read("User", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:example:hr:1.0:User"],
             "userName":"a","urn:example:hr:1.0:User":{"badge":"7"},"urn:example:hr:1.0:User:floor":3})",
-                             policy);
+                 policy);
         CHECK(json::serialize(in.attributes) == R"({"userName":"a"})");
-        CHECK(in.ignored.names() == std::vector<std::string>{"urn:example:hr:1.0:User", "urn:example:hr:1.0:User:floor"});
+        CHECK(in.ignored.names() ==
+              std::vector<std::string>{"urn:example:hr:1.0:User", "urn:example:hr:1.0:User:floor"});
     }
 }
 
@@ -68,8 +70,9 @@ TEST_CASE("a misspelt attribute is dropped and named under ignore, and refused u
     CHECK(json::serialize(in.attributes) ==
           R"({"userName":"a","title":"Chef","name":{"givenName":"Ann"},"emails":[{"value":"a@x","type":"work"}],)"
           R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D"}})");
-    CHECK(in.ignored.names() == std::vector<std::string>{"adreses", "name.middel", "emails.label",
-                                                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:shoeSize"});
+    CHECK(in.ignored.names() ==
+          std::vector<std::string>{"adreses", "name.middel", "emails.label",
+                                   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:shoeSize"});
     auto const e = expect_error([&] { read("User", body, reject); });
     CHECK(e.scim_type() == scim::ScimType::invalid_syntax);
     CHECK(e.detail().find("adreses") != std::string::npos);
@@ -77,10 +80,12 @@ TEST_CASE("a misspelt attribute is dropped and named under ignore, and refused u
 
 TEST_CASE("being liberal never weakens what keeps data correct") {
     // No core schema, a schema the server has but of another type, a missing required attribute, a bad value.
-    for (auto const* body : {R"({"schemas":["urn:example:other"],"userName":"a"})",
-                             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:core:2.0:Group"],"userName":"a"})",
-                             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"nickName":"a"})",
-                             R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","active":"perhaps","x":1})"}) {
+    for (
+        auto const* body :
+        {R"({"schemas":["urn:example:other"],"userName":"a"})",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:core:2.0:Group"],"userName":"a"})",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"nickName":"a"})",
+         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","active":"perhaps","x":1})"}) {
         CAPTURE(body);
         CHECK(expect_error([&] { read("User", body, ignore); }).status() == 400);
     }
@@ -100,7 +105,8 @@ TEST_CASE("PATCH: unknown paths and keys are taken out and named under ignore") 
     CHECK(names == std::vector<std::string>{"adreses", "emails[type eq \"work\"].label", "name.middel", "nickname2",
                                             "urn:example:hr:1.0:User", "urn:example:hr:1.0:User:badge",
                                             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:shoe"});
-    auto const outcome = scim::apply_patch(json::parse(R"({"userName":"u"})").as_object(), request, type("User"), registry());
+    auto const outcome =
+        scim::apply_patch(json::parse(R"({"userName":"u"})").as_object(), request, type("User"), registry());
     CHECK(json::serialize(outcome.attributes) ==
           R"({"userName":"u","title":"Chef","name":{"givenName":"Ann"},"displayName":"Ann",)"
           R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D"}})");

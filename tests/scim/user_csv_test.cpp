@@ -10,7 +10,9 @@
 namespace json = boost::json;
 
 TEST_CASE("CSV fields may be quoted, hold commas, quotes and line breaks, and lines may end in CRLF") {
-    auto const records = scim::parse_csv("\xEF\xBB\xBF" "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",\n");
+    auto const records = scim::parse_csv(
+        "\xEF\xBB\xBF"
+        "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",\n");
     REQUIRE(records.size() == 3);
     CHECK(records[0].fields == std::vector<std::string>{"a", "b"});
     CHECK(records[1].fields == std::vector<std::string>{"x, y", "say \"hi\""});
@@ -45,17 +47,19 @@ TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an expor
     stored["userName"] = "Acme.Ann.Lee";
     CHECK(scim::user_csv_header().rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,", 0) == 0);
     CHECK(scim::user_csv_line(stored) ==
-          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,'+442071234500;+442071234501\r\n");
+          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,'+442071234500;+"
+          "442071234501\r\n");
 }
 
 TEST_CASE("every problem of a user CSV is reported with its line") {
     auto const bad_header = scim::read_user_csv("User.FirstName,User.Email,User.Shoe\nAnn,a@x.com,44\n");
     REQUIRE(bad_header.problems.size() == 3);  // unknown column, two required ones missing
     CHECK(bad_header.problems[0].line == 1);
-    auto const rows = scim::read_user_csv("User.FirstName,User.LastName,User.Email,User.Site\n"
-                                          "Ann,Lee,ann@example.com,London\n"
-                                          "Bob,,bob@example.com,\n"
-                                          "Cy,Do,cy@example.com,London,extra\n");
+    auto const rows = scim::read_user_csv(
+        "User.FirstName,User.LastName,User.Email,User.Site\n"
+        "Ann,Lee,ann@example.com,London\n"
+        "Bob,,bob@example.com,\n"
+        "Cy,Do,cy@example.com,London,extra\n");
     CHECK(rows.rows.size() == 1);
     REQUIRE(rows.problems.size() == 2);
     CHECK(rows.problems[0].line == 3);

@@ -51,7 +51,8 @@ TEST_CASE("multi-valued attributes and value paths become EXISTS over their elem
           "EXISTS (SELECT 1 FROM jsonb_array_elements(r.data->'emails') AS e1(v) WHERE "
           "((lower(e1.v->>'type') = lower($2)) AND (lower(e1.v->>'value') LIKE lower($3))))");
     CHECK(translate(R"(urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses eq "X4")").where ==
-          "EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.data->'urn:ietf:params:scim:schemas:extension:8x8:1.1:User'->"
+          "EXISTS (SELECT 1 FROM "
+          "jsonb_array_elements_text(r.data->'urn:ietf:params:scim:schemas:extension:8x8:1.1:User'->"
           "'licenses') AS e1(v) WHERE (e1.v = $2))");
 }
 

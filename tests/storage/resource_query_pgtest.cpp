@@ -50,8 +50,10 @@ struct Directory {
             storage::UserRepository(tx, ctx).create(json::parse(p).as_object(), std::nullopt);  // at ctx.now
         }
         // A manager reference as an identity provider's id may look; the server checks it on writes, not here.
-        tx.exec("UPDATE users SET data = jsonb_set(data, '{urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,manager}',"
-                " '{\"value\":\"m1\"}') WHERE user_name = 'bjensen@example.com'");
+        tx.exec(
+            "UPDATE users SET data = jsonb_set(data, "
+            "'{urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,manager}',"
+            " '{\"value\":\"m1\"}') WHERE user_name = 'bjensen@example.com'");
         tx.commit();
     }
 
@@ -102,7 +104,8 @@ TEST_CASE("filters from RFC 7644 and from Entra and Okta select exactly the righ
         {"not (active eq true)", {"JDoe@Example.com", "o.malley"}},
         {R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "tour operations")",
          {"bjensen@example.com"}},
-        {R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1")", {"bjensen@example.com"}},
+        {R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1")",
+         {"bjensen@example.com"}},
         {R"(urn:ietf:params:scim:schemas:extension:8x8:1.1:User:licenses eq "Lobby")", {"JDoe@Example.com"}},
         {R"(urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site eq "london")", {}},  // site is case-exact
         {R"(displayName eq null)", {"bjensen@example.com", "JDoe@Example.com", "nobody_special"}},
@@ -122,7 +125,8 @@ TEST_CASE("another tenant's users never match") {
     Directory d;
     auto const other = d.db.create_tenant("other");
     pqxx::work tx(d.db.connection());
-    auto const bound = scim::bind_filter(scim::parse_filter(R"(userName eq "bjensen@example.com")"), user_type(), registry());
+    auto const bound =
+        scim::bind_filter(scim::parse_filter(R"(userName eq "bjensen@example.com")"), user_type(), registry());
     storage::ListQuery q;
     q.filter = &bound;
     auto const page = storage::list_resources(tx, storage::users_table(), other, q);
@@ -133,7 +137,8 @@ TEST_CASE("another tenant's users never match") {
 TEST_CASE("sortBy orders case-insensitively with absent values last, and sortOrder reverses") {
     Directory d;
     storage::ListQuery q;
-    q.sort = storage::sort_key(scim::resolve_sort_path("name.familyName", user_type(), registry()), storage::users_table());
+    q.sort =
+        storage::sort_key(scim::resolve_sort_path("name.familyName", user_type(), registry()), storage::users_table());
     CHECK(d.names("", q) == Names{"JDoe@Example.com", "bjensen@example.com", "o.malley", "nobody_special"});
     q.descending = true;
     CHECK(d.names("", q) == Names{"nobody_special", "o.malley", "bjensen@example.com", "JDoe@Example.com"});
@@ -150,7 +155,8 @@ TEST_CASE("keyset pages walk the whole set forwards and backwards, also over NUL
             CAPTURE(sort_by);
             storage::ListQuery q;
             if (!sort_by.empty())
-                q.sort = storage::sort_key(scim::resolve_sort_path(sort_by, user_type(), registry()), storage::users_table());
+                q.sort = storage::sort_key(scim::resolve_sort_path(sort_by, user_type(), registry()),
+                                           storage::users_table());
             q.descending = descending;
             q.count_total = false;
             auto const all = d.names("", q);
@@ -203,7 +209,8 @@ TEST_CASE("the hot lookups are answered from indexes (EXPLAIN)") {
         tx.exec_params(
             "INSERT INTO users (tenant_id, data, created_at, modified_at) "
             "SELECT $1, jsonb_build_object('userName', 'user' || i || '@example.com', 'externalId', 'ext' || i, "
-            "  'emails', jsonb_build_array(jsonb_build_object('value', 'mail' || i || '@example.com', 'type', 'work'))), "
+            "  'emails', jsonb_build_array(jsonb_build_object('value', 'mail' || i || '@example.com', 'type', "
+            "'work'))), "
             "  now(), now() FROM generate_series(1, 5000) AS i",
             tenant);
         tx.exec("ANALYZE users");

@@ -19,7 +19,7 @@ TEST_CASE("sites are created with their dial plan and listed per tenant") {
     REQUIRE(sites.list().size() == 3);  // with the first site, Main
     CHECK(sites.list()[0].name == "Austin");
     CHECK(sites.find_by_name("London")->timezone == "Europe/London");
-    CHECK_FALSE(sites.find_by_name("london"));  // names match exactly
+    CHECK_FALSE(sites.find_by_name("london"));                      // names match exactly
     CHECK(storage::SiteRepository(tx, {beta}).list().size() == 1);  // only its own first site
 }
 

@@ -124,7 +124,8 @@ TEST_CASE("remove deletes once, and every change is in the change records") {
     CHECK_FALSE(users.find(id));
     auto const log = tx.exec_params(
         "SELECT operation, version, request_id, array_to_string(attributes, ',') FROM changes"
-        " WHERE resource_id = $1 ORDER BY id", id);
+        " WHERE resource_id = $1 ORDER BY id",
+        id);
     REQUIRE(log.size() == 3);
     CHECK(log[0][0].as<std::string>() == "create");
     CHECK(log[0][1].as<int>() == 1);

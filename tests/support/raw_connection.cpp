@@ -40,7 +40,8 @@ bool RawConnection::send(std::string_view bytes) {
 std::string RawConnection::read_until(std::string_view marker, std::chrono::milliseconds wait) {
     auto const deadline = std::chrono::steady_clock::now() + wait;
     while (!closed_ && (marker.empty() || received_.find(marker) == std::string::npos)) {
-        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto const left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) break;
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;

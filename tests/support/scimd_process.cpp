@@ -3,14 +3,14 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
 #include <stdexcept>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #ifndef SCIMD_BINARY_PATH
 #error "SCIMD_BINARY_PATH must name the built scimd"
@@ -30,7 +30,8 @@ struct Pipe {
     }
 };
 
-std::vector<std::string> environment_with(std::string const& database_url, std::map<std::string, std::string> const& env) {
+std::vector<std::string> environment_with(std::string const& database_url,
+                                          std::map<std::string, std::string> const& env) {
     std::map<std::string, std::string> merged;
     for (char** e = environ; *e; ++e) {
         std::string entry(*e);
@@ -103,8 +104,8 @@ CommandResult run_scimd(std::vector<std::string> const& args, std::string const&
 }
 
 ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(options.tls) {
-    std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--token-cache-ms", "0", "--io-threads", "2",
-                                  "--db-connections", "4"};
+    std::vector<std::string> args{
+        "serve", "--listen", "127.0.0.1:0", "--token-cache-ms", "0", "--io-threads", "2", "--db-connections", "4"};
     if (options.tls) {
         auto const& cert = test_certificate();
         args.insert(args.end(), {"--tls-cert", cert.cert_file, "--tls-key", cert.key_file});
@@ -121,9 +122,8 @@ ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(optio
 
     std::unique_lock lock(mutex_);
     constexpr std::string_view marker = "listening on http";
-    bool const ready = changed_.wait_for(lock, std::chrono::seconds(30), [&] {
-        return closed_ || log_.find(marker) != std::string::npos;
-    });
+    bool const ready = changed_.wait_for(lock, std::chrono::seconds(30),
+                                         [&] { return closed_ || log_.find(marker) != std::string::npos; });
     auto const at = log_.find(marker);
     if (!ready || at == std::string::npos) {
         auto const output = log_;
@@ -159,8 +159,8 @@ int ScimdServer::stop() {
     pid_ = -1;
     if (reader_.joinable()) reader_.join();
     // Built with sanitizers, a report from the server fails the test that ran it, even when its answers looked right.
-    for (std::string_view marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",
-                                    "WARNING: ThreadSanitizer"}) {
+    for (std::string_view marker :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ", "WARNING: ThreadSanitizer"}) {
         auto const at = log_.find(marker);
         if (at != std::string::npos) FAIL_CHECK("scimd reported: " << log_.substr(at, 4000));
     }
@@ -180,9 +180,10 @@ TestCertificate const& test_certificate() {
         char const* dir = mkdtemp(dir_template);
         if (!dir) throw std::runtime_error("mkdtemp failed");
         TestCertificate c{std::string(dir) + "/cert.pem", std::string(dir) + "/key.pem"};
-        std::string const command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                                    "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-                                    c.key_file + " -out " + c.cert_file + " 2>/dev/null";
+        std::string const command =
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+            "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+            c.key_file + " -out " + c.cert_file + " 2>/dev/null";
         if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
         return c;
     }();

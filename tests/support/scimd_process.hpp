@@ -2,11 +2,11 @@
 // administrative commands.
 #pragma once
 
+#include <sys/types.h>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 

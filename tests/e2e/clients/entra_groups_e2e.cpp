@@ -5,15 +5,16 @@
 #include "tests/e2e/clients/client_requests.hpp"
 
 using clients::encode;
-using clients::member_ids;
-using clients::sorted;
 using clients::ids_of;
+using clients::member_ids;
 using clients::patch;
+using clients::sorted;
 using clients::text;
 
 TEST_CASE("Entra: group create with its second schema URI, lookups without members, rename, members in and out") {
     E2E e;
-    auto const sales_lookup = "/scim/v2/Groups?excludedAttributes=members&filter=" + encode(R"(displayName eq "Sales")");
+    auto const sales_lookup =
+        "/scim/v2/Groups?excludedAttributes=members&filter=" + encode(R"(displayName eq "Sales")");
     CHECK(e.get(sales_lookup).json().at("totalResults") == 0);
 
     auto const created = e.post("/scim/v2/Groups", R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group",
@@ -35,19 +36,23 @@ TEST_CASE("Entra: group create with its second schema URI, lookups without membe
     CHECK(text(by_id.json(), "displayName") == "Sales");
 
     // The same create again: 409 uniqueness, naming the group that has the name.
-    auto const again = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"SALES"})");
+    auto const again = e.post("/scim/v2/Groups",
+                              R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"SALES"})");
     CHECK(again.status == 409);
     CHECK(again.json().at("scimType") == "uniqueness");
     CHECK(text(again.json(), "detail").find(id) != std::string::npos);
 
-    auto const renamed = patch(e, "/scim/v2/Groups/" + id,
-                               R"([{"op":"Replace","path":"displayName","value":"Sales EMEA"}])");
+    auto const renamed =
+        patch(e, "/scim/v2/Groups/" + id, R"([{"op":"Replace","path":"displayName","value":"Sales EMEA"}])");
     CHECK(renamed.status == 204);
     CHECK(text(e.get("/scim/v2/Groups/" + id).json(), "displayName") == "Sales EMEA");
 
     auto const a = e.create_user("a@x.com"), b = e.create_user("b@x.com"), c = e.create_user("c@x.com");
-    auto const added = patch(e, "/scim/v2/Groups/" + id, R"([{"op":"Add","path":"members","value":[
-        {"$ref":null,"value":")" + a + R"("},{"$ref":null,"value":")" + b + R"("},{"$ref":null,"value":")" + c + R"("}]}])");
+    auto const added =
+        patch(e, "/scim/v2/Groups/" + id,
+              R"([{"op":"Add","path":"members","value":[
+        {"$ref":null,"value":")" +
+                  a + R"("},{"$ref":null,"value":")" + b + R"("},{"$ref":null,"value":")" + c + R"("}]}])");
     REQUIRE_MESSAGE(added.status == 204, added.body);
     CHECK(member_ids(e, id) == sorted({a, b, c}));
 
@@ -55,8 +60,9 @@ TEST_CASE("Entra: group create with its second schema URI, lookups without membe
                                R"([{"op":"Remove","path":"members","value":[{"$ref":null,"value":")" + a + R"("}]}])");
     CHECK(removed.status == 204);
     CHECK(member_ids(e, id) == sorted({b, c}));
-    CHECK(patch(e, "/scim/v2/Groups/" + id, R"([{"op":"Remove","path":"members[value eq \")" + b + R"(\"]"}])").status ==
-          204);
+    CHECK(
+        patch(e, "/scim/v2/Groups/" + id, R"([{"op":"Remove","path":"members[value eq \")" + b + R"(\"]"}])").status ==
+        204);
     CHECK(member_ids(e, id) == std::vector<std::string>{c});
     // A user's groups show the membership Entra made.
     CHECK(e.get("/scim/v2/Users/" + c).json().at("groups").at(0).at("value") == boost::json::value(id));

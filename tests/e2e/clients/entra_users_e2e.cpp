@@ -12,12 +12,13 @@ using clients::text;
 
 namespace {
 
-
 std::string entra_user(std::string const& user_name, std::string const& external_id) {
     return R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User",
                           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-        "externalId":")" + external_id + R"(","userName":")" + user_name + R"(","active":true,
-        "emails":[{"primary":true,"type":"work","value":")" + user_name + R"("}],
+        "externalId":")" +
+           external_id + R"(","userName":")" + user_name + R"(","active":true,
+        "emails":[{"primary":true,"type":"work","value":")" +
+           user_name + R"("}],
         "meta":{"resourceType":"User"},
         "name":{"formatted":"givenName familyName","familyName":"familyName","givenName":"givenName"},
         "roles":[],"title":"scim tester",
@@ -88,8 +89,10 @@ TEST_CASE("Entra: test connection, create, read back, the four lookups, PATCH up
 
     // A manager given as a bare id, and a path-less replace with dotted and URN-qualified keys.
     auto const manager = e.create_user("manager@testuser.com");
-    auto const managed = patch(e, "/scim/v2/Users/" + id, R"([
-        {"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":")" + manager + R"("},
+    auto const managed = patch(e, "/scim/v2/Users/" + id,
+                               R"([
+        {"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":")" +
+                                   manager + R"("},
         {"op":"Replace","value":{"displayName":"Given Family","name.givenName":"Given",
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"7"}}])");
     REQUIRE_MESSAGE(managed.status == 200, managed.body);
@@ -98,8 +101,8 @@ TEST_CASE("Entra: test connection, create, read back, the four lookups, PATCH up
     CHECK(managed.json().at("name").at("givenName") == "Given");
 
     // A new userName, then the soft delete Entra sends when a user is unassigned: "False" as a string.
-    auto const renamed = patch(e, "/scim/v2/Users/" + id,
-                               R"([{"op":"Replace","path":"userName","value":"5b50642d@testuser.com"}])");
+    auto const renamed =
+        patch(e, "/scim/v2/Users/" + id, R"([{"op":"Replace","path":"userName","value":"5b50642d@testuser.com"}])");
     CHECK(renamed.status == 200);
     CHECK(text(renamed.json(), "userName") == "5b50642d@testuser.com");
     auto const disabled = patch(e, "/scim/v2/Users/" + id, R"([{"op":"Replace","path":"active","value":"False"}])");
@@ -138,8 +141,8 @@ TEST_CASE("Entra: an attribute mapped in Entra that the server does not define")
     }
     SUBCASE("is 400 naming it for a tenant that rejects unknown attributes, and nothing is stored") {
         e.admin({"tenant", "set", "--tenant", "beta", "--unknown-attributes", "reject"});
-        auto const r = e.call("POST", "/scim/v2/Users", body, e.beta.write_token,
-                              {{"Content-Type", "application/scim+json"}});
+        auto const r =
+            e.call("POST", "/scim/v2/Users", body, e.beta.write_token, {{"Content-Type", "application/scim+json"}});
         CHECK(r.status == 400);
         CHECK(r.json().at("scimType") == "invalidSyntax");
         CHECK(text(r.json(), "detail").find("adreses") != std::string::npos);

@@ -31,7 +31,8 @@ TEST_CASE("HR: joiner, mover, leaver") {
     CHECK(hired.json().at(enterprise_urn).at("manager").at("value") == boost::json::value(manager));
     CHECK(hired.json().at(directory_urn).at("site") == "Main");
     CHECK(hired.json().at(directory_urn).at("profileType") == "contact");
-    auto const by_number = e.get("/scim/v2/Users?filter=" + encode(std::string(enterprise_urn) + ":employeeNumber eq \"10042\""));
+    auto const by_number =
+        e.get("/scim/v2/Users?filter=" + encode(std::string(enterprise_urn) + ":employeeNumber eq \"10042\""));
     CHECK(ids_of(by_number) == std::vector<std::string>{id});
 
     // Mover: a new department and a new site; the site's locale and time zone come with it.
@@ -45,7 +46,8 @@ TEST_CASE("HR: joiner, mover, leaver") {
     CHECK(text(moved.json(), "locale") == "fr-FR");
     CHECK(text(moved.json(), "timezone") == "Europe/Paris");
     CHECK(e.get("/scim/v2/Users?filter=" + encode(std::string(enterprise_urn) + ":department eq \"Treasury\""))
-              .json().at("totalResults") == 1);
+              .json()
+              .at("totalResults") == 1);
 
     // A move to a site that does not exist changes nothing.
     auto const nowhere = patch(e, "/scim/v2/Users/" + id, R"([

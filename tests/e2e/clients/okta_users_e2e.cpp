@@ -17,9 +17,12 @@ namespace {
 std::string okta_user(std::string const& user_name, std::string const& given, std::string const& extra = "") {
     return R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":")" + user_name +
            R"(","name":{"givenName":")" + given + R"(","familyName":"User"},
-        "emails":[{"primary":true,"value":")" + user_name + R"(","type":"work"}],
-        "displayName":")" + given + R"( User","locale":"en-US","externalId":"00ujl29u0le5T6Aj10h7",
-        "groups":[],"password":"1mz050nq","active":true)" + extra + "}";
+        "emails":[{"primary":true,"value":")" +
+           user_name + R"(","type":"work"}],
+        "displayName":")" +
+           given + R"( User","locale":"en-US","externalId":"00ujl29u0le5T6Aj10h7",
+        "groups":[],"password":"1mz050nq","active":true)" +
+           extra + "}";
 }
 
 HttpResult okta(E2E& e, std::string const& method, std::string const& path, std::string const& body = "") {
@@ -33,8 +36,8 @@ HttpResult okta(E2E& e, std::string const& method, std::string const& path, std:
 TEST_CASE("Okta: lookup, create, duplicate, read, PUT update, deactivate and reactivate, password sync") {
     E2E e;
     std::string const name = "test.user@okta.local";
-    auto const lookup = okta(e, "GET", "/scim/v2/Users?filter=" + encode("userName eq \"" + name + "\"") +
-                                           "&startIndex=1&count=100");
+    auto const lookup =
+        okta(e, "GET", "/scim/v2/Users?filter=" + encode("userName eq \"" + name + "\"") + "&startIndex=1&count=100");
     REQUIRE(lookup.status == 200);
     CHECK(lookup.json().at("totalResults") == 0);
     CHECK(lookup.json().at("startIndex") == 1);
@@ -63,12 +66,12 @@ TEST_CASE("Okta: lookup, create, duplicate, read, PUT update, deactivate and rea
     CHECK(text(put.json(), "displayName") == "Another User");
     CHECK(text(put.json(), "id") == id);
 
-    auto const deactivated = patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","value":{"active":false}}])",
-                                   "application/json");
+    auto const deactivated =
+        patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","value":{"active":false}}])", "application/json");
     REQUIRE_MESSAGE(deactivated.status == 200, deactivated.body);
     CHECK(deactivated.json().at("active") == false);
-    auto const reactivated = patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","value":{"active":true}}])",
-                                   "application/json");
+    auto const reactivated =
+        patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","value":{"active":true}}])", "application/json");
     CHECK(reactivated.json().at("active") == true);
 
     auto const password = patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","value":{"password":"n3wPassw0rd"}}])",
