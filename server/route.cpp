@@ -11,12 +11,32 @@
 
 namespace server {
 
-bool Route::is_csv_import() const {
-    return rest.size() == 2 && scim::iequals(rest[0], "Users") && rest[1] == ".import";
+bool Route::is_csv_import() const { return rest.size() == 2 && endpoint == Endpoint::users && rest[1] == ".import"; }
+
+namespace {
+
+Endpoint endpoint_named(std::string_view name) {
+    constexpr std::pair<std::string_view, Endpoint> endpoints[] = {
+        {"Users", Endpoint::users},
+        {"Groups", Endpoint::groups},
+        {"Sites", Endpoint::sites},
+        {"Licenses", Endpoint::licenses},
+        {"Me", Endpoint::me},
+        {"Bulk", Endpoint::bulk},
+        {"ServiceProviderConfig", Endpoint::service_provider_config},
+        {"ResourceTypes", Endpoint::resource_types},
+        {"Schemas", Endpoint::schemas},
+    };
+    if (name == ".search") return Endpoint::search;
+    for (auto const& [spelling, endpoint] : endpoints)
+        if (scim::iequals(name, spelling)) return endpoint;
+    return Endpoint::unknown;
 }
 
+}  // namespace
+
 BodyKind Route::body_kind() const {
-    if (rest.size() == 1 && scim::iequals(rest[0], "Bulk")) return BodyKind::bulk;
+    if (rest.size() == 1 && endpoint == Endpoint::bulk) return BodyKind::bulk;
     if (is_csv_import()) return BodyKind::csv_import;
     return BodyKind::normal;
 }
@@ -38,6 +58,7 @@ Route resolve_route(boost::urls::url_view const& url) {
         throw scim::Error::not_found("no such endpoint; the SCIM API is at /scim/v2");
     }
     route.rest.assign(parts.begin() + static_cast<std::ptrdiff_t>(at), parts.end());
+    if (!route.rest.empty()) route.endpoint = endpoint_named(route.rest[0]);
     return route;
 }
 

@@ -17,10 +17,28 @@ enum class BodyKind {
     csv_import,  // POST /Users/.import: --import-max-bytes
 };
 
+/// The endpoint a path names, decided once per request: its body limit, its handler and the scope it needs all come
+/// from this.
+enum class Endpoint {
+    none,  // the SCIM root itself: 404 naming an endpoint to use
+    users,
+    groups,
+    sites,
+    licenses,
+    me,
+    bulk,
+    search,  // POST /.search
+    service_provider_config,
+    resource_types,
+    schemas,
+    unknown,  // 404
+};
+
 struct Route {
-    std::string prefix;             // "/scim/v2" or "/customers/{tenant}/scim/v2", as the client wrote it
-    std::string path_tenant;        // the {tenant} of the second form, percent-decoded
-    std::vector<std::string> rest;  // the percent-decoded segments after the prefix; no trailing empty one
+    std::string prefix;                  // "/scim/v2" or "/customers/{tenant}/scim/v2", as the client wrote it
+    std::string path_tenant;             // the {tenant} of the second form, percent-decoded
+    std::vector<std::string> rest;       // the percent-decoded segments after the prefix; no trailing empty one
+    Endpoint endpoint = Endpoint::none;  // what rest[0] names, matched case-insensitively
 
     bool is_search() const { return !rest.empty() && rest.back() == ".search"; }
     bool is_csv_import() const;

@@ -49,19 +49,29 @@ void check_media_type(HttpRequest const& req, Route const& route) {
 // A token bound to a user acts for that person: it reads the directory and changes only itself, through /Me.
 void check_user_bound(std::string_view method, Route const& route, storage::TokenGrant const& grant) {
     if (grant.user_id.empty()) return;
-    auto const endpoint = route.rest.empty() ? std::string_view() : std::string_view(route.rest[0]);
-    bool const me = scim::iequals(endpoint, "Me");
+    bool const me = route.endpoint == Endpoint::me;
     if (is_write(method, route)) {
         if (me && method != "DELETE") return;
         throw scim::Error::forbidden("a token bound to a user changes only that user, with PUT or PATCH on /Me");
     }
-    bool const readable = me || scim::iequals(endpoint, "Users") || scim::iequals(endpoint, "Groups") ||
-                          scim::iequals(endpoint, "Sites") || scim::iequals(endpoint, "ServiceProviderConfig") ||
-                          scim::iequals(endpoint, "ResourceTypes") || scim::iequals(endpoint, "Schemas");
+    bool readable = false;
+    switch (route.endpoint) {
+        case Endpoint::me:
+        case Endpoint::users:
+        case Endpoint::groups:
+        case Endpoint::sites:
+        case Endpoint::service_provider_config:
+        case Endpoint::resource_types:
+        case Endpoint::schemas:
+            readable = true;
+            break;
+        default:
+            break;
+    }
     bool const bulk_data = route.rest.size() == 2 && (route.rest[1] == ".export" || route.rest[1] == ".import");
     if (!readable || bulk_data)
         throw scim::Error::forbidden("a token bound to a user reads users, groups and sites, and /Me; not \"/" +
-                                     std::string(endpoint) + "\"");
+                                     (route.rest.empty() ? std::string() : route.rest[0]) + "\"");
 }
 
 HttpResponse method_not_allowed(std::string_view method, std::string_view path, std::string allow) {
@@ -164,33 +174,49 @@ Reply me(RequestContext& ctx, std::vector<std::string> const& rest) {
     co_return method_not_allowed(method, "/Me", "GET, PUT, PATCH, DELETE");
 }
 
-Reply dispatch(RequestContext& ctx, std::vector<std::string> const& rest) {
-    if (rest.empty()) throw scim::Error::not_found("name an endpoint, such as " + ctx.base_url + "/Users");
-    auto const& endpoint = rest[0];
+Reply dispatch(RequestContext& ctx, Route const& route) {
+    auto const& rest = route.rest;
     auto const& method = ctx.request.method;
     std::string_view const id = rest.size() > 1 ? std::string_view(rest[1]) : std::string_view();
     if (rest.size() > 2) throw scim::Error::not_found("no such endpoint");
-
-    if (scim::iequals(endpoint, "Users")) co_return co_await users(ctx, rest);
-    if (scim::iequals(endpoint, "Groups")) co_return co_await groups(ctx, rest);
-    if (scim::iequals(endpoint, "Me")) co_return co_await me(ctx, rest);
-    if (scim::iequals(endpoint, "Sites")) co_return co_await sites(ctx, rest);
-    if (scim::iequals(endpoint, "Licenses")) co_return co_await licenses(ctx, rest);
-    if (scim::iequals(endpoint, "ServiceProviderConfig") || scim::iequals(endpoint, "ResourceTypes") ||
-        scim::iequals(endpoint, "Schemas")) {
-        if (method != "GET") co_return method_not_allowed(method, "/" + endpoint, "GET");
-        if (scim::iequals(endpoint, "ResourceTypes")) co_return handlers::resource_types(ctx, id);
-        if (scim::iequals(endpoint, "Schemas")) co_return handlers::schemas(ctx, id);
-        if (!id.empty()) throw scim::Error::not_found("no such endpoint");
-        co_return handlers::service_provider_config(ctx);
+    auto const discovery = [&](std::string_view name) -> std::optional<HttpResponse> {
+        if (method != "GET") return method_not_allowed(method, "/" + std::string(name), "GET");
+        return std::nullopt;
+    };
+    switch (route.endpoint) {
+        case Endpoint::none:
+            throw scim::Error::not_found("name an endpoint, such as " + ctx.base_url + "/Users");
+        case Endpoint::users:
+            co_return co_await users(ctx, rest);
+        case Endpoint::groups:
+            co_return co_await groups(ctx, rest);
+        case Endpoint::me:
+            co_return co_await me(ctx, rest);
+        case Endpoint::sites:
+            co_return co_await sites(ctx, rest);
+        case Endpoint::licenses:
+            co_return co_await licenses(ctx, rest);
+        case Endpoint::resource_types:
+            if (auto refused = discovery("ResourceTypes")) co_return std::move(*refused);
+            co_return handlers::resource_types(ctx, id);
+        case Endpoint::schemas:
+            if (auto refused = discovery("Schemas")) co_return std::move(*refused);
+            co_return handlers::schemas(ctx, id);
+        case Endpoint::service_provider_config:
+            if (auto refused = discovery("ServiceProviderConfig")) co_return std::move(*refused);
+            if (!id.empty()) throw scim::Error::not_found("no such endpoint");
+            co_return handlers::service_provider_config(ctx);
+        case Endpoint::search:
+            if (rest.size() != 1) break;
+            co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::search_all(ctx, r); });
+        case Endpoint::bulk:
+            if (rest.size() != 1) break;
+            if (method != "POST") co_return method_not_allowed(method, "/Bulk", "POST");
+            co_return co_await handlers::bulk(ctx);
+        case Endpoint::unknown:
+            break;
     }
-    if (endpoint == ".search" && rest.size() == 1)
-        co_return co_await search(ctx, "/.search", [&](auto const& r) { return handlers::search_all(ctx, r); });
-    if (scim::iequals(endpoint, "Bulk") && rest.size() == 1) {
-        if (method != "POST") co_return method_not_allowed(method, "/Bulk", "POST");
-        co_return co_await handlers::bulk(ctx);
-    }
-    throw scim::Error::not_found("no endpoint \"/" + endpoint + "\"; see " + ctx.base_url + "/ResourceTypes");
+    throw scim::Error::not_found("no endpoint \"/" + rest[0] + "\"; see " + ctx.base_url + "/ResourceTypes");
 }
 
 std::string origin_of(App const& app, HttpRequest const& req, bool tls) {
@@ -310,7 +336,7 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest const& request
                            request_id_, std::chrono::system_clock::now(),
                            *grant_,     origin_of(app_, request, tls_) + route_->prefix,
                            query_};
-        res = co_await dispatch(ctx, route_->rest);
+        res = co_await dispatch(ctx, *route_);
     } catch (scim::Error const& e) {
         res = error_response(e);
     } catch (std::exception const& e) {
