@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/support/race.hpp"
 
 namespace json = boost::json;
 
@@ -201,16 +202,14 @@ TEST_CASE("concurrent creates racing for the last licence seat: exactly one gets
     REQUIRE(e.post("/scim/v2/Users", person("a", "London", R"("licenses":["X4"])")).status == 201);
     REQUIRE(e.post("/scim/v2/Users", person("b", "London", R"("licenses":["X4"])")).status == 201);
     std::atomic<int> created{0}, full{0}, other{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 8; ++i)
-        threads.emplace_back([&, i] {
-            HttpsClient client(e.server->port(), true);
+    race(
+        8, [&] { return HttpsClient(e.server->port(), true); },
+        [&](int i, HttpsClient& client) {
             auto const r = client.request(
                 "POST", "/scim/v2/Users", person("racer" + std::to_string(i), "London", R"("licenses":["X4"])"),
                 {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
             (r.status == 201 ? created : r.status == 409 ? full : other)++;
         });
-    for (auto& t : threads) t.join();
     CHECK(created == 1);
     CHECK(full == 7);
     CHECK(other == 0);
@@ -223,17 +222,15 @@ TEST_CASE("concurrent creates racing for one extension or one number: one wins, 
     set_up_london(e, 100);
     auto race = [&](std::string const& directory) {
         std::atomic<int> created{0}, refused{0}, other{0};
-        std::vector<std::thread> threads;
         static std::atomic<int> serial{0};
-        for (int i = 0; i < 6; ++i)
-            threads.emplace_back([&] {
-                HttpsClient client(e.server->port(), true);
+        ::race(
+            6, [&] { return HttpsClient(e.server->port(), true); },
+            [&](int, HttpsClient& client) {
                 auto const r = client.request(
                     "POST", "/scim/v2/Users", person("p" + std::to_string(serial++), "London", directory),
                     {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
                 (r.status == 201 ? created : r.status == 409 ? refused : other)++;
             });
-        for (auto& t : threads) t.join();
         CHECK(other == 0);
         return std::pair<int, int>(created, refused);
     };

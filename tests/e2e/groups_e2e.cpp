@@ -177,8 +177,10 @@ TEST_CASE("a group of 100,000 members: reads without members and one-member chan
     auto const read_small = time([&] { e.get("/scim/v2/Groups/" + small + "?excludedAttributes=members"); });
     auto const toggle = [&](std::string const& id) {
         return time([&] {
-            patch_group(e, id, R"([{"op":"add","path":"members","value":[{"value":")" + newcomer + R"("}]}])");
-            patch_group(e, id, R"([{"op":"remove","path":"members[value eq \")" + newcomer + R"(\"]"}])");
+            CHECK(patch_group(e, id, R"([{"op":"add","path":"members","value":[{"value":")" + newcomer + R"("}]}])")
+                      .status == 204);
+            CHECK(patch_group(e, id, R"([{"op":"remove","path":"members[value eq \")" + newcomer + R"(\"]"}])")
+                      .status == 204);
         });
     };
     auto const change_big = toggle(big), change_small = toggle(small);

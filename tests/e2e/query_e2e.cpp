@@ -27,7 +27,7 @@ TEST_CASE("Okta's import: startIndex + count=100 until totalResults sees every u
     std::set<std::string> seen;
     std::int64_t total = -1;
     int pages = 0;
-    for (std::int64_t start = 1;; start += 100) {
+    for (std::int64_t start = 1; start <= 2000; start += 100) {  // bounded: 1,050 users are 11 pages
         auto const r = e.get("/scim/v2/Users?startIndex=" + std::to_string(start) + "&count=100");
         REQUIRE(r.status == 200);
         auto const body = r.json().as_object();
@@ -70,13 +70,13 @@ TEST_CASE("totalResults follows creates, bulk creates and deletes, per tenant") 
     CHECK(e.call("GET", "/scim/v2/Users?count=1", "", e.beta.read_token).json().at("totalResults") == 7);
 }
 
-TEST_CASE("cursor pages walk every user once, forwards and back, and page 10 costs what page 1 costs") {
+TEST_CASE("cursor pages walk every user once, forwards and back") {
     E2E e;
     e.seed_users("acme", 1050);
     std::set<std::string> seen;
     std::vector<std::string> cursors;
     std::string next = "";
-    for (;;) {
+    for (int pages = 0; pages < 20; ++pages) {  // 11 pages; a server that never stops paging fails the count below
         auto const r = e.get("/scim/v2/Users?count=100&attributes=userName&cursor=" + encode(next));
         REQUIRE_MESSAGE(r.status == 200, r.body);
         auto const body = r.json().as_object();

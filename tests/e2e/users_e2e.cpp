@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/support/race.hpp"
 
 namespace json = boost::json;
 
@@ -120,16 +121,14 @@ TEST_CASE("a duplicate userName in another case is 409 uniqueness and changes no
 TEST_CASE("concurrent creates of one userName: one 201, the rest 409") {
     E2E e;
     std::atomic<int> created{0}, conflicts{0}, other{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 8; ++i)
-        threads.emplace_back([&] {
-            HttpsClient client(e.server->port(), true);
+    race(
+        8, [&] { return HttpsClient(e.server->port(), true); },
+        [&](int, HttpsClient& client) {
             auto const r = client.request(
                 "POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"racer"})",
                 {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
             (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
         });
-    for (auto& t : threads) t.join();
     CHECK(created == 1);
     CHECK(conflicts == 7);
     CHECK(other == 0);

@@ -46,7 +46,8 @@ std::vector<std::string> environment_with(std::string const& database_url,
     return out;
 }
 
-pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const& env, int out_fd, int err_fd) {
+pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const& env, int out_fd, int err_fd,
+            int in_fd = -1) {
     std::vector<char*> argv{const_cast<char*>(SCIMD_BINARY_PATH)};
     for (auto const& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -56,6 +57,7 @@ pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const
     pid_t const pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        if (in_fd >= 0) dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         execve(SCIMD_BINARY_PATH, argv.data(), envp.data());
@@ -89,14 +91,29 @@ int wait_exit(pid_t pid) {
 
 CommandResult run_scimd(std::vector<std::string> const& args, std::string const& database_url,
                         std::map<std::string, std::string> const& env) {
-    Pipe out, err;
-    auto const pid = spawn(args, environment_with(database_url, env), out.write_end, err.write_end);
+    return run_scimd_with_input(args, database_url, "", env);
+}
+
+CommandResult run_scimd_with_input(std::vector<std::string> const& args, std::string const& database_url,
+                                   std::string const& input, std::map<std::string, std::string> const& env) {
+    Pipe in, out, err;
+    auto const pid = spawn(args, environment_with(database_url, env), out.write_end, err.write_end, in.read_end);
+    close(in.read_end);
     close(out.write_end);
     close(err.write_end);
+    std::thread writer([&] {
+        for (std::size_t at = 0; at < input.size();) {
+            auto const n = write(in.write_end, input.data() + at, input.size() - at);
+            if (n <= 0) break;
+            at += static_cast<std::size_t>(n);
+        }
+        close(in.write_end);
+    });
     CommandResult result;
     std::thread err_reader([&] { result.err = read_all(err.read_end); });
     result.out = read_all(out.read_end);
     err_reader.join();
+    writer.join();
     close(out.read_end);
     close(err.read_end);
     result.exit_code = wait_exit(pid);
@@ -152,9 +169,9 @@ void ScimdServer::read_output(int fd) {
     close(fd);
 }
 
-int ScimdServer::stop() {
+int ScimdServer::stop(int signal) {
     if (pid_ < 0) return -1;
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
     int const code = wait_exit(pid_);
     pid_ = -1;
     if (reader_.joinable()) reader_.join();

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <condition_variable>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,6 +23,10 @@ struct CommandResult {
 CommandResult run_scimd(std::vector<std::string> const& args, std::string const& database_url,
                         std::map<std::string, std::string> const& env = {});
 
+/// run_scimd with `input` on the command's standard input.
+CommandResult run_scimd_with_input(std::vector<std::string> const& args, std::string const& database_url,
+                                   std::string const& input, std::map<std::string, std::string> const& env = {});
+
 /// `scimd serve` in a child process, stopped (SIGTERM) when this object goes.
 class ScimdServer {
 public:
@@ -37,8 +42,8 @@ public:
 
     unsigned short port() const { return port_; }
     bool tls() const { return tls_; }
-    /// Sends SIGTERM and waits; returns the exit code (128 + signal when killed by one).
-    int stop();
+    /// Sends `signal` (SIGTERM unless told) and waits; returns the exit code (128 + signal when killed by one).
+    int stop(int signal = SIGTERM);
     /// Everything the server wrote to stderr so far.
     std::string log();
 
