@@ -29,10 +29,12 @@ TEST_CASE("a read token reads but every write is 403 and changes nothing") {
     CHECK(e.call("POST", "/scim/v2/Users", body, token, json).status == 403);
     CHECK(e.call("PUT", "/scim/v2/Users/" + id, body, token, json).status == 403);
     CHECK(e.call("DELETE", "/scim/v2/Users/" + id, "", token).status == 403);
-    CHECK(e.call("PATCH", "/scim/v2/Users/" + id,
-                 R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"x"}]})",
-                 token, json)
-              .status == 403);
+    CHECK(
+        e.call(
+             "PATCH", "/scim/v2/Users/" + id,
+             R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"x"}]})",
+             token, json)
+            .status == 403);
     CHECK(e.users_snapshot() == before);
 }
 

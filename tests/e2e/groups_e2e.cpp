@@ -179,8 +179,9 @@ TEST_CASE("a group of 100,000 members: reads without members and one-member chan
         return time([&] {
             CHECK(patch_group(e, id, R"([{"op":"add","path":"members","value":[{"value":")" + newcomer + R"("}]}])")
                       .status == 204);
-            CHECK(patch_group(e, id, R"([{"op":"remove","path":"members[value eq \")" + newcomer + R"(\"]"}])")
-                      .status == 204);
+            CHECK(
+                patch_group(e, id, R"([{"op":"remove","path":"members[value eq \")" + newcomer + R"(\"]"}])").status ==
+                204);
         });
     };
     auto const change_big = toggle(big), change_small = toggle(small);

@@ -79,7 +79,8 @@ TEST_CASE("every command has --help, and every flag an environment variable") {
     std::vector<std::vector<std::string>> commands;
     std::istringstream lines(overview.out);
     for (std::string line; std::getline(lines, line);) {
-        if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || !std::islower(static_cast<unsigned char>(line[2]))) continue;
+        if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || !std::islower(static_cast<unsigned char>(line[2])))
+            continue;
         std::istringstream words(line);
         std::vector<std::string> command;
         for (std::string w; words >> w && command.size() < 2;) {

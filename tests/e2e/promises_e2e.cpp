@@ -43,8 +43,8 @@ TEST_CASE("PUT /Me replaces what the person owns of themselves") {
     auto body = me.as_object();
     body["title"] = "New";
     body["name"] = boost::json::object{{"givenName", "Me"}};
-    auto const put = e.call("PUT", "/scim/v2/Me", boost::json::serialize(body), token,
-                            {{"Content-Type", "application/scim+json"}});
+    auto const put =
+        e.call("PUT", "/scim/v2/Me", boost::json::serialize(body), token, {{"Content-Type", "application/scim+json"}});
     REQUIRE_MESSAGE(put.status == 200, put.body);
     CHECK(put.json().at("title") == "New");
     CHECK(e.get("/scim/v2/Users/" + id).json().at("name").at("givenName") == "Me");
@@ -54,8 +54,11 @@ TEST_CASE("PUT /Me replaces what the person owns of themselves") {
 TEST_CASE("If-None-Match and If-Match work on groups, sites and licences as on users") {
     E2E e;
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
-    auto const group = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"})");
-    auto const site = e.post("/scim/v2/Sites", R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"33","extensionLength":4})");
+    auto const group =
+        e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G"})");
+    auto const site =
+        e.post("/scim/v2/Sites",
+               R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"33","extensionLength":4})");
     REQUIRE(group.status == 201);
     REQUIRE(site.status == 201);
     for (auto const& location : {"/scim/v2/Groups/" + std::string(group.json().at("id").as_string()),
@@ -66,8 +69,9 @@ TEST_CASE("If-None-Match and If-Match work on groups, sites and licences as on u
         CHECK(etag == "W/\"1\"");
         CHECK(e.get(location, {{"If-None-Match", etag}}).status == 304);
         CHECK(e.get(location, {{"If-None-Match", "W/\"9\""}}).status == 200);
-        auto const stale = e.call("PATCH", location, patch_body(R"([{"op":"replace","path":"displayName","value":"x"}])"),
-                                  e.acme.write_token, {{"Content-Type", "application/scim+json"}, {"If-Match", "W/\"9\""}});
+        auto const stale =
+            e.call("PATCH", location, patch_body(R"([{"op":"replace","path":"displayName","value":"x"}])"),
+                   e.acme.write_token, {{"Content-Type", "application/scim+json"}, {"If-Match", "W/\"9\""}});
         CHECK(stale.status == 412);
         CHECK(e.del(location, {{"If-Match", "W/\"9\""}}).status == 412);
         CHECK(e.get(location).header("ETag") == etag);  // nothing changed
@@ -80,13 +84,19 @@ TEST_CASE("If-None-Match and If-Match work on groups, sites and licences as on u
 TEST_CASE("PUT /Sites with a new site code carries its users' fully qualified extensions along") {
     E2E e;
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
-    auto const site = e.post("/scim/v2/Sites", R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"33","extensionLength":4,"locale":"fr-FR"})");
+    auto const site = e.post(
+        "/scim/v2/Sites",
+        R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"33","extensionLength":4,"locale":"fr-FR"})");
     REQUIRE(site.status == 201);
     auto const site_id = std::string(site.json().at("id").as_string());
-    auto const licensed = e.create_user("l@x.com", R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Paris","licenses":["X4"]})");
-    auto const own_locale = e.create_user("o@x.com", R"(,"locale":"de-DE","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Paris"})");
+    auto const licensed = e.create_user(
+        "l@x.com", R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Paris","licenses":["X4"]})");
+    auto const own_locale = e.create_user(
+        "o@x.com", R"(,"locale":"de-DE","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Paris"})");
     CHECK(e.get("/scim/v2/Users/" + licensed).json().at(directory).at("fqExtensionNumber") == "331000");
-    auto const put = e.put("/scim/v2/Sites/" + site_id, R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"34","extensionLength":4,"locale":"fr-BE"})");
+    auto const put = e.put(
+        "/scim/v2/Sites/" + site_id,
+        R"({"schemas":["urn:8x8:scim:schemas:1.1:Site"],"name":"Paris","siteCode":"34","extensionLength":4,"locale":"fr-BE"})");
     REQUIRE_MESSAGE(put.status == 200, put.body);
     CHECK(put.json().at("siteCode") == "34");
     auto const moved = e.get("/scim/v2/Users/" + licensed).json();
@@ -102,14 +112,17 @@ TEST_CASE("tenant, number and purge commands do what their help says") {
     CHECK(list.find("acme\n") != std::string::npos);
     CHECK(list.find("gamma\n") != std::string::npos);
     auto const gamma = issue_token(e.db.url(), "gamma", "write", "g");
-    auto const created = e.call("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"nomail"})",
-                                gamma, {{"Content-Type", "application/scim+json"}});
+    auto const created =
+        e.call("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"nomail"})", gamma,
+               {{"Content-Type", "application/scim+json"}});
     REQUIRE(created.status == 201);
     CHECK(created.json().at("emails").at(0).at("value") == "noreply@gamma.example");
 
     e.admin({"number", "claim", "--tenant", "acme", "+442071234500,+442071234501"});
     e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
-    e.create_user("holder@x.com", R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"licenses":["X4"],"didNumbers":["+442071234500"]})");
+    e.create_user(
+        "holder@x.com",
+        R"(,"urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"licenses":["X4"],"didNumbers":["+442071234500"]})");
     auto const held = run_scimd({"number", "release", "--tenant", "acme", "+442071234500"}, e.db.url());
     CHECK(held.exit_code == 1);
     CHECK(held.err.find("held by holder@x.com") != std::string::npos);
@@ -124,8 +137,9 @@ TEST_CASE("tenant, number and purge commands do what their help says") {
 
 TEST_CASE("the CSV commands read standard input, name users after --company, and write --output") {
     E2E e;
-    auto const imported = run_scimd_with_input({"import-csv", "--tenant", "acme", "--company", "Initech", "-"}, e.db.url(),
-                                               "User.FirstName,User.LastName,User.Email,User.Site\nPeter,Gibbons,p@x.com,Main\n");
+    auto const imported =
+        run_scimd_with_input({"import-csv", "--tenant", "acme", "--company", "Initech", "-"}, e.db.url(),
+                             "User.FirstName,User.LastName,User.Email,User.Site\nPeter,Gibbons,p@x.com,Main\n");
     REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
     CHECK(imported.out.find("\tInitech.Peter.Gibbons\t") != std::string::npos);
     auto const over_http = e.call("POST", "/scim/v2/Users/.import?company=Initrode",
@@ -149,14 +163,16 @@ TEST_CASE("serve's flags: --database-url, --public-url and --import-max-bytes") 
     auto const token = issue_token(db.url(), "delta", "write", "w");
     ScimdServer server(db.url(), {true, {"--public-url", "https://scim.example.com/", "--import-max-bytes", "1024"}});
     HttpsClient client(server.port(), true);
-    auto const created = client.request("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"u"})",
-                                        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}});
+    auto const created =
+        client.request("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"u"})",
+                       {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}});
     REQUIRE(created.status == 201);
     CHECK(created.header("Location").starts_with("https://scim.example.com/scim/v2/Users/"));
     HttpsClient upload(server.port(), true);
-    auto const big = upload.request("POST", "/scim/v2/Users/.import",
-                                    "User.FirstName,User.LastName,User.Email,User.Site\n" + std::string(2000, 'x') + "\n",
-                                    {{"Authorization", "Bearer " + token}, {"Content-Type", "text/csv"}});
+    auto const big =
+        upload.request("POST", "/scim/v2/Users/.import",
+                       "User.FirstName,User.LastName,User.Email,User.Site\n" + std::string(2000, 'x') + "\n",
+                       {{"Authorization", "Bearer " + token}, {"Content-Type", "text/csv"}});
     CHECK(big.status == 413);
 }
 
@@ -164,17 +180,19 @@ TEST_CASE("SIGINT lets a request in flight finish before scimd exits") {
     E2E e;
     {
         pqxx::work tx(e.db.connection());
-        tx.exec("CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                " IF NEW.data ->> 'userName' = 'slow@x.com' THEN PERFORM pg_sleep(1); END IF; RETURN NEW; END $$;"
-                "CREATE TRIGGER slow_insert BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION slow_insert()");
+        tx.exec(
+            "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.data ->> 'userName' = 'slow@x.com' THEN PERFORM pg_sleep(1); END IF; RETURN NEW; END $$;"
+            "CREATE TRIGGER slow_insert BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION slow_insert()");
         tx.commit();
     }
     auto const port = e.server->port();
     auto const token = e.acme.write_token;
     auto pending = std::async(std::launch::async, [port, token] {
         HttpsClient client(port, true);
-        return client.request("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"slow@x.com"})",
-                              {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}})
+        return client
+            .request("POST", "/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"slow@x.com"})",
+                     {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}})
             .status;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the request is in its trigger's sleep
