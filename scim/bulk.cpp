@@ -1,3 +1,4 @@
+// Reading a BulkRequest and ordering its operations by their bulkId references.
 #include "scim/bulk.hpp"
 
 #include <algorithm>

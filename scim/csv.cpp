@@ -1,3 +1,4 @@
+// CSV records in and out: RFC 4180 parsing, UTF-8 and NUL checks, and fields guarded against formulas.
 #include "scim/csv.hpp"
 
 #include <algorithm>

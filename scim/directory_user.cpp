@@ -1,3 +1,4 @@
+// The directory extension's fields on a user, E.164 and digit checks, and invented usernames.
 #include "scim/directory_user.hpp"
 
 #include <algorithm>

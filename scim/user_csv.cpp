@@ -1,3 +1,4 @@
+// The admin console's user CSV: columns to SCIM create bodies, and stored users to export lines.
 #include "scim/user_csv.hpp"
 
 #include <array>

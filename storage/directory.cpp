@@ -1,3 +1,4 @@
+// The directory rules inside a write: sites, inherited locale and time zone, extensions, seats and numbers.
 #include "storage/directory.hpp"
 
 #include <algorithm>

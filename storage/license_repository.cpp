@@ -1,3 +1,4 @@
+// Licence pool rows: capacity set by admins, seats counted by the database.
 #include "storage/license_repository.hpp"
 
 #include <pqxx/pqxx>

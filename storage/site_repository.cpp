@@ -1,3 +1,4 @@
+// Site rows, and the users that follow a site's name, code, locale and time zone.
 #include "storage/site_repository.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Writing a tenant's users as the admin console's CSV, a page at a time.
 #include "storage/user_csv_export.hpp"
 
 #include "scim/user_csv.hpp"

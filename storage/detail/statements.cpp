@@ -1,3 +1,4 @@
+// Prepared statements by name, so each distinct SQL text is planned once per connection; LIKE escaping.
 #include "storage/detail/statements.hpp"
 
 #include <mutex>
