@@ -59,7 +59,8 @@ if [ "${SCIMD_SANITIZERS:-on}" != off ]; then
     started=$(date +%s)
     cmake -S "$scimd_root" -B "$scimd_root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DSCIMD_SANITIZE=address,undefined -DSCIMD_WARNINGS_AS_ERRORS=OFF >/dev/null
-    cmake --build "$scimd_root/build-asan" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+    cmake --build "$scimd_root/build-asan" -j"$(nproc 2>/dev/null || echo 2)" >"$scimd_root/build-asan.log" 2>&1 ||
+        { tail -n 40 "$scimd_root/build-asan.log" >&2; die "the sanitizer build failed (build-asan.log)"; }
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0
     export LSAN_OPTIONS="suppressions=$scimd_root/tests/sanitizers/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

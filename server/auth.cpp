@@ -7,16 +7,37 @@
 #include "server/db_pool.hpp"
 
 namespace server {
+namespace {
+
+constexpr std::string_view scheme = "Bearer ";
+
+// The token of an `Authorization: Bearer <token>` header, without surrounding spaces; empty when there is none.
+std::string_view bearer_token(std::string_view authorization) {
+    if (!scim::istarts_with(authorization, scheme)) return {};
+    auto token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    return token;
+}
+
+}  // namespace
+
+std::optional<storage::TokenGrant> Authenticator::cached(std::string_view authorization) {
+    auto const token = bearer_token(authorization);
+    if (cache_ttl_.count() == 0 || token.empty()) return std::nullopt;
+    auto const hash = sha256_hex(token);
+    std::lock_guard lock(mutex_);
+    auto const it = cache_.find(hash);
+    if (it == cache_.end() || it->second.expires <= std::chrono::steady_clock::now()) return std::nullopt;
+    return it->second.grant;
+}
 
 boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::string_view authorization) {
-    constexpr std::string_view scheme = "Bearer ";
     if (authorization.empty())
         throw scim::Error::unauthorized("authentication required: send \"Authorization: Bearer <token>\"");
     if (!scim::istarts_with(authorization, scheme))
         throw scim::Error::unauthorized("the Authorization header must use the Bearer scheme");
-    auto token = authorization.substr(scheme.size());
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    auto const token = bearer_token(authorization);
     if (token.empty()) throw scim::Error::unauthorized("the bearer token is empty");
 
     auto const hash = sha256_hex(token);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +23,10 @@ public:
     /// The grant of the token in an `Authorization: Bearer <token>` header.
     /// @throws scim::Error 401 when the header is missing or malformed, or the token unknown or revoked.
     boost::asio::awaitable<storage::TokenGrant> authenticate(std::string_view authorization);
+
+    /// The grant of the token in `authorization` when the cache holds it, without asking the database; nullopt
+    /// otherwise (authenticate() then decides).
+    std::optional<storage::TokenGrant> cached(std::string_view authorization);
 
 private:
     struct Cached {

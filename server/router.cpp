@@ -289,14 +289,18 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         route_ = resolve_route(url);
         for (auto const& param : url.params()) query_.emplace_back(param.key, param.has_value ? param.value : "");
         auto const now = std::chrono::steady_clock::now();
-        // A source that keeps presenting bad tokens is turned away before they cost a database query.
-        if (auto const wait = app_.auth_failures.wait(peer_, app_.config.auth_failure_limit, now); wait > 0)
-            throw scim::Error::too_many_requests("too many failed authentications from this address; wait", wait);
-        try {
-            grant_ = co_await app_.auth.authenticate(head.authorization);
-        } catch (scim::Error const& e) {
-            if (e.status() == 401) app_.auth_failures.take(peer_, app_.config.auth_failure_limit, now);
-            throw;
+        // A source that keeps presenting bad tokens is turned away before they cost a database query; a token the
+        // cache knows as good is not held up by others' failures from the same address (a shared NAT).
+        grant_ = app_.auth.cached(head.authorization);
+        if (!grant_) {
+            if (auto const wait = app_.auth_failures.wait(peer_, app_.config.auth_failure_limit, now); wait > 0)
+                throw scim::Error::too_many_requests("too many failed authentications from this address; wait", wait);
+            try {
+                grant_ = co_await app_.auth.authenticate(head.authorization);
+            } catch (scim::Error const& e) {
+                if (e.status() == 401) app_.auth_failures.take(peer_, app_.config.auth_failure_limit, now);
+                throw;
+            }
         }
         auto const& grant = *grant_;
         // A token names its tenant; a path that names another one finds nothing, as if it did not exist.
@@ -326,13 +330,13 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
     }
 }
 
-boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest const& request) {
+boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
     HttpResponse res;
+    // HEAD is GET without the body (RFC 9110 §9.3.2); the session leaves the body out. The log names what was sent.
+    auto const sent_method = request.method;
+    request.method = effective_method(request.method);
     try {
-        // HEAD is GET without the body (RFC 9110 §9.3.2); the session leaves the body out.
-        HttpRequest as_sent = request;
-        as_sent.method = effective_method(request.method);
-        RequestContext ctx{app_,        as_sent,
+        RequestContext ctx{app_,        request,
                            request_id_, std::chrono::system_clock::now(),
                            *grant_,     origin_of(app_, request, tls_) + route_->prefix,
                            query_};
@@ -342,6 +346,8 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest const& request
     } catch (std::exception const& e) {
         res = internal_error(e);
     }
+    request.method = sent_method;
+    request.body.clear();
     co_return finish(request, std::move(res));
 }
 

@@ -37,7 +37,7 @@ public:
 
     /// Answers an admitted request whose body has been read. Never throws: every failure is an RFC 7644 error
     /// response (a 500 for anything unexpected, logged with the request id and, for a database error, its SQLSTATE).
-    boost::asio::awaitable<HttpResponse> answer(HttpRequest const& request);
+    boost::asio::awaitable<HttpResponse> answer(HttpRequest request);
 
     /// Adds the headers every response carries (request id, no-store, nosniff, HSTS on HTTPS) and logs the access
     /// line; for responses the session makes itself (413, 431, 400 on a malformed head).

@@ -204,9 +204,8 @@ net::awaitable<bool> serve_requests(Stream& stream, ServerState& server, Connect
         }
         bool const keep_alive = parser.get().keep_alive();
         tcp_stream.expires_never();  // a slow database is not a slow client
-        auto response = co_await exchange.answer(request);
+        auto response = co_await exchange.answer(std::move(request));
         reservation.reset();
-        request.body.clear();
         tcp_stream.expires_after(config.read_timeout);
         bool const keep = keep_alive && !server.connections.stopping();
         if (co_await write_response(stream, std::move(response), version, keep, head) || !keep) co_return true;

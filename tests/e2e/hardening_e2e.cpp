@@ -395,3 +395,14 @@ TEST_CASE("a burst beyond a tenant rate limit gets 429 with Retry-After, and ano
     CHECK(e.call("GET", "/scim/v2/Users", "", limited_token).status == 429);
     CHECK(e.get("/scim/v2/Users").status == 200);  // the tenant's other tokens go on
 }
+
+TEST_CASE("a token the cache knows as good is not held up by other clients' failures from the same address") {
+    E2E e({true, {"--token-cache-ms", "60000", "--auth-failures", "1/min", "--auth-failure-burst", "3"}});
+    CHECK(e.get("/scim/v2/Users").status == 200);  // now cached
+    int limited = 0;
+    for (int i = 0; i < 6; ++i)
+        limited += e.call("GET", "/scim/v2/Users", "", "wrong-" + std::to_string(i)).status == 429;
+    CHECK(limited >= 3);
+    CHECK(e.get("/scim/v2/Users").status == 200);
+    CHECK(e.call("GET", "/scim/v2/Users", "", e.acme.read_token).status == 429);  // not cached yet: held up
+}
