@@ -21,21 +21,25 @@ int token_issue(ParsedOptions const& o) {
     if (auto const& text = o.get("burst"); !text.empty()) burst = parse_burst(text, "burst");
     if (rate > 0 && burst == 0) burst = std::max(1.0, rate);
     auto const token = server::new_token();
-    return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const& tenant, service::Caller const& caller) {
-        std::string user_id;
-        if (auto const& user_name = o.get("user"); !user_name.empty()) {
-            auto const id = storage::UserRepository(tx, caller.change).id_of(user_name);
-            if (!id) throw scim::Error::not_found("tenant " + tenant.name + " has no user \"" + user_name + "\"");
-            user_id = *id;
-        }
-        service::issue_token(tx, caller, server::sha256_hex(token), label,
-                             scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read, user_id,
-                             rate, burst);
-        std::cerr << "scimd: issued " << scope_text << " token \"" << label << "\" for tenant " << tenant.name
-                  << (user_id.empty() ? "" : " acting as user " + o.get("user")) << "; it is shown only now\n";
-        std::cout << token << "\n";
-        return 0;
-    });
+    std::string tenant_name, user_id;
+    auto const status =
+        with_tenant(o, [&](pqxx::work& tx, storage::Tenant const& tenant, service::Caller const& caller) {
+            tenant_name = tenant.name;
+            if (auto const& user_name = o.get("user"); !user_name.empty()) {
+                auto const id = storage::UserRepository(tx, caller.change).id_of(user_name);
+                if (!id) throw scim::Error::not_found("tenant " + tenant.name + " has no user \"" + user_name + "\"");
+                user_id = *id;
+            }
+            service::issue_token(tx, caller, server::sha256_hex(token), label,
+                                 scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read,
+                                 user_id, rate, burst);
+            return 0;
+        });
+    // Shown once it is stored: a token printed for a transaction that did not commit would be worthless.
+    std::cerr << "scimd: issued " << scope_text << " token \"" << label << "\" for tenant " << tenant_name
+              << (user_id.empty() ? "" : " acting as user " + o.get("user")) << "; it is shown only now\n";
+    std::cout << token << "\n";
+    return status;
 }
 
 int token_revoke(ParsedOptions const& o) {
