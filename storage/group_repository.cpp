@@ -2,6 +2,7 @@
 #include "storage/group_repository.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -13,6 +14,27 @@
 #include "storage/detail/statements.hpp"
 
 namespace storage {
+
+std::string user_groups_sql(std::string const& tenant_id, std::string const& user_id) {
+    // OFFSET 0 keeps the nested step a lookup per group found (the planner would otherwise hash every nested
+    // membership of the tenant); the display name is a primary-key lookup per group.
+    return "(SELECT coalesce(json_agg(json_build_array(x.group_id, x.display, x.direct)"
+           " ORDER BY x.display, x.group_id)::text, '[]') FROM ("
+           "  SELECT up.group_id, bool_or(up.direct) AS direct,"
+           "    (SELECT g.display_name FROM groups g WHERE g.tenant_id = " +
+           tenant_id +
+           " AND g.id = up.group_id)"
+           "      AS display"
+           "  FROM (WITH RECURSIVE up(group_id, direct) AS ("
+           "    SELECT m.group_id, true FROM group_members m WHERE m.tenant_id = " +
+           tenant_id + "      AND m.member_id = " + user_id +
+           "    UNION"
+           "    SELECT n.group_id, false FROM up CROSS JOIN LATERAL ("
+           "      SELECT m.group_id FROM group_members m WHERE m.tenant_id = " +
+           tenant_id +
+           "        AND m.member_id = up.group_id AND m.member_type = 'Group' OFFSET 0) n)"
+           "    SELECT * FROM up) up GROUP BY up.group_id) x)";
+}
 namespace {
 
 namespace json = boost::json;
@@ -232,25 +254,18 @@ std::int64_t GroupRepository::count_members(std::string_view group_id) {
         .as<std::int64_t>();
 }
 
-std::vector<UserGroup> GroupRepository::groups_of(std::vector<std::string> const& member_ids) {
-    std::vector<UserGroup> out;
-    if (member_ids.empty()) return out;
+void GroupRepository::add_user_groups(std::vector<StoredResource>& users) {
+    std::vector<std::string> ids;
+    for (auto const& u : users)
+        if (!u.user_groups) ids.push_back(u.id);
+    if (ids.empty()) return;
     auto const rows = detail::exec_sql(
-        tx_,
-        "WITH RECURSIVE up(member_id, group_id, direct) AS ("
-        "  SELECT m.member_id, m.group_id, true FROM group_members m"
-        "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2::uuid[])"
-        "  UNION"
-        "  SELECT up.member_id, m.group_id, false FROM group_members m JOIN up ON m.member_id = up.group_id"
-        "  WHERE m.tenant_id = $1 AND m.member_type = 'Group') "
-        "SELECT up.member_id::text, up.group_id::text, g.display_name, bool_or(up.direct) "
-        "FROM up JOIN groups g ON g.tenant_id = $1 AND g.id = up.group_id "
-        "GROUP BY up.member_id, up.group_id, g.display_name ORDER BY up.member_id, g.display_name",
-        context_.tenant_id, array_literal(member_ids));
-    for (auto const& row : rows)
-        out.push_back(
-            {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
-    return out;
+        tx_, "SELECT ids.id::text, " + user_groups_sql("$1::uuid", "ids.id") + " FROM unnest($2::uuid[]) AS ids(id)",
+        context_.tenant_id, array_literal(ids));
+    std::unordered_map<std::string, std::string> groups;
+    for (auto const& row : rows) groups.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    for (auto& u : users)
+        if (!u.user_groups) u.user_groups = groups.contains(u.id) ? groups[u.id] : "[]";
 }
 
 void GroupRepository::for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each) {

@@ -27,13 +27,10 @@ struct Member {
     std::string display;  // the user's displayName (else userName), or the group's displayName
 };
 
-/// A group a user is in: directly, or through a group nested in it.
-struct UserGroup {
-    std::string member_id;  // the user
-    std::string group_id;
-    std::string display;
-    bool direct = true;
-};
+/// The SQL of one text column: the groups of the user whose id is `user_id` (an SQL expression) in tenant `tenant_id`
+/// (another), direct and indirect, as a JSON array of [id, displayName, direct] ordered by displayName. Every
+/// step is an index lookup by (tenant, member): the plan needs no statistics, and a cycle of nested groups ends.
+std::string user_groups_sql(std::string const& tenant_id, std::string const& user_id);
 
 class GroupRepository {
 public:
@@ -67,8 +64,8 @@ public:
     /// Deletes every membership but those of `keep_ids`; returns how many went.
     std::int64_t remove_members_except(std::string_view group_id, std::vector<std::string> const& keep_ids);
     std::int64_t count_members(std::string_view group_id);
-    /// The groups of each of `member_ids`, direct and indirect, in one query (a cycle of nested groups ends).
-    std::vector<UserGroup> groups_of(std::vector<std::string> const& member_ids);
+    /// Sets the user_groups of each of `users` that was read without them, in one statement.
+    void add_user_groups(std::vector<StoredResource>& users);
     /// Calls `each` for every member, in id order, without holding them all.
     void for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each);
 

@@ -8,6 +8,7 @@
 
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
+#include "storage/group_repository.hpp"
 
 namespace storage {
 namespace {
@@ -53,7 +54,8 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     auto const sort = query.sort ? *query.sort : default_sort_key(table);
     std::string const from = " FROM " + std::string(table.name) + " " + alias + " WHERE ";
     SqlParameters params;
-    std::string matches = alias + ".tenant_id = " + params.add(tenant_id) + "::uuid";
+    auto const tenant_parameter = params.add(tenant_id) + "::uuid";
+    std::string matches = alias + ".tenant_id = " + tenant_parameter;
     if (query.filter) matches += " AND " + filter_sql(*query.filter, table, params);
     auto const match_params = params.values();  // the count query takes these; keyset parameters come after
 
@@ -65,12 +67,15 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
 
     auto const direction = descending ? " DESC" : " ASC";
-    auto const sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text, " + alias +
-                     ".version, " + detail::rfc3339_sql(alias + ".created_at") + ", " +
-                     detail::rfc3339_sql(alias + ".modified_at") + ", " + "(" + sort.expression + ")::text" + from +
-                     where + " ORDER BY " + sort.expression + direction + ", " + id_column + direction + " LIMIT " +
-                     std::to_string(query.count + 1) +
-                     (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
+    auto sql = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text AS document, " + alias +
+               ".version, " + detail::rfc3339_sql(alias + ".created_at") + " AS created, " +
+               detail::rfc3339_sql(alias + ".modified_at") + " AS modified, " + "(" + sort.expression +
+               ")::text AS sort_value" + from + where + " ORDER BY " + sort.expression + direction + ", " + id_column +
+               direction + " LIMIT " + std::to_string(query.count + 1) +
+               (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
+    // The groups of the page's users only, not of the rows an OFFSET skips: computed over the page, in its order.
+    if (query.user_groups)
+        sql = "SELECT page.*, " + user_groups_sql(tenant_parameter, "page.id") + " FROM (" + sql + ") page";
     auto const rows = detail::exec_sql(tx, sql, pqxx::prepare::make_dynamic_params(params.values()));
 
     ListPage page;
@@ -79,7 +84,9 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     for (std::size_t i = 0; i < n; ++i) {
         auto const& row = rows[static_cast<pqxx::result::size_type>(i)];
         page.resources.push_back({row[0].as<std::string>(), boost::json::parse(row[1].c_str()).as_object(),
-                                  row[2].as<std::int64_t>(), row[3].as<std::string>(), row[4].as<std::string>()});
+                                  row[2].as<std::int64_t>(), row[3].as<std::string>(), row[4].as<std::string>(),
+                                  std::nullopt});
+        if (query.user_groups) page.resources.back().user_groups = row[6].as<std::string>();
         page.keys.push_back({row[5].is_null() ? std::nullopt : std::optional<std::string>(row[5].as<std::string>()),
                              row[0].as<std::string>()});
     }

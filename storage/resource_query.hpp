@@ -31,6 +31,7 @@ struct ListQuery {
     std::optional<Keyset> before;  // ...or the rows before it, in the same order
     bool count_total = true;       // also count every match (a second query)
     scim::StoredMembers members;   // read only these members of each stored resource (projection)
+    bool user_groups = false;      // users: also read each one's groups, in the same statement
 };
 
 struct ListPage {

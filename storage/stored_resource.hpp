@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -19,6 +20,9 @@ struct StoredResource {
     std::int64_t version = 1;
     std::string created;  // RFC 3339 UTC with milliseconds
     std::string last_modified;
+    /// A user read with its groups (user_groups_sql): their JSON text, [[id, displayName, direct], ...] by
+    /// displayName; nullopt when read without them.
+    std::optional<std::string> user_groups;
 };
 
 /// `t` as RFC 3339 UTC with milliseconds: "2026-11-21T10:00:00.123Z".

@@ -17,6 +17,7 @@
 #include "storage/change_log.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
+#include "storage/group_repository.hpp"
 
 namespace storage {
 namespace {
@@ -200,6 +201,19 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
                          context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
     return resource_from(r[0]);
+}
+
+std::optional<StoredResource> UserRepository::find_with_groups(std::string_view id) {
+    if (!is_uuid(id)) return std::nullopt;
+    auto const r = detail::exec_sql(tx_,
+                                    "SELECT " + std::string(select_columns) + ", " +
+                                        user_groups_sql("users.tenant_id", "users.id") +
+                                        " FROM users WHERE tenant_id = $1 AND id = $2",
+                                    context_.tenant_id, std::string(id));
+    if (r.empty()) return std::nullopt;
+    auto user = resource_from(r[0]);
+    user.user_groups = r[0][5].as<std::string>();
+    return user;
 }
 
 StoredResource UserRepository::update(std::string_view id, DirectoryUser const& user,

@@ -50,6 +50,8 @@ public:
     /// The user with that id, or nullopt (also for ids that are not UUIDs). `for_update` locks the row
     /// until the transaction ends, so a check of its version and the write that follows see the same row.
     std::optional<StoredResource> find(std::string_view id, bool for_update = false);
+    /// The user with that id and its groups (user_groups set), in one statement; nullopt as find().
+    std::optional<StoredResource> find_with_groups(std::string_view id);
 
     /// Replaces the stored attributes of an existing user (`previous`, as found) with `user`, which
     /// directory().apply() made of the new attributes, and bumps its version; `operation` is what the change record

@@ -58,6 +58,7 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     query.count = std::clamp<std::int64_t>(request.count.value_or(config.default_page_size), 0, config.max_page_size);
     auto const selection = scim::parse_selection(request.attributes, request.excluded_attributes, type, registry);
     query.members = scim::stored_members(selection, type, registry);
+    query.user_groups = wants_user_groups(ctx, type, selection);
 
     bool const cursor_mode = request.cursor.has_value();
     std::int64_t start_index = 1;
@@ -141,6 +142,7 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
             storage::ListQuery query;
             query.filter = kind.filter ? &*kind.filter : nullptr;
             query.members = scim::stored_members(selection, *kind.type, registry);
+            query.user_groups = wants_user_groups(ctx, *kind.type, selection);
             // Each type is sorted on its own; a type without the sortBy attribute keeps its default order.
             if (!request.sort_by.empty()) {
                 try {

@@ -60,7 +60,10 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
     auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
-        return render_for_get(tx, ctx, type, storage::UserRepository(tx, change).find(id), selection);
+        storage::UserRepository users(tx, change);
+        return render_for_get(tx, ctx, type,
+                              wants_user_groups(ctx, type, selection) ? users.find_with_groups(id) : users.find(id),
+                              selection);
     });
     if (!found) throw no_such_user(id);
     co_return get_response(ctx, type, *found);

@@ -1,6 +1,7 @@
 // Rendering of users with their groups and groups with their members.
 #include "server/handlers/views.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "scim/error.hpp"
@@ -20,18 +21,18 @@ bool selected(scim::Selection const& selection, std::string_view path, scim::Att
 
 void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx,
                      std::vector<storage::StoredResource>& users) {
-    std::vector<std::string> ids;
-    for (auto const& u : users) ids.push_back(u.id);
     auto const change = ctx.change();
-    auto const groups = storage::GroupRepository(tx, change).groups_of(ids);
+    storage::GroupRepository(tx, change).add_user_groups(users);
     for (auto& user : users) {
+        auto const groups = json::parse(*user.user_groups);
         json::array list;
-        for (auto const& g : groups) {
-            if (g.member_id != user.id) continue;
-            list.push_back(json::object{{"value", g.group_id},
-                                        {"$ref", ctx.base_url + "/Groups/" + g.group_id},
-                                        {"display", g.display},
-                                        {"type", g.direct ? "direct" : "indirect"}});
+        for (auto const& g : groups.as_array()) {
+            auto const& row = g.as_array();
+            auto const id = row.at(0).as_string();
+            list.push_back(json::object{{"value", id},
+                                        {"$ref", ctx.base_url + "/Groups/" + std::string(id)},
+                                        {"display", row.at(1).is_string() ? row.at(1) : json::value("")},
+                                        {"type", row.at(2).as_bool() ? "direct" : "indirect"}});
         }
         if (!list.empty()) user.attributes["groups"] = std::move(list);
     }
@@ -111,6 +112,12 @@ bool wants_no_body(RequestContext const& ctx) {
 
 }  // namespace
 
+bool wants_user_groups(RequestContext const& ctx, scim::ResourceType const& type, scim::Selection const& selection) {
+    auto const& core = *ctx.app.registry.schema(type.schema);
+    auto const* groups = core.find("groups");
+    return groups && selected(selection, "groups", groups);
+}
+
 std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestContext const& ctx,
                                           scim::ResourceType const& type,
                                           std::vector<storage::StoredResource>& resources,
@@ -118,8 +125,7 @@ std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestCon
     auto const& core = *ctx.app.registry.schema(type.schema);
     std::vector<std::string> out;
     out.reserve(resources.size());
-    if (auto const* groups = core.find("groups"); groups && selected(selection, "groups", groups) && !resources.empty())
-        add_user_groups(tx, ctx, resources);
+    if (wants_user_groups(ctx, type, selection) && !resources.empty()) add_user_groups(tx, ctx, resources);
     auto const* members = core.find("members");
     bool const with_members = members && selected(selection, "members", members);
     for (auto const& r : resources)

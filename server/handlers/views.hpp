@@ -22,6 +22,9 @@ enum class LargeGroups {
     omit_members,  // write responses: the change is made; the response leaves the members out
 };
 
+/// Whether `selection` of a resource of `type` returns a user's groups: then read them with the user.
+bool wants_user_groups(RequestContext const& ctx, scim::ResourceType const& type, scim::Selection const& selection);
+
 /// The JSON text of each resource, projected by `selection`. Users get their `groups` (direct and indirect) when
 /// selected; groups get their `members`, read in batches straight into the text.
 /// @throws scim::Error 400 tooMany for a large group when `large` is refuse.

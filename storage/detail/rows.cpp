@@ -16,8 +16,8 @@ std::string json_text_array(std::vector<std::string> const& items) {
 
 StoredResource resource_from(pqxx::row const& row) {
     auto data = boost::json::parse(row[1].c_str());
-    return {row[0].as<std::string>(), std::move(data.as_object()), row[2].as<std::int64_t>(), row[3].as<std::string>(),
-            row[4].as<std::string>()};
+    return {row[0].as<std::string>(), std::move(data.as_object()), row[2].as<std::int64_t>(),
+            row[3].as<std::string>(), row[4].as<std::string>(),    std::nullopt};
 }
 
 std::vector<std::string> strings_of_json_array(char const* text) {
