@@ -16,7 +16,11 @@ std::string redact_url(std::string const& url) {
 
 std::unique_ptr<pqxx::connection> connect(std::string const& url) {
     try {
-        return std::make_unique<pqxx::connection>(url);
+        auto connection = std::make_unique<pqxx::connection>(url);
+        // JIT compiles a statement whose estimated cost is high, which is any statement on a table whose statistics
+        // are stale (a tenant just bulk-loaded): hundreds of milliseconds for a statement that runs in one.
+        connection->set_variable("jit", "off");
+        return connection;
     } catch (pqxx::broken_connection const& e) {
         std::string reason = e.what();
         if (auto const newline = reason.find('\n'); newline != std::string::npos) reason.resize(newline);
