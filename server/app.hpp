@@ -8,6 +8,7 @@
 #include "server/body_budget.hpp"
 #include "server/cursor.hpp"
 #include "server/db_pool.hpp"
+#include "server/page_positions.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/serve_config.hpp"
 
@@ -22,6 +23,9 @@ struct App {
     net::thread_pool cpu;  // slow CPU work such as password hashing, off the I/O threads
     Authenticator auth;
     CursorCodec cursors;
+    // A startIndex walk's next page is a keyset seek. Room for 64 walkers of each of 1,024 queries: at most
+    // 65,536 positions of about 200 bytes.
+    PagePositions page_positions{1024, 64, std::chrono::minutes(2)};
     RateLimiter rate_limits;    // by tenant and by token
     RateLimiter auth_failures;  // by source address
     BodyBudget bodies;

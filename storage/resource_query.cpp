@@ -76,6 +76,10 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     // The groups of the page's users only, not of the rows an OFFSET skips: computed over the page, in its order.
     if (query.user_groups)
         sql = "SELECT page.*, " + user_groups_sql(tenant_parameter, "page.id") + " FROM (" + sql + ") page";
+    // Without a filter the page is a walk of the order's index, whatever the size of the tenant. The planner only
+    // knows that when its statistics show the tenant as large; when they do not (a tenant loaded since the last
+    // ANALYZE, one of many in a shared table), it sorts every row of the tenant for each page.
+    if (!query.filter) detail::exec_sql(tx, "SET LOCAL enable_sort = off");
     auto const rows = detail::exec_sql(tx, sql, pqxx::prepare::make_dynamic_params(params.values()));
 
     ListPage page;

@@ -44,6 +44,7 @@ struct ListPage {
 
 /// One page of the tenant's resources in `table`, ordered by the sort key then id (so the order is total and
 /// stable). A keyset page costs the same wherever it is in the set: the condition seeks in the order's index.
+/// `tx` must be a transaction: an unfiltered page sets how it is planned for the rest of it.
 ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, std::string const& tenant_id,
                         ListQuery const& query);
 

@@ -13,6 +13,7 @@
 #include "scim/urns.hpp"
 #include "server/error_response.hpp"
 #include "server/handlers/views.hpp"
+#include "server/page_positions.hpp"
 #include "server/responses.hpp"
 
 namespace server::handlers {
@@ -62,11 +63,11 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
 
     bool const cursor_mode = request.cursor.has_value();
     std::int64_t start_index = 1;
-    std::string binding;
+    // The query a cursor or a remembered page position belongs to.
+    auto const binding = ctx.grant.tenant_id + "\n" + type.id + "\n" + request.filter.value_or("") + "\n" +
+                         scim::to_lower(request.sort_by) + "\n" + (query.descending ? "d" : "a");
     if (cursor_mode) {
         if (request.start_index) throw scim::Error::invalid_value("use either cursor or startIndex to page, not both");
-        binding = ctx.grant.tenant_id + "\n" + type.id + "\n" + request.filter.value_or("") + "\n" +
-                  scim::to_lower(request.sort_by) + "\n" + (query.descending ? "d" : "a");
         if (!request.cursor->empty()) {
             auto const position = ctx.app.cursors.decode(*request.cursor, binding, ctx.now);
             (position.before ? query.before : query.after) = position.key;
@@ -76,6 +77,10 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
         // RFC 7644 §3.4.2.4: a startIndex below 1 means 1.
         start_index = std::max<std::int64_t>(1, request.start_index.value_or(1));
         query.offset = start_index - 1;
+        if (auto const from = ctx.app.page_positions.start(binding, query.offset, PagePositions::Clock::now())) {
+            query.after = from->after;
+            query.offset = from->offset;
+        }
     }
 
     auto const tenant = ctx.grant.tenant_id;
@@ -84,14 +89,11 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
         out.texts = render_resources(tx, ctx, type, out.page.resources, selection);
         return out;
     };
-    // Users are read without a transaction (fewer round trips); group members are read through a cursor, which
-    // needs one.
-    RenderedPage result;
-    if (type.id == "User")
-        result = co_await ctx.app.db.read(page_of);
-    else
-        result = co_await ctx.app.db.run(page_of);
+    auto const result = co_await ctx.app.db.run(page_of);
     auto const& page = result.page;
+    if (!cursor_mode && !page.keys.empty())
+        ctx.app.page_positions.remember(binding, start_index - 1 + static_cast<std::int64_t>(page.keys.size()),
+                                        page.keys.back(), PagePositions::Clock::now());
     if (!cursor_mode) co_return list_reply(list_response_text(result.texts, page.total.value_or(0), start_index));
 
     boost::json::object cursors;

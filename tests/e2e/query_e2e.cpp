@@ -1,6 +1,7 @@
 // Filters, sorting, index and cursor pagination, projection and .search over HTTPS.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include <boost/json/parse.hpp>
@@ -41,6 +42,38 @@ TEST_CASE("Okta's import: startIndex + count=100 until totalResults sees every u
     CHECK(total == 1050);
     CHECK(seen.size() == 1050);
     CHECK(pages == 11);
+}
+
+TEST_CASE("a startIndex walk continues after the last user it was served, also when users before it are deleted") {
+    E2E e;
+    e.seed_users("acme", 300);
+    auto const page = [&](std::int64_t start, std::string const& query, int count = 100) {
+        auto const r =
+            e.get("/scim/v2/Users?startIndex=" + std::to_string(start) + "&count=" + std::to_string(count) + query);
+        REQUIRE(r.status == 200);
+        auto const body = r.json();
+        std::vector<std::string> ids;
+        for (auto const& u : body.at("Resources").as_array()) ids.emplace_back(u.at("id").as_string());
+        return ids;
+    };
+    for (std::string const query : {"", "&sortBy=userName&sortOrder=descending"}) {
+        CAPTURE(query);
+        auto const first = page(1, query);
+        REQUIRE(first.size() == 100);
+        // Two users of the page already read leave: an OFFSET would now skip two users, the walk does not.
+        CHECK(e.del("/scim/v2/Users/" + first[3]).status == 204);
+        CHECK(e.del("/scim/v2/Users/" + first[50]).status == 204);
+        auto const second = page(101, query);
+        REQUIRE(second.size() == 100);
+        auto const all = page(1, query, 1000);  // the order as it is now, in one page
+        auto const after_first = std::find(all.begin(), all.end(), first.back());
+        REQUIRE(all.end() - after_first > 100);
+        CHECK(std::vector<std::string>(after_first + 1, after_first + 101) == second);
+    }
+    // A query with no page served before the startIndex is an OFFSET into the order as it is now.
+    auto const filtered = page(1, "&filter=userName%20pr", 1000);
+    REQUIRE(filtered.size() == 296);
+    CHECK(page(151, "&filter=userName%20pr").front() == filtered[150]);
 }
 
 TEST_CASE("totalResults follows creates, bulk creates and deletes, per tenant") {
