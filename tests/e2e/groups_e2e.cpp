@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <set>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -104,6 +105,76 @@ TEST_CASE("a user in three groups, one nested in another, shows each with the ri
     auto const through = e.get("/scim/v2/Users?filter=" + encode("groups.value eq \"" + outer + "\"")).json();
     CHECK(through.at("totalResults") == 1);
     CHECK(e.get("/scim/v2/Groups?filter=" + encode("members.value eq \"" + u + "\"")).json().at("totalResults") == 2);
+}
+
+TEST_CASE("a group's users page by page through groups.value eq: by startIndex and by cursor, nested ones once each") {
+    E2E e;
+    e.seed_users("acme", 220);
+    std::vector<std::string> users;
+    {
+        auto const all = e.get("/scim/v2/Users?count=1000&attributes=id").json();
+        for (auto const& u : all.at("Resources").as_array()) users.emplace_back(u.at("id").as_string());
+    }
+    REQUIRE(users.size() == 220);
+    auto const refs = [&](std::size_t from, std::size_t to) {
+        std::string out = "[";
+        for (auto i = from; i < to; ++i) out += (i > from ? "," : "") + user_ref(users[i]);
+        return out + "]";
+    };
+    auto const outer = create_group(e, "Outer", refs(0, 150));
+    auto const inner = create_group(e, "Inner", refs(130, 190));  // 20 users in both
+    REQUIRE(patch_group(e, outer, R"([{"op":"add","path":"members","value":[{"value":")" + inner + R"("}]}])").status ==
+            204);
+    std::set<std::string> expected(users.begin(), users.begin() + 190);
+    auto const filter = "/scim/v2/Users?filter=" + encode("groups.value eq \"" + outer + "\"") + "&count=50";
+
+    // By startIndex, as Okta and Entra page: every user of the group and of the group nested in it, once.
+    std::vector<std::string> by_index;
+    for (int start = 1; start <= 400; start += 50) {
+        auto const page = e.get(filter + "&startIndex=" + std::to_string(start)).json();
+        CHECK(page.at("totalResults") == 190);
+        for (auto const& u : page.at("Resources").as_array()) by_index.emplace_back(u.at("id").as_string());
+        if (page.at("Resources").as_array().size() < 50) break;
+    }
+    CHECK(by_index.size() == 190);
+    CHECK(std::set<std::string>(by_index.begin(), by_index.end()) == expected);
+
+    // By cursor, forwards then one page back: the same users in the same order.
+    std::vector<std::string> by_cursor;
+    std::string cursor, previous;
+    for (int pages = 0; pages < 8; ++pages) {
+        auto const page = e.get(filter + "&cursor=" + encode(cursor)).json().as_object();
+        for (auto const& u : page.at("Resources").as_array()) by_cursor.emplace_back(u.at("id").as_string());
+        if (!page.contains("nextCursor")) break;
+        previous = page.contains("previousCursor") ? std::string(page.at("previousCursor").as_string()) : "";
+        cursor = std::string(page.at("nextCursor").as_string());
+    }
+    CHECK(by_cursor == by_index);
+    auto const back = e.get(filter + "&cursor=" + encode(previous)).json();  // the page before the third
+    REQUIRE(back.at("Resources").as_array().size() == 50);
+    CHECK(back.at("Resources").as_array()[0].at("id").as_string() == by_index[50]);
+    auto const reversed = e.get(filter + "&sortOrder=descending").json();
+    CHECK(reversed.at("Resources").as_array()[0].at("id").as_string() == by_index.back());
+
+    // The count follows the memberships: a user deleted, a member removed, the nested group deleted.
+    auto const total = [&](std::string const& group) {
+        return e.get("/scim/v2/Users?count=0&filter=" + encode("groups.value eq \"" + group + "\""))
+            .json()
+            .at("totalResults")
+            .as_int64();
+    };
+    CHECK(total(inner) == 60);
+    CHECK(e.del("/scim/v2/Users/" + users[0]).status == 204);
+    CHECK(patch_group(e, inner, R"([{"op":"remove","path":"members[value eq \")" + users[189] + R"(\"]"}])").status ==
+          204);
+    CHECK(total(inner) == 59);
+    CHECK(total(outer) == 188);
+    CHECK(e.del("/scim/v2/Groups/" + inner).status == 204);
+    CHECK(total(outer) == 149);
+    // Another tenant naming the group finds nobody.
+    auto const foreign =
+        e.call("GET", "/scim/v2/Users?filter=" + encode("groups.value eq \"" + outer + "\""), "", e.beta.write_token);
+    CHECK(foreign.json().at("totalResults") == 0);
 }
 
 TEST_CASE("members must be users or groups of the same tenant - duplicates collapse - a failure changes nothing") {
