@@ -13,6 +13,7 @@ App::App(ServeConfig c, scim::SchemaRegistry const& schema_registry, std::string
       cpu(std::max<std::size_t>(1, std::thread::hardware_concurrency())),
       auth(db, config.token_cache_ttl),
       cursors(std::move(cursor_secret), config.cursor_lifetime),
-      bodies(config.max_buffered_body_bytes) {}
+      bodies(config.max_buffered_body_bytes),
+      bulk_slots(cpu.get_executor(), std::max<std::size_t>(1, config.db_connections)) {}
 
 }  // namespace server

@@ -11,6 +11,7 @@
 #include "server/page_positions.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/serve_config.hpp"
+#include "server/work_slots.hpp"
 
 namespace server {
 
@@ -29,6 +30,8 @@ struct App {
     RateLimiter rate_limits;    // by tenant and by token
     RateLimiter auth_failures;  // by source address
     BodyBudget bodies;
+    // /Bulk requests worked on at once: one per database connection, as only that many can write at a time.
+    WorkSlots bulk_slots;
 };
 
 }  // namespace server

@@ -73,8 +73,10 @@ std::int64_t power_of_ten(int n) {
 
 Tenant const& Directory::tenant() {
     if (!tenant_) {
-        tenant_ = TenantRepository(tx_).find(tenant_id_);
-        if (!tenant_) throw scim::Error::not_found("no such tenant");
+        auto found = TenantRepository(tx_).find_with_default_site(tenant_id_);
+        if (!found) throw scim::Error::not_found("no such tenant");
+        tenant_ = std::move(found->first);
+        if (found->second) sites_.emplace(found->second->name, std::move(*found->second));
     }
     return *tenant_;
 }

@@ -69,6 +69,10 @@ std::string nested_groups_cte(std::string const& tenant, std::string const& grou
 
 }  // namespace
 
+bool list_needs_transaction(ResourceTable const& table, ListQuery const& query) {
+    return !query.filter || members_page_group(table, query).has_value();
+}
+
 ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, std::string const& tenant_id,
                         ListQuery const& query) {
     std::string const alias(table.alias);

@@ -44,8 +44,13 @@ struct ListPage {
 
 /// One page of the tenant's resources in `table`, ordered by the sort key then id (so the order is total and
 /// stable). A keyset page costs the same wherever it is in the set: the condition seeks in the order's index.
-/// `tx` must be a transaction: an unfiltered page sets how it is planned for the rest of it.
+/// `tx` must be a transaction when list_needs_transaction() says so: such a page sets how it is planned for the rest
+/// of the transaction.
 ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, std::string const& tenant_id,
                         ListQuery const& query);
+
+/// Whether list_resources needs a real transaction for `query` (an unfiltered page or a page of a group's users);
+/// other pages can be read without one, saving its two round trips.
+bool list_needs_transaction(ResourceTable const& table, ListQuery const& query);
 
 }  // namespace storage

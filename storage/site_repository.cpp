@@ -17,19 +17,9 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char const* site_columns =
-    "id::text, name, site_code, extension_length, coalesce(locale, ''), "
-    "coalesce(timezone, '')";
+std::string const site_columns = site_columns_sql("");
 
-Site site_from(pqxx::row const& row) {
-    return {row[0].as<std::string>(),
-            row[1].as<std::string>(),
-            row[2].as<std::string>(),
-            row[3].as<int>(),
-            row[4].as<std::string>(),
-            row[5].as<std::string>(),
-            {}};
-}
+Site site_from(pqxx::row const& row) { return site_from_row(row, 0); }
 
 void check(Site const& site) {
     if (site.name.find_first_not_of(" \t") == std::string::npos)
@@ -84,6 +74,22 @@ char const* address_or_null(Site const& site, std::string& text) {
 }
 
 }  // namespace
+
+std::string site_columns_sql(std::string const& alias) {
+    auto const a = alias.empty() ? std::string() : alias + ".";
+    return a + "id::text, " + a + "name, " + a + "site_code, " + a + "extension_length, coalesce(" + a +
+           "locale, ''), coalesce(" + a + "timezone, '')";
+}
+
+Site site_from_row(pqxx::row const& row, pqxx::row::size_type first) {
+    return {row[first].as<std::string>(),
+            row[first + 1].as<std::string>(),
+            row[first + 2].as<std::string>(),
+            row[first + 3].as<int>(),
+            row[first + 4].as<std::string>(),
+            row[first + 5].as<std::string>(),
+            {}};
+}
 
 Site SiteRepository::create(Site const& site) {
     check(site);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <pqxx/row>
 #include <pqxx/transaction_base>
 
 #include "storage/stored_resource.hpp"
@@ -22,6 +23,11 @@ struct Site {
     std::string timezone;                   // empty: none
     boost::json::object emergency_address;  // empty: none
 };
+
+/// A site's columns in a query that names the sites table `alias`, and the site read from them starting at column
+/// `first`: for statements that read a site along with something else.
+std::string site_columns_sql(std::string const& alias);
+Site site_from_row(pqxx::row const& row, pqxx::row::size_type first);
 
 class SiteRepository {
 public:

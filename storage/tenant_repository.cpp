@@ -83,6 +83,18 @@ std::optional<Tenant> TenantRepository::find(std::string const& id) {
     return tenant_from(r[0]);
 }
 
+std::optional<std::pair<Tenant, std::optional<Site>>> TenantRepository::find_with_default_site(std::string const& id) {
+    auto const r = detail::exec_sql(tx_,
+                                    "SELECT " + std::string(tenant_columns) + ", " + site_columns_sql("s") +
+                                        tenant_from_clause + " WHERE t.id = $1",
+                                    id);
+    if (r.empty()) return std::nullopt;
+    constexpr pqxx::row::size_type site_column = 10;
+    std::optional<Site> site;
+    if (!r[0][site_column].is_null()) site = site_from_row(r[0], site_column);
+    return std::pair{tenant_from(r[0]), std::move(site)};
+}
+
 std::vector<Tenant> TenantRepository::list() {
     std::vector<Tenant> out;
     for (auto const& row :

@@ -4,12 +4,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pqxx/transaction_base>
 
 #include "scim/unknown_attributes.hpp"
 #include "storage/change_log.hpp"
+#include "storage/site_repository.hpp"
 
 namespace storage {
 
@@ -64,6 +66,8 @@ public:
     Tenant create(std::string const& name, std::string const& domain);
     std::optional<Tenant> find_by_name(std::string const& name);
     std::optional<Tenant> find(std::string const& id);
+    /// The tenant and its default site (nullopt when it has none), in one statement: what every user write needs.
+    std::optional<std::pair<Tenant, std::optional<Site>>> find_with_default_site(std::string const& id);
     std::vector<Tenant> list();
 
     /// @throws scim::Error invalid_value for a site the tenant does not have or an unknown delete mode.

@@ -90,6 +90,7 @@ StoredResource UserRepository::create(json::object const& attributes, std::optio
         if (r.empty()) throw name_taken(user.attributes, holder_of(user.attributes));
         auto stored = resource_from(r[0]);
         directory_.assign(stored.id, stored.attributes, nullptr);
+        stored.user_groups = "[]";  // a user that did not exist a moment ago is in no group
         return stored;
     } catch (pqxx::unique_violation const& e) {
         unique_violation(e, user.attributes);
@@ -240,12 +241,13 @@ StoredResource UserRepository::update(std::string_view id, DirectoryUser const& 
                 detail::change_insert("u", scim::ResourceKind::user, operation, "$7") +
                 ") "
                 "SELECT " +
-                std::string(select_columns) + " FROM u",
+                std::string(select_columns) + ", " + user_groups_sql("$1::uuid", "u.id") + " FROM u",
             context_.tenant_id, std::string(id), json::serialize(user.attributes), or_null(password_hash),
             format_timestamp(context_.now), user.site_id,
             change_context_json(context_, changes_of(previous, user.attributes, password_hash.has_value())));
         if (r.empty()) throw scim::Error::not_found("no user with id \"" + std::string(id) + "\"");
         auto stored = resource_from(r[0]);
+        stored.user_groups = r[0][5].as<std::string>();  // read in the same statement, for the response
         directory_.assign(stored.id, stored.attributes, &previous);
         return stored;
     } catch (pqxx::unique_violation const& e) {

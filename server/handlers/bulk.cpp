@@ -284,6 +284,7 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
 }  // namespace
 
 Reply bulk(RequestContext& ctx) {
+    auto const slot = co_await ctx.app.bulk_slots.acquire();
     auto plan = [&] {
         auto parsed =
             scim::parse_bulk_request(scim::parse_json_object(ctx.request.body), ctx.app.config.bulk_max_operations);

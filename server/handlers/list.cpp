@@ -89,7 +89,12 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
         out.texts = render_resources(tx, ctx, type, out.page.resources, selection);
         return out;
     };
-    auto const result = co_await ctx.app.db.run(page_of);
+    // Groups' members are read through a cursor, which needs a transaction; so do some pages (see storage).
+    RenderedPage result;
+    if (type.id == "User" && !storage::list_needs_transaction(table, query))
+        result = co_await ctx.app.db.read(page_of);
+    else
+        result = co_await ctx.app.db.run(page_of);
     auto const& page = result.page;
     if (!cursor_mode && !page.keys.empty())
         ctx.app.page_positions.remember(binding, start_index - 1 + static_cast<std::int64_t>(page.keys.size()),

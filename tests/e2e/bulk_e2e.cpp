@@ -1,9 +1,12 @@
 // POST /Bulk (RFC 7644 §3.7): bulkId references, dependency order, failOnErrors, limits, per-operation atomicity.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <boost/json/serialize.hpp>
 
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/support/race.hpp"
 
 namespace json = boost::json;
 
@@ -198,6 +201,26 @@ TEST_CASE("a bulk of 1,000 creates creates 1,000 users") {
     CHECK(e.count_users("acme") == 1000);
     auto const found = e.get("/scim/v2/Users?filter=userName%20eq%20%22bulk999@example.com%22").json();
     CHECK(found.at("totalResults") == 1);
+}
+
+TEST_CASE("more concurrent bulks than the server works on at once: each waits its turn and creates all its users") {
+    E2E e({true, {"--db-connections", "1"}});
+    std::atomic<int> complete{0};
+    race(
+        6, [&] { return HttpsClient(e.server->port(), true); },
+        [&](int i, HttpsClient& client) {
+            std::string operations = "[";
+            for (int j = 0; j < 50; ++j)
+                operations += (j ? "," : "") + user_op("u" + std::to_string(j),
+                                                       "c" + std::to_string(i) + "-" + std::to_string(j) + "@x.com");
+            auto const r = client.request(
+                "POST", "/scim/v2/Bulk", bulk_body(operations + "]"),
+                {{"Authorization", "Bearer " + e.acme.write_token}, {"Content-Type", "application/scim+json"}});
+            if (r.status == 200 && r.body.find("\"status\":\"201\"") != std::string::npos) ++complete;
+        });
+    CHECK(complete == 6);
+    CHECK(e.count_users("acme") == 300);
+    CHECK(e.get("/scim/v2/ServiceProviderConfig").status == 200);  // and the server still answers
 }
 
 TEST_CASE("user creates that go in together still fail one by one") {
