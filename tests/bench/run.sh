@@ -13,7 +13,7 @@ scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=deploy/lib.sh
 . "$scimd_root/deploy/lib.sh"
 
-users=10000
+users=100000
 duration=10
 connections=32
 protocols=http,https
@@ -270,6 +270,13 @@ of() {  # a / b (times m), or empty when either was not run
     [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v m="${3:-1}" 'BEGIN { printf "%.2f", m * a / b }'
     return 0
 }
+peak_rss_of() {  # the highest RSS over the scenarios whose keys start with $1
+    local key peak=0
+    for key in "${!rss_mb[@]}"; do
+        case $key in "$1"*) peak=$(awk -v a="$peak" -v b="${rss_mb[$key]}" 'BEGIN { print (b > a) ? b : a }') ;; esac
+    done
+    echo "$peak"
+}
 printf '\ntargets (%d users, %d connections):\n' "$users" "$connections"
 for protocol in ${protocols//,/ }; do
     p=$protocol
@@ -279,18 +286,15 @@ for protocol in ${protocols//,/ }; do
     target "$p PATCH /Users/{id} / one-row insert" "$(of "$p.patch_user" "$insert_tps")" ge 0.40
     target "$p startIndex walk page / cursor walk page" "$(of "$p.walk_index" "$p.walk_cursor")" ge 0.90
     target "$p startIndex walk, pages of 100 per second" "${rate[$p.walk_index]:-}" ge 750
-    target "$p membership change: 10,000-member group / 10-member group" "$(of "$p.members_big" "$p.members_small")" ge 0.67
+    target "$p membership change: $(printf "%'d" "$users")-member group / 10-member group" \
+        "$(of "$p.members_big" "$p.members_small")" ge 0.67
     target "$p groups.value eq page by startIndex / /Users page by startIndex" \
         "$(of "$p.members_walk_index" "$p.walk_index")" ge 0.67
     target "$p groups.value eq page by cursor / /Users page by cursor" \
         "$(of "$p.members_walk_cursor" "$p.walk_cursor")" ge 0.67
     target "$p p99 of GET /Users/{id} at $connections connections (ms)" "${p99[$p.get_user]:-}" le 10
     target "$p users created per second: /Bulk / separate POSTs" "$(of "$p.bulk_create" "$p.post_user" 1000)" ge 5
-    peak=0
-    for key in "${!rss_mb[@]}"; do
-        case $key in "$p".*) peak=$(awk -v a="$peak" -v b="${rss_mb[$key]}" 'BEGIN { print (b > a) ? b : a }') ;; esac
-    done
-    target "$p peak RSS over every scenario (MB)" "$peak" le 100
+    target "$p peak RSS over every scenario (MB)" "$(peak_rss_of "$p.")" le 100
 done
 
 # The sweep: the cost of a read as the data grows, over HTTP, each figure against the first tenant's.
@@ -346,14 +350,22 @@ if [ -n "$sweep" ]; then
         stop_server
     done
     printf '\nsweep targets (each against the %s tenant):\n' "$first"
-    last_size=$(echo "${sweep//,/ }" | awk '{ print $NF }')
-    for name in size$last_size many; do
+    for size in ${sweep//,/ } many; do
+        name=$([ "$size" = many ] && echo many || echo "size$size")
+        [ "$name" = "$first" ] && continue
         for scenario in get_user filter_username walk_cursor; do
             target "$name $scenario throughput / $first's" "$(of "$name.http.$scenario" "$first.http.$scenario")" ge 0.77
         done
         target "$name startIndex walk page / $first's" "$(of "$name.http.walk_index" "$first.http.walk_index")" ge 0.77
         target "$name unfiltered list with totalResults / $first's" \
             "$(of "$name.http.page_total" "$first.http.page_total")" ge 0.77
+        target "$name peak RSS / $first's" "$(peak_rss_of "$name." | awk -v f="$(peak_rss_of "$first.")" \
+            '{ printf "%.2f", $1 / f }')" le 1.30
+    done
+    for size in 10000 100000; do
+        if [ -n "${rate[size$size.http.walk_index]:-}" ]; then
+            target "size$size startIndex walk, pages of 100 per second" "${rate[size$size.http.walk_index]}" ge 750
+        fi
     done
     # The database size per 100,000 users, from the growth of the users table when the largest tenant was seeded.
     read -r size before after < <(tail -n 1 "$work/sizes")
