@@ -137,12 +137,28 @@ psql_bench -c "CREATE TABLE bench_insert (id uuid PRIMARY KEY DEFAULT gen_random
 cat >"$work/insert.sql" <<'SQL'
 INSERT INTO bench_insert (name, data) VALUES (gen_random_uuid()::text, '{"userName":"someone@example.com"}');
 SQL
+# CPU time (clock ticks) used so far by scimd and by every PostgreSQL process: where a scenario's time goes.
+cpu_ticks() {
+    local stats
+    stats=$(cat /proc/[0-9]*/stat 2>/dev/null || true)  # processes come and go while it reads
+    printf '%s\n' "$stats" |
+        awk '$2 == "(scimd)" { s += $14 + $15 } $2 == "(postgres)" { p += $14 + $15 + $16 + $17 }
+             END { printf "%d %d", s, p }'  # with the CPU of backends that exited, which the postmaster keeps
+}
+# PostgreSQL's CPU microseconds per transaction of the last baseline.
+baseline_pg_us() { awk -v b="$1" -v a="$2" -v n="$3" -v d="$duration" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { split(b, x, " "); split(a, y, " "); printf "%d", (y[2] - x[2]) / hz * 1e6 / (n * d) }'; }
 pgbench_tps() {
     pgbench -n -c "$connections" -j 2 -T "$duration" -h 127.0.0.1 -p "$pg_port" -U postgres "$@" postgres 2>/dev/null |
         sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -n 1
 }
+ticks0=$(cpu_ticks)
 select_tps=$(pgbench_tps -S)
+ticks1=$(cpu_ticks)
 insert_tps=$(pgbench_tps -f "$work/insert.sql")
+ticks2=$(cpu_ticks)
+select_pg_us=$(baseline_pg_us "$ticks0" "$ticks1" "$select_tps")
+insert_pg_us=$(baseline_pg_us "$ticks1" "$ticks2" "$insert_tps")
 
 # wrk's request bodies need a cursor deep in the set: page there with the largest page size.
 deep_cursor() {
@@ -207,11 +223,14 @@ measure() {
             >/dev/null 2>&1 &
         perf_pid=$!
     fi
+    local cpu_before cpu_after
+    cpu_before=$(cpu_ticks)
     out=$(BENCH_SCENARIO=$scenario BENCH_TOKENS=$tokens BENCH_USERS=$users_tsv BENCH_USER_COUNT=$user_count \
           BENCH_BIG_GROUP=$big_group BENCH_SMALL_GROUP=$small_group BENCH_CURSOR=${cursor:-} BENCH_RUN=$protocol \
           BENCH_THREADS=$threads \
           wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 30s -s "$scimd_root/tests/bench/scenarios.lua" \
               "$base/" 2>&1) || die "wrk failed on $scenario: $out"
+    cpu_after=$(cpu_ticks)
     kill "$sampler_pid" 2>/dev/null || true
     wait "$sampler_pid" 2>/dev/null || true
     sampler_pid=""
@@ -229,15 +248,22 @@ measure() {
     p99[$key]=$(awk -v v="$r_p99_us" 'BEGIN { printf "%.2f", v / 1000 }')
     rss_mb[$key]=$(awk -v k="$(cat "$work/rss")" 'BEGIN { printf "%.1f", k / 1024 }')
     if [ "$(baseline_of "$scenario")" = select ]; then base_tps=$select_tps; else base_tps=$insert_tps; fi
-    printf '%-6s %-24s %10s %9.2f %9s %7d %8s %9.0f%%\n' "$protocol" "$scenario" "$rps" \
+    # CPU microseconds per request, in scimd and in PostgreSQL (a bulk: per user created).
+    local cpu_us
+    cpu_us=$(awk -v b="$cpu_before" -v a="$cpu_after" -v n="$([ "$scenario" = bulk_create ] && echo "$r_created" || echo "$ok")" \
+                 -v hz="$(getconf CLK_TCK)" 'BEGIN { split(b, x, " "); split(a, y, " "); if (n < 1) n = 1
+                 printf "%d %d", (y[1] - x[1]) / hz * 1e6 / n, (y[2] - x[2]) / hz * 1e6 / n }')
+    printf '%-6s %-24s %10s %9.2f %9s %7d %8s %9.0f%% %8s %8s\n' "$protocol" "$scenario" "$rps" \
         "$(awk -v v="$r_p50_us" 'BEGIN { print v / 1000 }')" "${p99[$key]}" "$r_errors" "${rss_mb[$key]}" \
-        "$(awk -v a="$per_op" -v b="$base_tps" 'BEGIN { print 100 * a / b }')"
+        "$(awk -v a="$per_op" -v b="$base_tps" 'BEGIN { print 100 * a / b }')" ${cpu_us}
 }
 
 printf '\nscimd benchmark: %d users, %d connections, %ss per scenario, %s cores, %s\n' "$users" "$connections" \
     "$duration" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
-printf 'baseline  pgbench -S: %.0f tps   single-row insert: %.0f tps\n\n' "$select_tps" "$insert_tps"
-printf '%-6s %-24s %10s %9s %9s %7s %8s %10s\n' proto scenario req/s p50_ms p99_ms errors rss_MB vs_base
+printf 'baseline  pgbench -S: %.0f tps (PostgreSQL %s us CPU each)   single-row insert: %.0f tps (%s us)\n\n' \
+    "$select_tps" "$select_pg_us" "$insert_tps" "$insert_pg_us"
+printf '%-6s %-24s %10s %9s %9s %7s %8s %10s %8s %8s\n' proto scenario req/s p50_ms p99_ms errors rss_MB vs_base \
+    scimd_us pg_us
 # Reads first, on every protocol, while the data is as seeded; then the writes.
 for phase in read write; do
     for protocol in ${protocols//,/ }; do
@@ -286,7 +312,7 @@ for protocol in ${protocols//,/ }; do
     target "$p PATCH /Users/{id} / one-row insert" "$(of "$p.patch_user" "$insert_tps")" ge 0.40
     target "$p startIndex walk page / cursor walk page" "$(of "$p.walk_index" "$p.walk_cursor")" ge 0.90
     target "$p startIndex walk, pages of 100 per second" "${rate[$p.walk_index]:-}" ge 750
-    target "$p membership change: $(printf "%'d" "$users")-member group / 10-member group" \
+    target "$p membership change: $users-member group / 10-member group" \
         "$(of "$p.members_big" "$p.members_small")" ge 0.67
     target "$p groups.value eq page by startIndex / /Users page by startIndex" \
         "$(of "$p.members_walk_index" "$p.walk_index")" ge 0.67
