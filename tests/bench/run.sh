@@ -227,7 +227,6 @@ measure() {
     cpu_before=$(cpu_ticks)
     out=$(BENCH_SCENARIO=$scenario BENCH_TOKENS=$tokens BENCH_USERS=$users_tsv BENCH_USER_COUNT=$user_count \
           BENCH_BIG_GROUP=$big_group BENCH_SMALL_GROUP=$small_group BENCH_CURSOR=${cursor:-} BENCH_RUN=$protocol \
-          BENCH_THREADS=$threads \
           wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 30s -s "$scimd_root/tests/bench/scenarios.lua" \
               "$base/" 2>&1) || die "wrk failed on $scenario: $out"
     cpu_after=$(cpu_ticks)

@@ -7,7 +7,6 @@
 --   BENCH_BIG_GROUP, BENCH_SMALL_GROUP   ids of the group of every user and of the 10-member group
 --   BENCH_CURSOR    a cursor deep in the users, for the deep page
 --   BENCH_RUN       a word that makes created userNames unique to this run (http, https)
---   BENCH_THREADS   how many wrk threads run (walks spread their starting places over them)
 -- Only answers that succeeded count: wrk counts a status of 400 and above as an error, and response() below counts
 -- a 2xx that did not do its work (a bulk operation that failed, a page without its resources) as a failure.
 
@@ -35,7 +34,6 @@ local function random_case(s)
 end
 
 -- thread_id is set by setup() in each thread (a global, so thread:set can reach it).
-local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
 
 local function any_user() return users[math.random(#users)] end
 
@@ -76,14 +74,11 @@ end
 local function filter(expression) return "/scim/v2/Users?filter=" .. urlencode(expression) end
 
 -- Walks: each wrk thread has one connection (run.sh starts as many threads as connections) and walks the set
--- page after page as one client would, from its own starting place, wrapping around at the end.
-local walk_index
+-- page after page as one client would, from the first page (as Okta imports, and as a cursor walk starts), wrapping
+-- around at the end.
+local walk_index = 1
 local walk_cursor = ""
 local function next_index()
-  if not walk_index then
-    local start = math.floor((thread_id - 1) * user_count / threads / 100) * 100
-    walk_index = start + 1
-  end
   local i = walk_index
   walk_index = walk_index + 100
   if walk_index > user_count then walk_index = 1 end
