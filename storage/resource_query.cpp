@@ -81,46 +81,44 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
     std::string const from = " FROM " + std::string(table.name) + " " + alias + " WHERE ";
     SqlParameters params;
     auto const tenant_parameter = params.add(tenant_id) + "::uuid";
-    std::string matches = alias + ".tenant_id = " + tenant_parameter;
-    if (query.filter) matches += " AND " + filter_sql(*query.filter, table, params);
-    auto const match_params = params.values();  // the count query takes these; keyset parameters come after
-
-    std::string where = matches;
 
     bool const backwards = query.before.has_value();
     bool const descending = query.descending != backwards;  // a previous page is read in reverse, then flipped
-    if (query.after) where += " AND " + after_condition(sort, id_column, *query.after, descending, params);
-    if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
-
     auto const direction = descending ? " DESC" : " ASC";
     auto const columns = "SELECT " + alias + ".id, " + document_sql(alias, query.members) + "::text AS document, " +
                          alias + ".version, " + detail::rfc3339_sql(alias + ".created_at") + " AS created, " +
                          detail::rfc3339_sql(alias + ".modified_at") + " AS modified, ";
     auto const limit = " LIMIT " + std::to_string(query.count + 1) +
                        (query.offset > 0 ? " OFFSET " + std::to_string(query.offset) : "");
+
     auto const group = members_page_group(table, query);
+    std::string matches = alias + ".tenant_id = " + tenant_parameter;  // the rows a filtered count counts
+    std::vector<std::string> match_params;
     std::string sql;
     if (group) {
         // Ordered by member id, each group's memberships read in order from the primary key, at most as many as
         // the page can use; each user then found by its id. A page costs the same in a group of 10 or of 100,000.
-        SqlParameters page_params;
-        auto const tenant = page_params.add(tenant_id) + "::uuid";
-        auto const group_id = page_params.add(*group) + "::uuid";
+        auto const group_id = params.add(*group) + "::uuid";
         auto const key = query.after ? query.after : query.before;
         auto const seek =
-            key ? " AND member_id " + std::string(descending ? "< " : "> ") + page_params.add(key->id) + "::uuid"
+            key ? " AND member_id " + std::string(descending ? "< " : "> ") + params.add(key->id) + "::uuid"
                 : std::string();
         auto const ids =
             "SELECT DISTINCT x.member_id AS id FROM nested g CROSS JOIN LATERAL (SELECT member_id FROM "
             "group_members WHERE tenant_id = " +
-            tenant + " AND group_id = g.id AND member_type = 'User'" + seek + " ORDER BY member_id" + direction +
-            " LIMIT " + std::to_string(query.offset + query.count + 1) + ") x ORDER BY 1" + direction + limit;
-        sql = nested_groups_cte(tenant, group_id) + ", ids AS (" + ids + ") " + columns + alias +
+            tenant_parameter + " AND group_id = g.id AND member_type = 'User'" + seek + " ORDER BY member_id" +
+            direction + " LIMIT " + std::to_string(query.offset + query.count + 1) + ") x ORDER BY 1" + direction +
+            limit;
+        sql = nested_groups_cte(tenant_parameter, group_id) + ", ids AS (" + ids + ") " + columns + alias +
               ".id::text AS sort_value FROM ids CROSS JOIN LATERAL (SELECT * FROM " + std::string(table.name) +
-              " WHERE tenant_id = " + tenant + " AND id = ids.id OFFSET 0) " + alias + " ORDER BY " + alias + ".id" +
-              direction;
-        params = std::move(page_params);
+              " WHERE tenant_id = " + tenant_parameter + " AND id = ids.id OFFSET 0) " + alias + " ORDER BY " +
+              id_column + direction;
     } else {
+        if (query.filter) matches += " AND " + filter_sql(*query.filter, table, params);
+        match_params = params.values();  // the count query takes these; keyset parameters come after
+        std::string where = matches;
+        if (query.after) where += " AND " + after_condition(sort, id_column, *query.after, descending, params);
+        if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
         sql = columns + "(" + sort.expression + ")::text AS sort_value" + from + where + " ORDER BY " +
               sort.expression + direction + ", " + id_column + direction + limit;
     }
