@@ -2,8 +2,11 @@
 #include "cli/options.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "scim/text.hpp"
+#include "storage/database.hpp"
 
 namespace cli {
 
@@ -56,12 +59,100 @@ ParsedOptions ParsedOptions::parse(CommandSpec const& spec, std::vector<std::str
     if (out.positional_.size() != spec.positional)
         throw UsageError(spec.positional == 0 ? "unexpected argument \"" + out.positional_.front() + "\"" + hint
                                               : "expected " + spec.arguments + hint);
+    for (auto const& [name, value] : out.values_) out.sources_[name] = Source::flag;
+    auto const environment = [](std::string const& name) -> char const* {
+        char const* env = std::getenv(environment_name(name).c_str());
+        return env && *env ? env : nullptr;
+    };
+    std::map<std::string, std::string> file;
+    if (find("config")) {
+        std::string path = out.get("config");
+        if (path.empty() && environment("config")) path = environment("config");
+        if (!path.empty()) {
+            std::ifstream in(path);
+            if (!in) throw UsageError("cannot read the configuration file " + path);
+            std::ostringstream text;
+            text << in.rdbuf();
+            for (auto& [name, value] : parse_configuration(text.str(), path)) {
+                auto const* option = find(name);
+                if (!option || name == "config" || name == "print-config")
+                    throw UsageError(path + ": \"" + name + "\" is not an option of 'scimd " + spec.name + "'" + hint);
+                file[name] = value;
+            }
+        }
+    }
     for (auto const& o : spec.options) {
         if (out.values_.count(o.name)) continue;
-        if (char const* env = std::getenv(environment_name(o.name).c_str()); env && *env)
+        if (auto const* env = environment(o.name)) {
             out.values_[o.name] = env;
-        else if (!o.default_value.empty())
+            out.sources_[o.name] = Source::environment;
+        } else if (auto const it = file.find(o.name); it != file.end()) {
+            out.values_[o.name] = it->second;
+            out.sources_[o.name] = Source::file;
+        } else if (!o.default_value.empty()) {
             out.values_[o.name] = o.default_value;
+            out.sources_[o.name] = Source::default_value;
+        }
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_configuration(std::string const& text,
+                                                                     std::string const& origin) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto const trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+        return s;
+    };
+    std::istringstream lines(text);
+    std::string line;
+    for (int number = 1; std::getline(lines, line); ++number) {
+        auto const content = trim(line);
+        if (content.empty() || content.front() == '#') continue;
+        auto const where = origin + ":" + std::to_string(number);
+        auto const eq = content.find('=');
+        if (eq == std::string_view::npos) throw UsageError(where + ": expected \"name = value\"");
+        auto const name = trim(content.substr(0, eq));
+        auto value = trim(content.substr(eq + 1));
+        if (name.empty()) throw UsageError(where + ": expected \"name = value\"");
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        out.emplace_back(std::string(name), std::string(value));
+    }
+    return out;
+}
+
+Source ParsedOptions::source(std::string const& name) const {
+    auto const it = sources_.find(name);
+    return it == sources_.end() ? Source::unset : it->second;
+}
+
+std::string ParsedOptions::effective_configuration() const {
+    std::string out = "# the effective configuration of 'scimd " + spec_->name + "'; secrets are redacted\n";
+    for (auto const& o : spec_->options) {
+        if (o.name == "config" || o.name == "print-config") continue;
+        auto value = get(o.name);
+        if (o.value_name.empty()) value = is_set(o.name) ? "true" : "false";
+        if (!value.empty() && o.secret == Secret::url_password) value = storage::redact_url(value);
+        if (!value.empty() && o.secret == Secret::whole) value = "***";
+        std::string line = o.name + " = " + value;
+        if (line.size() < 48) line.resize(48, ' ');
+        switch (source(o.name)) {
+            case Source::flag:
+                line += " # from --" + o.name;
+                break;
+            case Source::environment:
+                line += " # from " + environment_name(o.name);
+                break;
+            case Source::file:
+                line += " # from " + get("config");
+                break;
+            case Source::default_value:
+            case Source::unset:
+                line += " # default";
+                break;
+        }
+        out += line + "\n";
     }
     return out;
 }

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/support.hpp"
+#include "server/log.hpp"
 #include "server/server.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -19,8 +20,13 @@ CommandSpec serve_spec() {
     return {
         "serve",
         "",
-        "Serves the SCIM 2.0 API over HTTPS until SIGINT or SIGTERM.",
-        {{"listen", "HOST:PORT", "address to listen on (port 0 picks a free one)", "127.0.0.1:8443"},
+        "Serves the SCIM 2.0 API over HTTPS until SIGINT or SIGTERM; reloads the TLS certificate and key on SIGHUP.",
+        {config_option(),
+         {"print-config", "", "print the effective configuration (secrets redacted) and exit", ""},
+         {"listen", "HOST:PORT", "address to listen on (port 0 picks a free one)", "127.0.0.1:8443"},
+         {"admin-listen", "HOST:PORT|off",
+          "plain-HTTP address of /livez, /readyz and /metrics, for probes and Prometheus; never the SCIM port",
+          "127.0.0.1:9464"},
          database_url_option(),
          {"tls-cert", "FILE", "PEM certificate chain for HTTPS", ""},
          {"tls-key", "FILE", "PEM private key for HTTPS", ""},
@@ -33,9 +39,12 @@ CommandSpec serve_spec() {
          {"max-body-bytes", "N", "largest request body accepted; larger ones get 413", "1048576"},
          {"read-timeout", "SECONDS", "time to receive a request once it has begun", "30"},
          {"idle-timeout", "SECONDS", "time a kept-alive connection may wait for its next request", "60"},
+         {"drain-delay", "SECONDS",
+          "after SIGTERM, time to keep serving while /readyz says 503, so load balancers stop sending first", "0"},
          {"shutdown-timeout", "SECONDS", "time in-flight requests get to finish after SIGTERM", "20"},
          {"token-cache-ms", "MS", "how long a checked token is trusted before the database is asked again", "5000"},
          {"access-log", "on|off", "one log line per request on stderr", "on"},
+         {"log-format", "text|json", "log lines as text, or as one JSON object per line", "text"},
          {"default-page-size", "N", "resources per page when a list names no count", "100"},
          {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
          {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
@@ -65,8 +74,17 @@ CommandSpec serve_spec() {
 }
 
 int run_serve(ParsedOptions const& o) {
+    if (o.is_set("print-config")) {
+        std::cout << o.effective_configuration();
+        return 0;
+    }
     server::ServeConfig c;
     c.listen = o.get("listen");
+    c.admin_listen = o.get("admin-listen") == "off" ? std::string() : o.get("admin-listen");
+    c.drain_delay = std::chrono::seconds(o.get_number("drain-delay", 0, 3600));
+    auto const& format = o.get("log-format");
+    if (format != "text" && format != "json") throw UsageError("--log-format must be text or json");
+    server::set_log_format(format == "json" ? server::LogFormat::json : server::LogFormat::text);
     c.database_url = o.get("database-url");
     c.tls_cert = o.get("tls-cert");
     c.tls_key = o.get("tls-key");
@@ -115,7 +133,7 @@ std::vector<Command> serving_commands() {
              {"migrate",
               "",
               "Applies the database schema migrations this scimd needs. Safe to run again.",
-              {database_url_option()},
+              {config_option(), database_url_option()},
               0},
              run_migrate}};
 }

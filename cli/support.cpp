@@ -25,7 +25,16 @@ std::optional<std::pair<double, std::string_view>> leading_number(std::string_vi
 }  // namespace
 
 OptionSpec const& database_url_option() {
-    static OptionSpec const option{"database-url", "URL", "PostgreSQL connection URL", "postgresql:///scimd"};
+    static OptionSpec const option{"database-url", "URL", "PostgreSQL connection URL", "postgresql:///scimd",
+                                   Secret::url_password};
+    return option;
+}
+
+OptionSpec const& config_option() {
+    static OptionSpec const option{"config", "FILE",
+                                   "a file of \"name = value\" lines with these options' names; flags and "
+                                   "environment variables override it",
+                                   ""};
     return option;
 }
 

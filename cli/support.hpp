@@ -18,6 +18,8 @@ namespace cli {
 /// --database-url, shared by every command that reaches the database (a function: specs of other files copy it
 /// during static initialisation).
 OptionSpec const& database_url_option();
+/// --config FILE: the configuration file of a command that serves or prepares the database.
+OptionSpec const& config_option();
 /// --tenant NAME.
 OptionSpec const& tenant_option();
 

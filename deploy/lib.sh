@@ -4,7 +4,7 @@
 scimd_packages=(cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
                 libpqxx-dev libssl-dev doctest-dev postgresql openssl ca-certificates curl)
 # Only deploy/test.sh needs these: clang and its libFuzzer runtime for the fuzz targets, clang-format for the layout.
-scimd_test_packages=(clang libclang-rt-14-dev clang-format)
+scimd_test_packages=(clang libclang-rt-14-dev clang-format python3 prometheus)
 
 say() { printf 'scimd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

@@ -9,7 +9,7 @@ namespace server {
 App::App(ServeConfig c, scim::SchemaRegistry const& schema_registry, std::string cursor_secret)
     : config(std::move(c)),
       registry(schema_registry),
-      db(config.database_url, config.db_connections, config.statement_timeout),
+      db(config.database_url, config.db_connections, config.statement_timeout, metrics),
       cpu(std::max<std::size_t>(1, std::thread::hardware_concurrency())),
       auth(db, config.token_cache_ttl),
       cursors(std::move(cursor_secret), config.cursor_lifetime),

@@ -11,6 +11,7 @@
 #include "server/page_positions.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/serve_config.hpp"
+#include "server/server_metrics.hpp"
 #include "server/work_slots.hpp"
 
 namespace server {
@@ -20,6 +21,7 @@ struct App {
 
     ServeConfig config;
     scim::SchemaRegistry const& registry;
+    ServerMetrics metrics;  // before everything that counts into it
     DbPool db;
     net::thread_pool cpu;  // slow CPU work such as password hashing, off the I/O threads
     Authenticator auth;

@@ -20,9 +20,10 @@ std::unique_ptr<pqxx::connection> open(std::string const& url, std::chrono::mill
 
 }  // namespace
 
-DbPool::DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout)
-    : url_(std::move(url)), statement_timeout_(statement_timeout), threads_(size) {
+DbPool::DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics)
+    : url_(std::move(url)), statement_timeout_(statement_timeout), metrics_(metrics), threads_(size) {
     for (std::size_t i = 0; i < size; ++i) idle_.push_back(open(url_, statement_timeout_));
+    metrics_.db_pool_size.set(static_cast<double>(size));
 }
 
 DbPool::~DbPool() { stop(); }
@@ -59,12 +60,13 @@ void DbPool::cancel_all() {
         try {
             connection->cancel_query();
         } catch (std::exception const& e) {
-            log_line(std::string("could not cancel a statement: ") + e.what());
+            log_line(std::string("could not cancel a statement: ") + e.what(), LogLevel::warning);
         }
     }
 }
 
 void DbPool::timed_out(std::exception const&) {
+    metrics_.db_errors.with({"timeout"}).inc();
     if (cancelled_) throw scim::Error::unavailable("the server is stopping; the request was not carried out");
     throw scim::Error::unavailable("the request needed more than the database time limit of " +
                                    std::to_string(statement_timeout_.count() / 1000) +
@@ -72,7 +74,9 @@ void DbPool::timed_out(std::exception const&) {
 }
 
 void DbPool::fail_unavailable(std::exception const& e) {
-    log_line("database error: " + std::string(e.what()));
+    metrics_.db_errors.with({dynamic_cast<pqxx::transaction_rollback const*>(&e) ? "serialization" : "unavailable"})
+        .inc();
+    log_line("database error: " + std::string(e.what()), LogLevel::error);
     throw scim::Error::unavailable("the database is unavailable; try again shortly");
 }
 
@@ -85,12 +89,14 @@ DbPool::Lease::Lease(DbPool& pool) : pool_(pool) {
     raw_ = connection_.get();
     std::lock_guard lock(pool_.mutex_);
     pool_.busy_.insert(raw_);
+    pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
 }
 
 void DbPool::Lease::discard() {
     {
         std::lock_guard lock(pool_.mutex_);
         pool_.busy_.erase(raw_);
+        pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
     }
     raw_ = nullptr;
     connection_.reset();
@@ -100,6 +106,7 @@ DbPool::Lease::~Lease() {
     if (raw_) {
         std::lock_guard lock(pool_.mutex_);
         pool_.busy_.erase(raw_);
+        pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
     }
     pool_.release(std::move(connection_));
 }

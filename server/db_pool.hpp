@@ -22,6 +22,7 @@
 #include <pqxx/transaction>
 
 #include "scim/error.hpp"
+#include "server/server_metrics.hpp"
 
 namespace server {
 
@@ -41,8 +42,9 @@ auto run_on(net::thread_pool& pool, F& f) -> net::awaitable<std::invoke_result_t
 class DbPool {
 public:
     /// Opens `size` connections to `url` now, each with PostgreSQL's statement_timeout set to `statement_timeout`
-    /// (0: none), so that no request holds the database for longer. @throws storage::DatabaseUnavailable.
-    DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout);
+    /// (0: none), so that no request holds the database for longer. Its waits, retries and failures are counted in
+    /// `metrics`. @throws storage::DatabaseUnavailable.
+    DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics);
     ~DbPool();
 
     /// Runs `f(pqxx::work&)` in one transaction on a database worker and commits it. Serialization failures and
@@ -50,7 +52,10 @@ public:
     /// @throws whatever `f` throws (scim::Error passes through), or scim::Error 503 when the database is gone.
     template <class F>
     auto run(F const& f) -> net::awaitable<std::invoke_result_t<F const&, pqxx::work&>> {
-        auto job = [this, &f] { return execute<pqxx::work>(f); };
+        auto job = [this, &f, queued = std::chrono::steady_clock::now()] {
+            waited(queued);
+            return execute<pqxx::work>(f);
+        };
         co_return co_await run_on(threads_, job);
     }
 
@@ -58,7 +63,10 @@ public:
     /// its own start, and a read of one statement costs one round trip. Retried like run().
     template <class F>
     auto read(F const& f) -> net::awaitable<std::invoke_result_t<F const&, pqxx::nontransaction&>> {
-        auto job = [this, &f] { return execute<pqxx::nontransaction>(f); };
+        auto job = [this, &f, queued = std::chrono::steady_clock::now()] {
+            waited(queued);
+            return execute<pqxx::nontransaction>(f);
+        };
         co_return co_await run_on(threads_, job);
     }
 
@@ -75,6 +83,9 @@ private:
     void release(std::unique_ptr<pqxx::connection> connection);
     [[noreturn]] void fail_unavailable(std::exception const& e);
     [[noreturn]] void timed_out(std::exception const& e);
+    void waited(std::chrono::steady_clock::time_point queued) {
+        metrics_.db_pool_wait.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
+    }
 
     template <class Tx>
     void commit(Tx& tx) {
@@ -99,9 +110,11 @@ private:
                 }
             } catch (pqxx::transaction_rollback const& e) {  // serialization failure, deadlock
                 if (attempt >= max_attempts) fail_unavailable(e);
+                metrics_.db_retries.inc();
             } catch (pqxx::broken_connection const& e) {
                 lease.discard();
                 if (attempt >= 2) fail_unavailable(e);
+                metrics_.db_retries.inc();
             } catch (pqxx::in_doubt_error const& e) {
                 lease.discard();
                 fail_unavailable(e);
@@ -134,6 +147,7 @@ private:
     static constexpr std::string_view query_canceled_sqlstate = "57014";
     std::string url_;
     std::chrono::milliseconds statement_timeout_;
+    ServerMetrics& metrics_;
     std::atomic<bool> cancelled_{false};
     std::mutex mutex_;
     std::unordered_set<pqxx::connection*> busy_;  // lent out, for cancel_all

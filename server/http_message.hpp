@@ -16,7 +16,8 @@ struct HttpRequest {
     std::string content_type;
     std::string if_match;
     std::string if_none_match;
-    bool has_body = false;  // a Content-Length or chunked body was sent
+    std::string request_id;  // the client's X-Request-Id, as sent
+    bool has_body = false;   // a Content-Length or chunked body was sent
 };
 
 struct HttpResponse {

@@ -18,7 +18,8 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& server, n
         auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), as_tuple_awaitable);
         if (ec) {
             if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
-            log_line("accept failed: " + ec.message());  // e.g. out of file descriptors: keep serving the rest
+            log_line("accept failed: " + ec.message(),
+                     LogLevel::warning);  // e.g. out of file descriptors: keep serving the rest
             net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
             co_await pause.async_wait(as_tuple_awaitable);
             continue;
@@ -31,7 +32,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& server, n
             try {
                 std::rethrow_exception(e);
             } catch (std::exception const& x) {
-                log_line(std::string("connection failed: ") + x.what());
+                log_line(std::string("connection failed: ") + x.what(), LogLevel::error);
             }
         });
     }

@@ -1,20 +1,98 @@
-// Line logging to stderr.
+// Line logging to stderr, as text or JSON.
 #include "server/log.hpp"
 
 #include <chrono>
 #include <cstdio>
-#include <string>
 
+#include "scim/utf8.hpp"
 #include "storage/stored_resource.hpp"
 
 namespace server {
 
-void log_line(std::string_view text) {
-    std::string line = storage::format_timestamp(std::chrono::system_clock::now());
-    line += ' ';
-    line += text;
+namespace {
+
+LogFormat format = LogFormat::text;
+
+std::string_view level_name(LogLevel level) {
+    switch (level) {
+        case LogLevel::warning:
+            return "warning";
+        case LogLevel::error:
+            return "error";
+        case LogLevel::info:
+            break;
+    }
+    return "info";
+}
+
+std::string now_text() { return storage::format_timestamp(std::chrono::system_clock::now()); }
+
+void write(std::string line) {
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stderr);  // one call: stdio locks the stream per call
+}
+
+std::string number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", v);
+    return buffer;
+}
+
+}  // namespace
+
+void set_log_format(LogFormat f) { format = f; }
+
+std::string json_string(std::string_view text) {
+    bool const utf8 = scim::is_valid_utf8(text);
+    std::string out = "\"";
+    for (char c : text) {
+        auto const u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+            out += escaped;
+        } else {
+            out += (u >= 0x80 && !utf8) ? '?' : c;
+        }
+    }
+    return out + "\"";
+}
+
+void log_line(std::string_view msg, LogLevel level, std::string_view request_id) {
+    if (format == LogFormat::json) {
+        std::string line = "{\"ts\":" + json_string(now_text()) + ",\"level\":\"" + std::string(level_name(level)) +
+                           "\",\"msg\":" + json_string(msg);
+        if (!request_id.empty()) line += ",\"request_id\":" + json_string(request_id);
+        write(line + "}");
+        return;
+    }
+    std::string line = now_text() + " ";
+    if (!request_id.empty()) line += std::string(request_id) + " ";
+    if (level != LogLevel::info) line += std::string(level_name(level)) + ": ";
+    write(line + std::string(msg));
+}
+
+void log_access(AccessRecord const& r) {
+    if (format == LogFormat::json) {
+        std::string line = "{\"ts\":" + json_string(now_text()) + ",\"level\":\"info\",\"msg\":\"request\"" +
+                           ",\"request_id\":" + json_string(r.request_id) +
+                           ",\"tenant\":" + (r.tenant.empty() ? std::string("null") : json_string(r.tenant)) +
+                           ",\"method\":" + json_string(r.method) + ",\"route\":" + json_string(r.route) +
+                           ",\"path\":" + json_string(r.path) + ",\"status\":" + std::to_string(r.status) +
+                           ",\"duration_ms\":" + number(r.duration_ms) + ",\"bytes\":" + std::to_string(r.bytes);
+        if (!r.ignored.empty()) line += ",\"ignored\":" + json_string(r.ignored);
+        write(line + "}");
+        return;
+    }
+    std::string line = now_text() + " " + std::string(r.request_id) + " " + std::string(r.method) + " " +
+                       std::string(r.path) + " " + std::to_string(r.status) + " " + number(r.duration_ms) + "ms " +
+                       std::to_string(r.bytes) + "B";
+    if (!r.tenant.empty()) line += " tenant=" + std::string(r.tenant);
+    if (!r.ignored.empty()) line += " ignored=" + std::string(r.ignored);
+    write(line);
 }
 
 }  // namespace server

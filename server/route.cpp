@@ -41,6 +41,34 @@ BodyKind Route::body_kind() const {
     return BodyKind::normal;
 }
 
+std::string Route::template_name() const {
+    constexpr std::pair<Endpoint, std::string_view> names[] = {
+        {Endpoint::users, "/Users"},
+        {Endpoint::groups, "/Groups"},
+        {Endpoint::sites, "/Sites"},
+        {Endpoint::licenses, "/Licenses"},
+        {Endpoint::me, "/Me"},
+        {Endpoint::bulk, "/Bulk"},
+        {Endpoint::search, "/.search"},
+        {Endpoint::service_provider_config, "/ServiceProviderConfig"},
+        {Endpoint::resource_types, "/ResourceTypes"},
+        {Endpoint::schemas, "/Schemas"},
+    };
+    if (endpoint == Endpoint::none) return "/";
+    if (rest.size() > 2) return "unmatched";
+    for (auto const& [e, name] : names) {
+        if (e != endpoint) continue;
+        if (rest.size() == 1) return std::string(name);
+        if (endpoint == Endpoint::search || endpoint == Endpoint::bulk || endpoint == Endpoint::me ||
+            endpoint == Endpoint::service_provider_config)
+            return "unmatched";
+        auto const& second = rest[1];
+        if (second == ".search" || second == ".import" || second == ".export") return std::string(name) + "/" + second;
+        return std::string(name) + "/{id}";
+    }
+    return "unmatched";
+}
+
 Route resolve_route(boost::urls::url_view const& url) {
     std::vector<std::string> parts;
     for (auto const& segment : url.segments()) parts.emplace_back(segment);

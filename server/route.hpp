@@ -43,6 +43,9 @@ struct Route {
     bool is_search() const { return !rest.empty() && rest.back() == ".search"; }
     bool is_csv_import() const;
     BodyKind body_kind() const;
+    /// The route as a metrics label and log field: "/Users/{id}", "/Users/.search", "/Bulk"; never a raw path, so
+    /// the set of values is fixed. A path no endpoint serves is "unmatched".
+    std::string template_name() const;
 };
 
 /// Resolves the path of `url` (origin-form, parsed by Boost.URL, so "/scim/v2/Bul%6B" is /Bulk).

@@ -257,12 +257,30 @@ bool RequestContext::has_query_param(std::string_view name) const {
     return false;
 }
 
-Exchange::Exchange(App& app, bool tls, std::string peer)
+bool usable_request_id(std::string_view id) {
+    if (id.empty() || id.size() > 128) return false;
+    for (char c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+              std::string_view("-_.:@/+=").find(c) != std::string_view::npos))
+            return false;
+    return true;
+}
+
+Exchange::Exchange(App& app, bool tls, std::string peer, std::string_view client_request_id)
     : app_(app),
       tls_(tls),
       peer_(std::move(peer)),
-      request_id_(new_request_id()),
-      started_(std::chrono::steady_clock::now()) {}
+      request_id_(usable_request_id(client_request_id) ? std::string(client_request_id) : new_request_id()),
+      started_(std::chrono::steady_clock::now()) {
+    app_.metrics.in_flight.add(1);
+}
+
+Exchange::~Exchange() { app_.metrics.in_flight.add(-1); }
+
+void Exchange::too_many_requests(std::string const& limit, std::string detail, int wait) const {
+    app_.metrics.rate_limited.with({limit}).inc();
+    throw scim::Error::too_many_requests(std::move(detail), wait);
+}
 
 std::size_t Exchange::body_limit() const {
     switch (route_ ? route_->body_kind() : BodyKind::normal) {
@@ -294,7 +312,7 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         grant_ = app_.auth.cached(head.authorization);
         if (!grant_) {
             if (auto const wait = app_.auth_failures.wait(peer_, app_.config.auth_failure_limit, now); wait > 0)
-                throw scim::Error::too_many_requests("too many failed authentications from this address; wait", wait);
+                too_many_requests("auth_failures", "too many failed authentications from this address; wait", wait);
             try {
                 grant_ = co_await app_.auth.authenticate(head.authorization);
             } catch (scim::Error const& e) {
@@ -308,15 +326,14 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
             throw scim::Error::not_found("no tenant \"" + route_->path_tenant + "\" for this token");
         if (auto const wait =
                 app_.rate_limits.take("t:" + grant.tenant_id, {grant.tenant_rate, grant.tenant_burst}, now))
-            throw scim::Error::too_many_requests("tenant " + grant.tenant_name + " sends more than its " +
-                                                     std::to_string(static_cast<long>(grant.tenant_rate)) +
-                                                     " requests per second; retry after the time in Retry-After",
-                                                 wait);
+            too_many_requests("tenant",
+                              "tenant " + grant.tenant_name + " sends more than its " +
+                                  std::to_string(static_cast<long>(grant.tenant_rate)) +
+                                  " requests per second; retry after the time in Retry-After",
+                              wait);
         if (auto const wait = app_.rate_limits.take("k:" + grant.token_id, {grant.token_rate, grant.token_burst}, now))
-            throw scim::Error::too_many_requests(
-                "this token sends more than its rate limit; retry after the time in "
-                "Retry-After",
-                wait);
+            too_many_requests("token", "this token sends more than its rate limit; retry after the time in Retry-After",
+                              wait);
         auto const method = effective_method(head.method);
         if (is_write(method, *route_) && grant.scope != storage::TokenScope::write)
             throw scim::Error::forbidden("this token has read scope; " + method + " needs a token with write scope");
@@ -360,7 +377,7 @@ HttpResponse Exchange::internal_error(std::exception const& e) const {
         what += " SQLSTATE " + sql->sqlstate();
     else
         what += std::string(" (") + typeid(e).name() + ")";
-    log_line(request_id_ + " " + what);
+    log_line(what, LogLevel::error, request_id_);
     return error_response(scim::Error::internal());
 }
 
@@ -370,18 +387,18 @@ HttpResponse Exchange::finish(HttpRequest const& request, HttpResponse res) cons
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     if (tls_) res.set_header("Strict-Transport-Security", "max-age=31536000");
+    auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    auto const route = route_ ? route_->template_name() : std::string("unmatched");
+    app_.metrics.request(route, request.method, res.status, seconds);
     if (app_.config.access_log) {
-        auto const micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
-        auto path =
-            std::string_view(request.target).substr(0, request.target.find('?'));  // queries may hold personal data
+        // The path without the query: queries may hold personal data.
+        auto const path = printable(std::string_view(request.target).substr(0, request.target.find('?')));
         std::string ignored;
         for (auto const& [name, value] : res.headers)
-            if (scim::iequals(name, ignored_attributes_header)) ignored = " ignored=" + value;
-        log_line(request_id_ + " " + printable(request.method) + " " + printable(path) + " " +
-                 std::to_string(res.status) + " " + std::to_string(micros / 1000) + "." +
-                 std::to_string(micros % 1000 / 100) + "ms" +
-                 (grant_ ? " tenant=" + grant_->tenant_name : std::string()) + ignored);
+            if (scim::iequals(name, ignored_attributes_header)) ignored = value;
+        auto const method = printable(request.method);
+        log_access({request_id_, grant_ ? std::string_view(grant_->tenant_name) : std::string_view(), method, route,
+                    path, res.status, seconds * 1000, res.body.size(), ignored});
     }
     return res;
 }

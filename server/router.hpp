@@ -21,8 +21,12 @@ namespace server {
 /// One request from its head to its response.
 class Exchange {
 public:
-    /// `peer` is the client's address, for the limit on failed authentications.
-    Exchange(App& app, bool tls, std::string peer);
+    /// `peer` is the client's address, for the limit on failed authentications. The request keeps the id its client
+    /// sent in X-Request-Id when that is a usable one (see usable_request_id); otherwise it gets a new one.
+    Exchange(App& app, bool tls, std::string peer, std::string_view client_request_id);
+    ~Exchange();
+    Exchange(Exchange const&) = delete;
+    Exchange& operator=(Exchange const&) = delete;
 
     /// Decides from the head alone, before any body byte is read or 100-continue answered: resolves the route,
     /// checks the token (with the source address's failed-authentication limit), the tenant's and the token's rate
@@ -45,6 +49,7 @@ public:
 
 private:
     static std::string effective_method(std::string const& method);
+    [[noreturn]] void too_many_requests(std::string const& limit, std::string detail, int wait) const;
     static std::string printable(std::string_view text);
     HttpResponse internal_error(std::exception const& e) const;
 
@@ -57,6 +62,10 @@ private:
     std::optional<storage::TokenGrant> grant_;
     std::vector<std::pair<std::string, std::string>> query_;
 };
+
+/// Whether a client's X-Request-Id may be kept: 1 to 128 characters of letters, digits and "-_.:@/+=", so that it
+/// can go into a log line or a header as it is.
+bool usable_request_id(std::string_view id);
 
 /// Whether a Host header may be reflected into URLs: host[:port] with nothing else in it.
 bool valid_host(std::string_view host);

@@ -1,4 +1,4 @@
-// `scimd serve`: startup, the listener, and graceful shutdown on SIGINT or SIGTERM.
+// `scimd serve`: startup, the listeners, certificate reloads on SIGHUP, and graceful shutdown on SIGINT or SIGTERM.
 #include "server/server.hpp"
 
 #include <csignal>
@@ -8,11 +8,14 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include "server/admin.hpp"
 #include "server/app.hpp"
+#include "server/health.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
 #include "server/session.hpp"
 #include "server/startup.hpp"
+#include "server/systemd_notify.hpp"
 #include "storage/database.hpp"
 
 namespace server {
@@ -20,9 +23,45 @@ namespace server {
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// Beats the health's liveness every second while the event loop runs, until `stopped` fires.
+net::awaitable<void> heartbeat(Health& health, net::steady_timer& timer) {
+    for (;;) {
+        health.beat();
+        timer.expires_after(std::chrono::seconds(1));
+        auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+        if (ec) co_return;
+    }
+}
+
+// Reloads the certificate and key on every SIGHUP: new connections get the new ones, open ones keep theirs. A
+// reload that fails keeps the old ones and says why.
+void reload_on_sighup(net::signal_set& signals, ServerState& server, ServeConfig const& config) {
+    signals.async_wait([&](boost::system::error_code const& ec, int) {
+        if (ec) return;
+        notify_systemd("RELOADING=1");
+        if (!server.tls_enabled) {
+            log_line("SIGHUP: nothing to reload with --no-tls");
+        } else {
+            try {
+                server.set_tls(make_tls_context(config));
+                server.app.metrics.tls_reloads.inc();
+                log_line("SIGHUP: reloaded the TLS certificate " + config.tls_cert + " and its key");
+            } catch (StartupError const& e) {
+                log_line(std::string("SIGHUP: kept the current certificate: ") + e.what(), LogLevel::error);
+            }
+        }
+        notify_systemd("READY=1");
+        reload_on_sighup(signals, server, config);
+    });
+}
+
+}  // namespace
+
 int serve(ServeConfig const& config) {
     auto const endpoint = listen_endpoint(config.listen);
-    std::unique_ptr<ssl::context> tls;
+    std::shared_ptr<ssl::context> tls;
     if (!config.no_tls) tls = make_tls_context(config);
     std::string cursor_secret;
     try {
@@ -31,7 +70,10 @@ int serve(ServeConfig const& config) {
         throw StartupError(e.what());
     }
     App app(config, scim::SchemaRegistry::builtin(), std::move(cursor_secret));
-    ServerState server{app, std::move(tls), {}};
+    ServerState server(app, std::move(tls));
+    Health health(config.database_url);
+    std::unique_ptr<AdminListener> admin;
+    if (!config.admin_listen.empty()) admin = std::make_unique<AdminListener>(config.admin_listen, health, app.metrics);
 
     net::io_context ioc(static_cast<int>(config.io_threads));
     tcp::acceptor acceptor(net::make_strand(ioc));
@@ -45,35 +87,63 @@ int serve(ServeConfig const& config) {
     auto host = bound.address().to_string();
     if (bound.address().is_v6()) host = "[" + host + "]";
     if (config.public_url.empty() && !bound.address().is_loopback())
-        log_line("warning: listening on " + host +
-                 " without --public-url: resource locations are built from each "
-                 "request's Host header; set --public-url to the address clients use");
-    log_line(std::string("listening on ") + (server.tls ? "https" : "http") + "://" + host + ":" +
+        log_line("listening on " + host +
+                     " without --public-url: resource locations are built from each "
+                     "request's Host header; set --public-url to the address clients use",
+                 LogLevel::warning);
+    if (admin) {
+        admin->start();
+        log_line("admin endpoints /livez, /readyz and /metrics at " + admin->url());
+    }
+    log_line(std::string("listening on ") + (server.tls_enabled ? "https" : "http") + "://" + host + ":" +
              std::to_string(bound.port()) + "/scim/v2");
 
     net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);
+    net::steady_timer beat(ioc);
+    net::co_spawn(ioc, heartbeat(health, beat), net::detached);
+    net::signal_set hangups(ioc, SIGHUP);
+    reload_on_sighup(hangups, server, config);
 
     net::steady_timer deadline(ioc);
+    net::steady_timer drain(ioc);
     net::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code const& sec, int signal) {
-        if (sec) return;
-        log_line(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ": finishing " +
-                 std::to_string(server.connections.size()) + " connection(s), accepting no more");
+    // Stops accepting, lets in-flight requests finish within the shutdown timeout, and then lets the event loop end.
+    auto const stop = [&] {
         net::post(acceptor.get_executor(), [&] {
             boost::system::error_code ignored;
             acceptor.close(ignored);
         });
+        log_line("finishing " + std::to_string(server.connections.size()) + " connection(s), accepting no more");
         deadline.expires_after(config.shutdown_timeout);
         deadline.async_wait([&](boost::system::error_code const& dec) {
             if (dec) return;
             log_line("shutdown timeout: cancelling the database work of " + std::to_string(server.connections.size()) +
-                     " busy connection(s) and closing them");
+                         " busy connection(s) and closing them",
+                     LogLevel::warning);
             app.db.cancel_all();  // nothing commits after this: its client will get no answer
             ioc.stop();
         });
-        server.connections.stop([&] { net::post(ioc, [&] { deadline.cancel(); }); });
+        server.connections.stop([&] {
+            net::post(ioc, [&] {
+                deadline.cancel();
+                beat.cancel();
+                boost::system::error_code ignored;
+                hangups.cancel(ignored);
+            });
+        });
+    };
+    signals.async_wait([&](boost::system::error_code const& sec, int signal) {
+        if (sec) return;
+        health.stopping();  // from now on /readyz says 503, so that balancers send no new work
+        notify_systemd("STOPPING=1");
+        log_line(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        if (config.drain_delay.count() == 0) return stop();
+        log_line("draining: not ready, still serving for " + std::to_string(config.drain_delay.count()) + " s");
+        drain.expires_after(config.drain_delay);
+        drain.async_wait([&](boost::system::error_code const&) { stop(); });
     });
 
+    notify_systemd("READY=1");
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
     ioc.run();

@@ -37,6 +37,7 @@ HttpRequest head_of(http::request_header<> const& req) {
     out.content_type = std::string(req[http::field::content_type]);
     out.if_match = std::string(req[http::field::if_match]);
     out.if_none_match = std::string(req[http::field::if_none_match]);
+    out.request_id = std::string(req["X-Request-Id"]);
     out.has_body = req.count(http::field::content_length) > 0 || req.count(http::field::transfer_encoding) > 0;
     return out;
 }
@@ -96,7 +97,7 @@ net::awaitable<bool> serve_requests(Stream& stream, ServerState& server, Connect
     auto& tcp_stream = beast::get_lowest_layer(stream);
     auto& app = server.app;
     auto const& config = app.config;
-    bool const tls = server.tls != nullptr;
+    bool const tls = server.tls_enabled;
     beast::flat_buffer buffer;
     for (;;) {
         if (server.connections.stopping()) co_return true;
@@ -117,7 +118,7 @@ net::awaitable<bool> serve_requests(Stream& stream, ServerState& server, Connect
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         auto const version = parser.get().version() ? parser.get().version() : 11;
         auto request = head_of(parser.get());
-        Exchange exchange(app, tls, peer);
+        Exchange exchange(app, tls, peer, request.request_id);
         if (ec == http::error::header_limit) {
             co_await refuse_and_close(
                 stream,
@@ -169,6 +170,7 @@ net::awaitable<bool> serve_requests(Stream& stream, ServerState& server, Connect
         if (body_pending) {
             auto const bytes = parser.content_length() ? static_cast<std::size_t>(*parser.content_length()) : limit;
             if (!app.bodies.reserve(bytes)) {
+                app.metrics.rate_limited.with({"bodies"}).inc();
                 co_await refuse_and_close(
                     stream,
                     exchange.finish(request,
@@ -218,12 +220,16 @@ net::awaitable<void> run_connection(tcp::socket socket, ServerState& server) {
     auto entry = server.connections.add(socket.get_executor());
     beast::error_code peer_ec;
     auto const peer = socket.remote_endpoint(peer_ec).address().to_string();
-    if (server.tls) {
-        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *server.tls);
+    if (auto const tls = server.tls()) {
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
         auto& lowest = beast::get_lowest_layer(stream);
         entry->stream = &lowest;
         lowest.expires_after(handshake_timeout);
         auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, as_tuple_awaitable);
+        if (ec)
+            server.app.metrics.tls_handshake_failures.with({ec == beast::error::timeout ? "timeout" : "error"}).inc();
+        else
+            server.app.metrics.tls_handshakes.inc();
         if (!ec) {
             bool const clean = co_await serve_requests(stream, server, *entry, peer);
             if (clean && !server.connections.stopping()) {

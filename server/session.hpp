@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,9 +16,27 @@ namespace server {
 
 /// What every connection of a server shares.
 struct ServerState {
+    ServerState(App& a, std::shared_ptr<boost::asio::ssl::context> tls)
+        : app(a), tls_enabled(tls != nullptr), tls_(tls) {}
+
     App& app;
-    std::unique_ptr<boost::asio::ssl::context> tls;  // null with --no-tls
+    bool const tls_enabled;
     Connections connections;
+
+    /// The TLS context new connections use; a connection keeps the one it began with, so a reload on SIGHUP drops
+    /// nobody.
+    std::shared_ptr<boost::asio::ssl::context> tls() const {
+        std::lock_guard lock(tls_mutex_);
+        return tls_;
+    }
+    void set_tls(std::shared_ptr<boost::asio::ssl::context> context) {
+        std::lock_guard lock(tls_mutex_);
+        tls_ = std::move(context);
+    }
+
+private:
+    mutable std::mutex tls_mutex_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;  // null with --no-tls
 };
 
 /// Serves `socket` until it closes; registered in `server.connections` meanwhile.

@@ -38,21 +38,22 @@ std::unique_ptr<ssl::context> make_tls_context(ServeConfig const& config) {
     return context;
 }
 
-tcp::endpoint listen_endpoint(std::string const& listen) {
+tcp::endpoint listen_endpoint(std::string const& listen, std::string_view option) {
+    auto const flag = std::string(option);
     auto const colon = listen.rfind(':');
-    if (colon == std::string::npos) throw StartupError("--listen must be host:port, not \"" + listen + "\"");
+    if (colon == std::string::npos) throw StartupError(flag + " must be host:port, not \"" + listen + "\"");
     std::string host = listen.substr(0, colon);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     if (host == "localhost") host = "127.0.0.1";
     boost::system::error_code ec;
     auto const address = net::ip::make_address(host, ec);
-    if (ec) throw StartupError("--listen: \"" + host + "\" is not an IP address");
+    if (ec) throw StartupError(flag + ": \"" + host + "\" is not an IP address");
     int port = -1;
     try {
         port = std::stoi(listen.substr(colon + 1));
     } catch (std::exception const&) {
     }
-    if (port < 0 || port > 65535) throw StartupError("--listen: bad port in \"" + listen + "\"");
+    if (port < 0 || port > 65535) throw StartupError(flag + ": bad port in \"" + listen + "\"");
     return {address, static_cast<unsigned short>(port)};
 }
 

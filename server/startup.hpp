@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -15,8 +16,9 @@ namespace server {
 /// TLS 1.2+ with the certificate and key of `config`. @throws StartupError.
 std::unique_ptr<boost::asio::ssl::context> make_tls_context(ServeConfig const& config);
 
-/// The address of --listen (host:port, [v6]:port, localhost). @throws StartupError.
-boost::asio::ip::tcp::endpoint listen_endpoint(std::string const& listen);
+/// The address of --listen (host:port, [v6]:port, localhost); `option` names the flag in errors.
+/// @throws StartupError.
+boost::asio::ip::tcp::endpoint listen_endpoint(std::string const& listen, std::string_view option = "--listen");
 
 /// Checks that the database schema is the one this binary needs, and reads the cursor secret.
 /// @throws StartupError (schema too old or too new), storage::DatabaseUnavailable.

@@ -254,8 +254,9 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
                 run_tx.commit();
             } catch (pqxx::sql_error const& e) {
                 // One row the database refused fails the whole statement: run them alone to find which.
-                log_line(ctx.request_id + " bulk: a statement for " + std::to_string(run) +
-                         " creates failed (SQLSTATE " + e.sqlstate() + "); running them one by one");
+                log_line("bulk: a statement for " + std::to_string(run) + " creates failed (SQLSTATE " + e.sqlstate() +
+                             "); running them one by one",
+                         LogLevel::warning, ctx.request_id);
                 progress = before_run;
                 one_by_one_until = progress.next + run;
             }
@@ -274,7 +275,8 @@ Progress run_batch(pqxx::work& tx, RequestContext const& ctx, scim::BulkRequest 
             record(progress, request, index, failure(ctx, op, progress.created, e), true);
         } catch (pqxx::sql_error const& e) {
             // The database refused this operation alone: it fails with a 500 and the others go on.
-            log_line(ctx.request_id + " bulk operation " + std::to_string(index) + " failed: SQLSTATE " + e.sqlstate());
+            log_line("bulk operation " + std::to_string(index) + " failed: SQLSTATE " + e.sqlstate(), LogLevel::error,
+                     ctx.request_id);
             record(progress, request, index, failure(ctx, op, progress.created, scim::Error::internal()), true);
         }
     }
@@ -292,6 +294,8 @@ Reply bulk(RequestContext& ctx) {
         return std::pair{std::move(parsed), std::move(order)};
     };
     auto [request, order] = co_await for_body_of_size(ctx, ctx.request.body.size(), plan);
+    for (auto const& op : request.operations)
+        ctx.app.metrics.bulk_operations.with({std::string(op.method ? scim::to_string(*op.method) : "invalid")}).inc();
 
     std::vector<PasswordHash> hashes(request.operations.size());
     for (std::size_t i = 0; i < request.operations.size(); ++i) {

@@ -10,7 +10,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
+#include <fstream>
 #include <stdexcept>
+
+#include "tests/support/https_client.hpp"
 
 #ifndef SCIMD_BINARY_PATH
 #error "SCIMD_BINARY_PATH must name the built scimd"
@@ -87,7 +91,27 @@ int wait_exit(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+std::string artifacts_dir() {
+    char const* dir = std::getenv("SCIMD_TEST_ARTIFACTS");
+    return dir && *dir ? dir : "";
+}
+
+unsigned short port_after(std::string const& log, std::string_view marker) {
+    auto const at = log.find(marker);
+    if (at == std::string::npos) return 0;
+    auto const colon = log.find(':', log.find("127.0.0.1", at));
+    return static_cast<unsigned short>(std::stoi(log.substr(colon + 1)));
+}
+
 }  // namespace
+
+void record_secret(std::string const& secret) {
+    auto const dir = artifacts_dir();
+    if (dir.empty() || secret.size() < 6) return;
+    static std::mutex mutex;
+    std::lock_guard lock(mutex);
+    std::ofstream(dir + "/secrets.txt", std::ios::app) << secret << "\n";
+}
 
 CommandResult run_scimd(std::vector<std::string> const& args, std::string const& database_url,
                         std::map<std::string, std::string> const& env) {
@@ -117,12 +141,28 @@ CommandResult run_scimd_with_input(std::vector<std::string> const& args, std::st
     close(out.read_end);
     close(err.read_end);
     result.exit_code = wait_exit(pid);
+    if (result.exit_code == 0 && args.size() >= 2 && args[0] == "token" && args[1] == "issue") {
+        auto token = result.out;
+        while (!token.empty() && token.back() == '\n') token.pop_back();
+        record_secret(token);
+    }
     return result;
 }
 
 ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(options.tls) {
-    std::vector<std::string> args{
-        "serve", "--listen", "127.0.0.1:0", "--token-cache-ms", "0", "--io-threads", "2", "--db-connections", "4"};
+    std::vector<std::string> args{"serve",
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--admin-listen",
+                                  "127.0.0.1:0",
+                                  "--token-cache-ms",
+                                  "0",
+                                  "--io-threads",
+                                  "2",
+                                  "--db-connections",
+                                  "4"};
+    if (char const* format = std::getenv("SCIMD_TEST_LOG_FORMAT"); format && *format)
+        args.insert(args.end(), {"--log-format", format});
     if (options.tls) {
         auto const& cert = test_certificate();
         args.insert(args.end(), {"--tls-cert", cert.cert_file, "--tls-key", cert.key_file});
@@ -148,8 +188,8 @@ ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(optio
         stop();
         throw std::runtime_error("scimd serve did not start:\n" + output);
     }
-    auto const colon = log_.find(':', log_.find("127.0.0.1", at));
-    port_ = static_cast<unsigned short>(std::stoi(log_.substr(colon + 1)));
+    port_ = port_after(log_, marker);
+    admin_port_ = port_after(log_, "/metrics at http");
 }
 
 void ScimdServer::read_output(int fd) {
@@ -171,10 +211,35 @@ void ScimdServer::read_output(int fd) {
 
 int ScimdServer::stop(int signal) {
     if (pid_ < 0) return -1;
+    auto const dir = artifacts_dir();
+    std::string metrics;
+    std::string scraped_at;  // requests the log shows after this are not in the scrape
+    if (!dir.empty() && admin_port_ != 0) {
+        try {
+            auto const now = std::chrono::system_clock::now();
+            auto const t = std::chrono::system_clock::to_time_t(now);
+            std::tm utc{};
+            gmtime_r(&t, &utc);
+            char stamp[32];
+            std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+            auto const millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+            scraped_at = std::string(stamp) + "." + std::to_string(1000 + millis % 1000).substr(1) + "Z";
+            metrics = HttpsClient(admin_port_, false).request("GET", "/metrics").body;
+        } catch (std::exception const&) {
+        }
+    }
     kill(pid_, signal);
     int const code = wait_exit(pid_);
     pid_ = -1;
     if (reader_.joinable()) reader_.join();
+    if (!dir.empty()) {
+        auto const name = dir + "/scimd-" + std::to_string(getpid()) + "-" + std::to_string(port_);
+        std::ofstream(name + ".log") << log_;
+        if (!metrics.empty()) {
+            std::ofstream(name + ".prom") << metrics;
+            std::ofstream(name + ".scraped") << scraped_at << "\n";
+        }
+    }
     // Built with sanitizers, a report from the server fails the test that ran it, even when its answers looked right.
     for (std::string_view marker :
          {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ", "WARNING: ThreadSanitizer"}) {
@@ -185,6 +250,15 @@ int ScimdServer::stop(int signal) {
 }
 
 ScimdServer::~ScimdServer() { stop(); }
+
+void ScimdServer::signal(int signal) {
+    if (pid_ > 0) kill(pid_, signal);
+}
+
+bool ScimdServer::wait_for_log(std::string const& text, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, wait, [&] { return log_.find(text) != std::string::npos; });
+}
 
 std::string ScimdServer::log() {
     std::lock_guard lock(mutex_);

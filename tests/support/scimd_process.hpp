@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <map>
@@ -27,7 +28,12 @@ CommandResult run_scimd(std::vector<std::string> const& args, std::string const&
 CommandResult run_scimd_with_input(std::vector<std::string> const& args, std::string const& database_url,
                                    std::string const& input, std::map<std::string, std::string> const& env = {});
 
-/// `scimd serve` in a child process, stopped (SIGTERM) when this object goes.
+/// When SCIMD_TEST_ARTIFACTS names a directory, the suite leaves there what a later check reads: every server's log
+/// and its last /metrics, and every secret it handed out (tokens issued, passwords sent), one per line, so that the
+/// check can prove none reached a log. SCIMD_TEST_LOG_FORMAT (text or json) chooses the servers' --log-format.
+void record_secret(std::string const& secret);
+
+/// `scimd serve` in a child process, stopped (SIGTERM) when this object goes. Its admin listener is on a free port.
 class ScimdServer {
 public:
     struct Options {
@@ -41,9 +47,14 @@ public:
     ~ScimdServer();
 
     unsigned short port() const { return port_; }
+    unsigned short admin_port() const { return admin_port_; }
     bool tls() const { return tls_; }
     /// Sends `signal` (SIGTERM unless told) and waits; returns the exit code (128 + signal when killed by one).
     int stop(int signal = SIGTERM);
+    /// Sends `signal` and returns at once.
+    void signal(int signal);
+    /// Waits up to `wait` for `text` to appear in the log; whether it did.
+    bool wait_for_log(std::string const& text, std::chrono::milliseconds wait);
     /// Everything the server wrote to stderr so far.
     std::string log();
 
@@ -53,6 +64,7 @@ private:
     pid_t pid_ = -1;
     bool tls_ = true;
     unsigned short port_ = 0;
+    unsigned short admin_port_ = 0;
     std::thread reader_;
     std::mutex mutex_;
     std::condition_variable changed_;

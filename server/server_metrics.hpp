@@ -1,0 +1,38 @@
+// The metrics `scimd serve` publishes on the admin listener's /metrics. Labels never carry a tenant, a user or a raw
+// path: a route is its template ("/Users/{id}"), so the number of series stays fixed whatever clients send.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "server/metrics.hpp"
+
+namespace server {
+
+struct ServerMetrics {
+    ServerMetrics();
+
+    /// One answered request: counts it and records its duration (`seconds`).
+    void request(std::string const& route, std::string const& method, int status, double seconds);
+
+    metrics::Registry registry;
+    metrics::Family<metrics::Counter>& requests;
+    metrics::Family<metrics::Histogram>& request_duration;
+    metrics::Gauge& in_flight;
+    metrics::Gauge& db_pool_size;
+    metrics::Gauge& db_pool_in_use;
+    metrics::Histogram& db_pool_wait;
+    metrics::Family<metrics::Counter>& db_errors;  // by kind: unavailable, timeout, serialization
+    metrics::Counter& db_retries;
+    metrics::Counter& tls_handshakes;
+    metrics::Family<metrics::Counter>& tls_handshake_failures;  // by reason: timeout, error
+    metrics::Counter& tls_reloads;
+    metrics::Family<metrics::Counter>& bulk_operations;  // by method
+    metrics::Family<metrics::Counter>& rate_limited;     // by limit: tenant, token, auth_failures, bodies
+    std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
+};
+
+/// A method as a label: the HTTP methods scimd knows, anything else as "other".
+std::string method_label(std::string_view method);
+
+}  // namespace server
