@@ -1,6 +1,7 @@
 // Option parsing for the command line.
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -74,6 +75,8 @@ ParsedOptions ParsedOptions::parse(CommandSpec const& spec, std::vector<std::str
             std::ostringstream text;
             text << in.rdbuf();
             for (auto& [name, value] : parse_configuration(text.str(), path)) {
+                auto const& ignored = spec.ignored_config_names;
+                if (std::find(ignored.begin(), ignored.end(), name) != ignored.end() && !find(name)) continue;
                 auto const* option = find(name);
                 if (!option || name == "config" || name == "print-config")
                     throw UsageError(path + ": \"" + name + "\" is not an option of 'scimd " + spec.name + "'" + hint);

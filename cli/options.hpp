@@ -40,6 +40,9 @@ struct CommandSpec {
     std::string summary;
     std::vector<OptionSpec> options;
     std::size_t positional = 0;  // how many positional arguments it takes
+    // Names a configuration file may hold for other commands sharing it, which this one ignores ('scimd migrate'
+    // reads the file of 'scimd serve').
+    std::vector<std::string> ignored_config_names = {};
 };
 
 class ParsedOptions {

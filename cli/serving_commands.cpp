@@ -128,14 +128,15 @@ int run_migrate(ParsedOptions const& o) {
 }  // namespace
 
 std::vector<Command> serving_commands() {
-    return {{"Serving", serve_spec(), run_serve},
-            {"Serving",
-             {"migrate",
-              "",
-              "Applies the database schema migrations this scimd needs. Safe to run again.",
-              {config_option(), database_url_option()},
-              0},
-             run_migrate}};
+    auto serve = serve_spec();
+    CommandSpec migrate{"migrate",
+                        "",
+                        "Applies the database schema migrations this scimd needs. Safe to run again.",
+                        {config_option(), database_url_option()},
+                        0};
+    // Both read the same file: what serve takes, migrate passes over.
+    for (auto const& option : serve.options) migrate.ignored_config_names.push_back(option.name);
+    return {{"Serving", std::move(serve), run_serve}, {"Serving", std::move(migrate), run_migrate}};
 }
 
 }  // namespace cli

@@ -92,8 +92,11 @@ void Health::check() {
     } catch (storage::DatabaseUnavailable const& e) {
         connection_.reset();
         answer = {false, first_line(e.what())};
+    } catch (pqxx::broken_connection const&) {
+        connection_.reset();  // reopened by the next check
+        answer = {false, "the database connection was lost"};
     } catch (std::exception const& e) {
-        connection_.reset();  // a broken connection is reopened by the next check
+        connection_.reset();
         answer = {false, "the database does not answer: " + first_line(e.what())};
     }
     std::lock_guard lock(mutex_);
