@@ -85,8 +85,10 @@ void Health::check() {
             answer = {false, "the database schema is at version " + std::to_string(status.applied) +
                                  ", this scimd needs " + std::to_string(status.latest) + ": run 'scimd migrate'"};
         else if (status.applied > status.latest)
-            answer = {false, "the database schema is at version " + std::to_string(status.applied) +
-                                 ", newer than this scimd knows (" + std::to_string(status.latest) + ")"};
+            // Migrations keep the previous release working, so a running instance stays in rotation while a rolling
+            // upgrade replaces it; it would not start anew against this schema.
+            answer = {true, "ok; the database schema is at version " + std::to_string(status.applied) +
+                                ", newer than this scimd's " + std::to_string(status.latest) + ": upgrade scimd"};
         else
             answer = {true, "ok"};
     } catch (storage::DatabaseUnavailable const& e) {

@@ -1,5 +1,5 @@
 // What the admin listener's probes answer. Liveness: the event loop still runs (a timer on it beats every second).
-// Readiness: a database connection of its own answers and the schema is at the version this binary needs, checked
+// Readiness: a database connection of its own answers and the schema is at least the version this binary needs, checked
 // every second on a thread of its own so that a probe never waits on the database; and never from the moment the
 // server begins to stop, so that a load balancer drains it first.
 #pragma once

@@ -96,25 +96,30 @@ TEST_CASE("a client's X-Request-Id is echoed and logged, and a harmful one is re
     CHECK(e.server->log().find("okta-7f3a9c") != std::string::npos);
 }
 
-TEST_CASE("/readyz is 503 while the schema is newer than the binary, and 200 again once it is not") {
+TEST_CASE("/readyz is 503 while the schema is older than the binary needs, and 200 once migrated") {
     E2E e;
-    {
+    auto const exec = [&](std::string const& sql) {
         pqxx::connection c(e.db.url());
         pqxx::work tx(c);
-        tx.exec(
-            "INSERT INTO schema_migrations (version, name) SELECT max(version) + 1, 'future' FROM schema_migrations");
+        tx.exec(sql);
         tx.commit();
-    }
-    auto const newer = admin_until(e, "/readyz", 503, std::chrono::seconds(5));
-    CHECK(newer.status == 503);
-    CHECK(newer.body.find("newer than this scimd knows") != std::string::npos);
-    {
-        pqxx::connection c(e.db.url());
-        pqxx::work tx(c);
-        tx.exec("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
-        tx.commit();
-    }
+    };
+    exec(
+        "CREATE TABLE saved_migration AS SELECT * FROM schema_migrations "
+        "WHERE version = (SELECT max(version) FROM schema_migrations)");
+    exec("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
+    auto const older = admin_until(e, "/readyz", 503, std::chrono::seconds(5));
+    CHECK(older.status == 503);
+    CHECK(older.body.find("run 'scimd migrate'") != std::string::npos);
+    exec("INSERT INTO schema_migrations SELECT * FROM saved_migration");
     CHECK(admin_until(e, "/readyz", 200, std::chrono::seconds(5)).status == 200);
+
+    // A newer schema (a rolling upgrade has migrated) keeps a running instance in rotation, and says so.
+    exec("INSERT INTO schema_migrations (version, name) SELECT max(version) + 1, 'next' FROM schema_migrations");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto const newer = admin_get(e, "/readyz");
+    CHECK(newer.status == 200);
+    CHECK(newer.body.find("newer than this scimd's") != std::string::npos);
 }
 
 TEST_CASE("from SIGTERM, /readyz is 503 while the server drains, keeps serving, and then stops") {
