@@ -13,6 +13,7 @@ scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 skip() { echo "SKIPPED: $*"; exit 77; }
 fail() { echo "FAIL: $*"; [ -f "${work:-/nonexistent}/scimd.log" ] && { echo "--- scimd log"; cat "$work/scimd.log"; }; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
+grep -q '^SCIMD_SANITIZE:STRING=.' "$build/CMakeCache.txt" && skip "a sanitizer build is not what gets packaged"
 if dpkg-query -W -f='${Status}' scimd 2>/dev/null | grep -q 'install ok installed'; then
     skip "a scimd package is already installed on this machine; not touching it"
 fi
