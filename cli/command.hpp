@@ -21,5 +21,6 @@ std::vector<Command> token_commands();      // token issue | revoke | list
 std::vector<Command> directory_commands();  // site, license, number, user purge
 std::vector<Command> csv_commands();        // import-csv, export-csv
 std::vector<Command> audit_commands();      // audit
+std::vector<Command> event_commands();      // events stream create | list | pause | resume | delete, events key
 
 }  // namespace cli

@@ -1,4 +1,5 @@
 // The scimd command line: one table of commands, each with its spec and function, listed by noun in --help.
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -22,7 +23,7 @@ std::vector<Command> const& commands() {
     static std::vector<Command> const all = [] {
         std::vector<Command> out;
         for (auto part : {cli::serving_commands(), cli::tenant_commands(), cli::token_commands(),
-                          cli::directory_commands(), cli::csv_commands(), cli::audit_commands()})
+                          cli::directory_commands(), cli::csv_commands(), cli::audit_commands(), cli::event_commands()})
             for (auto& c : part) out.push_back(std::move(c));
         return out;
     }();
@@ -71,12 +72,15 @@ int run(std::vector<std::string> const& args) {
         return args.empty() ? 2 : 0;
     }
     for (auto const& c : commands()) {
-        // A command is one or two words: "serve", "token issue".
-        auto const space = c.spec.name.find(' ');
-        std::size_t const words = space == std::string::npos ? 1 : 2;
-        if (args[0] != c.spec.name.substr(0, space)) continue;
-        if (words == 2 && (args.size() < 2 || args[1] != c.spec.name.substr(space + 1))) continue;
-        auto const options = ParsedOptions::parse(c.spec, {args.begin() + static_cast<long>(words), args.end()});
+        // A command is one or more words: "serve", "token issue", "events stream create".
+        std::vector<std::string> words;
+        for (std::size_t start = 0; start <= c.spec.name.size();) {
+            auto const space = std::min(c.spec.name.find(' ', start), c.spec.name.size());
+            words.push_back(c.spec.name.substr(start, space - start));
+            start = space + 1;
+        }
+        if (args.size() < words.size() || !std::equal(words.begin(), words.end(), args.begin())) continue;
+        auto const options = ParsedOptions::parse(c.spec, {args.begin() + static_cast<long>(words.size()), args.end()});
         if (options.help()) {
             std::cout << cli::usage(c.spec);
             return 0;

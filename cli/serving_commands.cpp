@@ -45,6 +45,7 @@ CommandSpec serve_spec() {
          {"token-cache-ms", "MS", "how long a checked token is trusted before the database is asked again", "5000"},
          {"access-log", "on|off", "one log line per request on stderr", "on"},
          {"log-format", "text|json", "log lines as text, or as one JSON object per line", "text"},
+         {"events-delivery", "on|off", "push change events to the tenants' push streams from this instance", "on"},
          {"default-page-size", "N", "resources per page when a list names no count", "100"},
          {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
          {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
@@ -100,6 +101,9 @@ int run_serve(ParsedOptions const& o) {
     auto const& log = o.get("access-log");
     if (log != "on" && log != "off") throw UsageError("--access-log must be on or off");
     c.access_log = log == "on";
+    auto const& delivery = o.get("events-delivery");
+    if (delivery != "on" && delivery != "off") throw UsageError("--events-delivery must be on or off");
+    c.events_delivery = delivery == "on";
     c.max_page_size = o.get_number("max-page-size", 1, 100000);
     c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);
     c.cursor_lifetime = std::chrono::seconds(o.get_number("cursor-timeout", 1, 7 * 24 * 3600));

@@ -34,6 +34,7 @@ struct App {
     BodyBudget bodies;
     // /Bulk requests worked on at once: one per database connection, as only that many can write at a time.
     WorkSlots bulk_slots;
+    std::string events_issuer;  // the iss of every SET: --public-url, else the address scimd listens on
 };
 
 }  // namespace server

@@ -26,6 +26,7 @@ Endpoint endpoint_named(std::string_view name) {
         {"ServiceProviderConfig", Endpoint::service_provider_config},
         {"ResourceTypes", Endpoint::resource_types},
         {"Schemas", Endpoint::schemas},
+        {"Events", Endpoint::events},
     };
     if (name == ".search") return Endpoint::search;
     for (auto const& [spelling, endpoint] : endpoints)
@@ -53,7 +54,9 @@ std::string Route::template_name() const {
         {Endpoint::service_provider_config, "/ServiceProviderConfig"},
         {Endpoint::resource_types, "/ResourceTypes"},
         {Endpoint::schemas, "/Schemas"},
+        {Endpoint::events, "/Events"},
     };
+    if (endpoint == Endpoint::jwks) return "/.well-known/jwks.json";
     if (endpoint == Endpoint::none) return "/";
     if (rest.size() > 2) return "unmatched";
     for (auto const& [e, name] : names) {
@@ -75,6 +78,10 @@ Route resolve_route(boost::urls::url_view const& url) {
     if (!parts.empty() && parts.back().empty()) parts.pop_back();  // a trailing slash
     Route route;
     std::size_t at = 0;
+    if (parts.size() == 2 && parts[0] == ".well-known" && parts[1] == "jwks.json") {
+        route.endpoint = Endpoint::jwks;
+        return route;
+    }
     if (parts.size() >= 2 && parts[0] == "scim" && scim::iequals(parts[1], "v2")) {
         route.prefix = "/scim/v2";
         at = 2;

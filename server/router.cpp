@@ -213,6 +213,10 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
             if (rest.size() != 1) break;
             if (method != "POST") co_return method_not_allowed(method, "/Bulk", "POST");
             co_return co_await handlers::bulk(ctx);
+        case Endpoint::events:
+            if (rest.size() != 2) throw scim::Error::not_found("poll an event stream at /Events/{stream}");
+            co_return co_await handlers::poll_events(ctx, rest[1]);
+        case Endpoint::jwks:
         case Endpoint::unknown:
             break;
     }
@@ -306,6 +310,12 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         auto const url = parse_target(head.target);
         route_ = resolve_route(url);
         for (auto const& param : url.params()) query_.emplace_back(param.key, param.has_value ? param.value : "");
+        if (route_->endpoint == Endpoint::jwks) {  // public keys, for anyone verifying a SET: no token
+            if (head.method != "GET" && head.method != "HEAD")
+                throw scim::Error::method_not_allowed(head.method +
+                                                      " is not allowed on /.well-known/jwks.json; use GET");
+            co_return std::nullopt;
+        }
         auto const now = std::chrono::steady_clock::now();
         // A source that keeps presenting bad tokens is turned away before they cost a database query; a token the
         // cache knows as good is not held up by others' failures from the same address (a shared NAT).
@@ -353,6 +363,11 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
     auto const sent_method = request.method;
     request.method = effective_method(request.method);
     try {
+        if (route_->endpoint == Endpoint::jwks) {
+            res = co_await handlers::signing_keys(app_);
+            request.method = sent_method;
+            co_return finish(request, std::move(res));
+        }
         RequestContext ctx{app_,        request,
                            request_id_, std::chrono::system_clock::now(),
                            *grant_,     origin_of(app_, request, tls_) + route_->prefix,

@@ -10,6 +10,7 @@
 
 #include "server/admin.hpp"
 #include "server/app.hpp"
+#include "server/event_delivery.hpp"
 #include "server/health.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
@@ -95,8 +96,15 @@ int serve(ServeConfig const& config) {
         admin->start();
         log_line("admin endpoints /livez, /readyz and /metrics at " + admin->url());
     }
-    log_line(std::string("listening on ") + (server.tls_enabled ? "https" : "http") + "://" + host + ":" +
-             std::to_string(bound.port()) + "/scim/v2");
+    auto const origin =
+        std::string(server.tls_enabled ? "https" : "http") + "://" + host + ":" + std::to_string(bound.port());
+    app.events_issuer = config.public_url.empty() ? origin : config.public_url;
+    while (!app.events_issuer.empty() && app.events_issuer.back() == '/') app.events_issuer.pop_back();
+    std::unique_ptr<EventDelivery> delivery;
+    if (config.events_delivery)
+        delivery = std::make_unique<EventDelivery>(config.database_url, app.events_issuer, app.metrics,
+                                                   EventDeliveryOptions{});
+    log_line("listening on " + origin + "/scim/v2");
 
     net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);
     net::steady_timer beat(ioc);
@@ -148,6 +156,7 @@ int serve(ServeConfig const& config) {
     for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
+    delivery.reset();  // finishes the batch it is delivering
     app.db.stop();
     app.cpu.join();
     log_line("stopped");

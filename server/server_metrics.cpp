@@ -70,7 +70,25 @@ ServerMetrics::ServerMetrics()
                                        "Operations carried by /Bulk requests, by method.", {"method"})),
       rate_limited(registry.counter("scimd_rate_limited_requests_total",
                                     "Requests turned away by a limit (429 or 503 with Retry-After), by limit.",
-                                    {"limit"})) {
+                                    {"limit"})),
+      events_delivered(
+          registry.counter("scimd_events_delivered_total", "Security Event Tokens a push receiver accepted.").with({})),
+      event_delivery_failures(registry.counter("scimd_event_delivery_failures_total",
+                                               "Push attempts that failed and will be retried, by reason.",
+                                               {"reason"})),
+      events_rejected(registry
+                          .counter("scimd_events_rejected_total",
+                                   "Security Event Tokens a push receiver refused as invalid (400): not retried.")
+                          .with({})),
+      event_delivery_lag(registry
+                             .histogram("scimd_event_delivery_lag_seconds",
+                                        "Time from the write to the delivery of its event.", {},
+                                        {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600})
+                             .with({})),
+      event_streams_failing(registry
+                                .gauge("scimd_event_streams_failing",
+                                       "Push streams whose receiver has failed for longer than their retry time.")
+                                .with({})) {
     registry.gauge_callback("process_resident_memory_bytes", "Resident memory size in bytes.", resident_bytes);
     registry.gauge_callback("process_open_fds", "Open file descriptors.", open_fds);
     registry.gauge_callback("process_max_fds", "The most file descriptors the process may open.", max_fds);

@@ -29,6 +29,11 @@ struct ServerMetrics {
     metrics::Counter& tls_reloads;
     metrics::Family<metrics::Counter>& bulk_operations;  // by method
     metrics::Family<metrics::Counter>& rate_limited;     // by limit: tenant, token, auth_failures, bodies
+    metrics::Counter& events_delivered;
+    metrics::Family<metrics::Counter>& event_delivery_failures;  // by reason: connect, timeout, status
+    metrics::Counter& events_rejected;
+    metrics::Histogram& event_delivery_lag;
+    metrics::Gauge& event_streams_failing;
     std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 };
 

@@ -10,6 +10,7 @@
 #include "scim/text.hpp"
 #include "server/error_response.hpp"
 #include "server/responses.hpp"
+#include "server/security_event.hpp"
 
 namespace server::handlers {
 namespace {
@@ -56,6 +57,10 @@ HttpResponse service_provider_config(RequestContext const& ctx) {
         p["maxPageSize"] = config.max_page_size;
         p["cursorTimeout"] = static_cast<std::int64_t>(config.cursor_lifetime.count());
     }
+    // RFC 9967 §4: the events this server publishes to event streams (made with 'scimd events stream create').
+    boost::json::array uris;
+    for (auto const& uri : published_event_uris()) uris.emplace_back(uri);
+    doc["securityEvents"] = boost::json::object{{"asyncRequest", "none"}, {"eventUris", std::move(uris)}};
     return json_response(200, doc);
 }
 

@@ -54,6 +54,11 @@ Reply get_license(RequestContext& ctx, std::string_view id);
 /// POST /Bulk (RFC 7644 §3.7).
 Reply bulk(RequestContext& ctx);
 
+/// POST /Events/{stream}: RFC 8936 polling of a poll stream, acknowledging what the receiver holds.
+Reply poll_events(RequestContext& ctx, std::string_view stream);
+/// GET /.well-known/jwks.json: the public keys of every SET signing key; asked without a token.
+Reply signing_keys(App& app);
+
 HttpResponse service_provider_config(RequestContext const& ctx);
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id);  // id empty: all
 HttpResponse schemas(RequestContext const& ctx, std::string_view id);         // id empty: all

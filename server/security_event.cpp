@@ -1,0 +1,60 @@
+// Building SET claims.
+#include "server/security_event.hpp"
+
+#include <boost/json.hpp>
+
+#include "scim/etag.hpp"
+
+namespace server {
+
+namespace json = boost::json;
+
+std::string endpoint_of(std::string_view resource_type) {
+    if (resource_type == "License") return "/Licenses";
+    return "/" + std::string(resource_type) + "s";  // Users, Groups, Sites
+}
+
+std::vector<std::string> const& published_event_uris() {
+    static std::vector<std::string> const uris = {
+        "urn:ietf:params:scim:event:prov:create:notice", "urn:ietf:params:scim:event:prov:create:full",
+        "urn:ietf:params:scim:event:prov:put:notice",    "urn:ietf:params:scim:event:prov:put:full",
+        "urn:ietf:params:scim:event:prov:patch:notice",  "urn:ietf:params:scim:event:prov:patch:full",
+        "urn:ietf:params:scim:event:prov:delete",        "urn:ietf:params:scim:event:prov:activate",
+        "urn:ietf:params:scim:event:prov:deactivate"};
+    return uris;
+}
+
+std::string set_claims(storage::PendingEvent const& e, std::string const& issuer, std::string const& audience,
+                       std::int64_t issued_at) {
+    json::object sub_id{
+        {"format", "scim"}, {"uri", endpoint_of(e.resource_type) + "/" + e.resource_id}, {"id", e.resource_id}};
+    if (!e.external_id.empty()) sub_id["externalId"] = e.external_id;
+    json::object events;
+    for (auto const& uri : e.events) {
+        json::object payload;
+        auto const ends_with = [&](std::string_view suffix) {
+            return uri.size() >= suffix.size() && uri.compare(uri.size() - suffix.size(), suffix.size(), suffix) == 0;
+        };
+        if (ends_with(":notice")) {
+            json::array names;
+            for (auto const& a : e.attributes) names.emplace_back(a);
+            payload["attributes"] = std::move(names);
+        } else if (ends_with(":full")) {
+            boost::system::error_code ec;
+            auto data = json::parse(e.data, ec);
+            payload["data"] = ec ? json::value(json::object{}) : std::move(data);
+        }
+        if ((ends_with(":notice") || ends_with(":full")) && e.version) payload["version"] = scim::weak_etag(*e.version);
+        events[uri] = std::move(payload);
+    }
+    json::object claims{{"jti", e.jti},
+                        {"iat", issued_at},
+                        {"iss", issuer},
+                        {"aud", audience},
+                        {"txn", e.request_id.empty() ? "change-" + std::to_string(e.change_id) : e.request_id},
+                        {"sub_id", std::move(sub_id)},
+                        {"events", std::move(events)}};
+    return json::serialize(claims);
+}
+
+}  // namespace server
