@@ -221,6 +221,20 @@ void EventDelivery::run() {
 
 bool EventDelivery::deliver_one_stream() {
     auto& state = *worker_;
+    if (!state.signer) {
+        // A key made here is committed before anything is signed with it: a SET must never name a key that a
+        // rollback (a crash mid-delivery) took out of the JWKS.
+        pqxx::work key_tx(*state.connection);
+        storage::EventRepository keys(key_tx);
+        auto key = keys.current_signing_key();
+        if (!key) {
+            key = generate_signing_key();
+            keys.add_signing_key(*key);
+            log_line("event delivery: made the signing key " + key->kid + " (rotate with 'scimd events key rotate')");
+        }
+        key_tx.commit();
+        state.signer = std::make_unique<JwsSigner>(*key);
+    }
     pqxx::work tx(*state.connection);
     storage::EventRepository events(tx);
     auto const now = std::chrono::steady_clock::now();
@@ -233,13 +247,8 @@ bool EventDelivery::deliver_one_stream() {
         tx.commit();
         return false;
     }
-    auto key = events.current_signing_key();
-    if (!key) {  // the first stream of this server: it signs with a key made now
-        key = generate_signing_key();
-        events.add_signing_key(*key);
-        log_line("event delivery: made the signing key " + key->kid + " (rotate with 'scimd events key rotate')");
-    }
-    if (!state.signer || state.signer->kid() != key->kid) state.signer = std::make_unique<JwsSigner>(*key);
+    if (auto const key = events.current_signing_key(); key && key->kid != state.signer->kid())
+        state.signer = std::make_unique<JwsSigner>(*key);  // rotated
     auto const pending = events.pending(stream->id, options_.batch);
     auto const endpoint = parse_endpoint(stream->endpoint);
     std::optional<PushResult> failure;

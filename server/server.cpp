@@ -77,6 +77,9 @@ int serve(ServeConfig const& config) {
     if (!config.admin_listen.empty()) admin = std::make_unique<AdminListener>(config.admin_listen, health, app.metrics);
 
     net::io_context ioc(static_cast<int>(config.io_threads));
+    // The signals are ours before "listening" is said: a SIGTERM right after it must drain, not kill.
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    net::signal_set hangups(ioc, SIGHUP);
     tcp::acceptor acceptor(net::make_strand(ioc));
     boost::system::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -109,12 +112,10 @@ int serve(ServeConfig const& config) {
     net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);
     net::steady_timer beat(ioc);
     net::co_spawn(ioc, heartbeat(health, beat), net::detached);
-    net::signal_set hangups(ioc, SIGHUP);
     reload_on_sighup(hangups, server, config);
 
     net::steady_timer deadline(ioc);
     net::steady_timer drain(ioc);
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
     // Stops accepting, lets in-flight requests finish within the shutdown timeout, and then lets the event loop end.
     auto const stop = [&] {
         net::post(acceptor.get_executor(), [&] {

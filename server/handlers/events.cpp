@@ -86,6 +86,7 @@ Reply poll_events(RequestContext& ctx, std::string_view name) {
                 throw scim::Error::not_found("this tenant has no poll event stream \"" + stream_name + "\"");
             if (first) events.acknowledge(stream->id, request.acknowledged);
             auto pending = events.pending(stream->id, request.max_events + 1);
+            // A key made here commits with this transaction, before any SET signed with it is answered.
             auto key = events.current_signing_key();
             if (!key && !pending.empty()) {
                 key = generate_signing_key();
