@@ -46,6 +46,8 @@ CommandSpec serve_spec() {
          {"access-log", "on|off", "one log line per request on stderr", "on"},
          {"log-format", "text|json", "log lines as text, or as one JSON object per line", "text"},
          {"events-delivery", "on|off", "push change events to the tenants' push streams from this instance", "on"},
+         {"audit-retention-interval", "SECONDS",
+          "how often change records older than their tenant's audit-retention-days are deleted", "3600"},
          {"default-page-size", "N", "resources per page when a list names no count", "100"},
          {"max-page-size", "N", "the largest count a list honours (ServiceProviderConfig filter.maxResults)", "1000"},
          {"cursor-timeout", "SECONDS", "how long a pagination cursor stays valid", "3600"},
@@ -104,6 +106,7 @@ int run_serve(ParsedOptions const& o) {
     auto const& delivery = o.get("events-delivery");
     if (delivery != "on" && delivery != "off") throw UsageError("--events-delivery must be on or off");
     c.events_delivery = delivery == "on";
+    c.audit_retention_interval = std::chrono::seconds(o.get_number("audit-retention-interval", 1, 7 * 24 * 3600));
     c.max_page_size = o.get_number("max-page-size", 1, 100000);
     c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);
     c.cursor_lifetime = std::chrono::seconds(o.get_number("cursor-timeout", 1, 7 * 24 * 3600));

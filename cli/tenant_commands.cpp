@@ -25,7 +25,8 @@ void print_settings(storage::Tenant const& t) {
               << "placeholder-email\t" << t.effective_placeholder_email() << "\n"
               << "unknown-attributes\t" << scim::to_string(t.unknown_attributes) << "\n"
               << "rate-limit\t" << (t.rate_limit > 0 ? format_number(t.rate_limit) + "/s" : std::string("off")) << "\n"
-              << "burst\t" << format_number(t.rate_burst) << "\n";
+              << "burst\t" << format_number(t.rate_burst) << "\n"
+              << "audit-retention-days\t" << t.audit_retention_days << "\n";
 }
 
 int tenant_create(ParsedOptions const& o) {
@@ -62,6 +63,8 @@ int tenant_set(ParsedOptions const& o) {
     }
     if (auto const& v = o.get("rate-limit"); !v.empty()) change.rate_limit = parse_rate(v, "rate-limit");
     if (auto const& v = o.get("burst"); !v.empty()) change.rate_burst = parse_burst(v, "burst");
+    if (!o.get("audit-retention-days").empty())
+        change.audit_retention_days = static_cast<int>(o.get_number("audit-retention-days", 1, 36500));
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const&, service::Caller const& caller) {
         print_settings(service::change_tenant_settings(tx, caller, change));
         return 0;
@@ -108,6 +111,7 @@ std::vector<Command> tenant_commands() {
             ""},
            {"rate-limit", "N/s|off", "requests per second the tenant may send to each scimd instance (429 beyond)", ""},
            {"burst", "N", "requests the tenant may send at once above its rate", ""},
+           {"audit-retention-days", "N", "days change records (/AuditEvents, scimd audit) are kept; default 400", ""},
            database_url_option()},
           0},
          tenant_set},

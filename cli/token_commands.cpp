@@ -13,7 +13,8 @@ namespace {
 
 int token_issue(ParsedOptions const& o) {
     auto const& scope_text = o.get("scope");
-    if (scope_text != "read" && scope_text != "write") throw UsageError("--scope must be read or write");
+    if (scope_text != "read" && scope_text != "write" && scope_text != "audit")
+        throw UsageError("--scope must be read, write or audit");
     auto label = o.get("label");
     if (label.empty()) label = "token-" + server::new_request_id().substr(0, 8);
     double rate = 0, burst = 0;
@@ -31,7 +32,9 @@ int token_issue(ParsedOptions const& o) {
                 user_id = *id;
             }
             service::issue_token(tx, caller, server::sha256_hex(token), label,
-                                 scope_text == "write" ? storage::TokenScope::write : storage::TokenScope::read,
+                                 scope_text == "write"   ? storage::TokenScope::write
+                                 : scope_text == "audit" ? storage::TokenScope::audit
+                                                         : storage::TokenScope::read,
                                  user_id, rate, burst);
             return 0;
         });
@@ -55,8 +58,12 @@ int token_revoke(ParsedOptions const& o) {
 int token_list(ParsedOptions const& o) {
     return reading_tenant(o, [](pqxx::transaction_base& tx, storage::Tenant const& tenant) {
         for (auto const& t : storage::TokenRepository(tx).list_active(tenant.id))
-            std::cout << t.label << "\t" << (t.scope == storage::TokenScope::write ? "write" : "read") << "\t"
-                      << t.created_at << "\t" << (t.last_used_at.empty() ? "never used" : t.last_used_at) << "\n";
+            std::cout << t.label << "\t"
+                      << (t.scope == storage::TokenScope::write   ? "write"
+                          : t.scope == storage::TokenScope::audit ? "audit"
+                                                                  : "read")
+                      << "\t" << t.created_at << "\t" << (t.last_used_at.empty() ? "never used" : t.last_used_at)
+                      << "\n";
         return 0;
     });
 }
@@ -70,7 +77,7 @@ std::vector<Command> token_commands() {
           "",
           "Issues an API token for a tenant and prints it, alone, on stdout. Only its SHA-256 is stored: keep it now.",
           {{"tenant", "NAME", "the tenant the token belongs to", ""},
-           {"scope", "read|write", "read: GET only; write: every method", "write"},
+           {"scope", "read|write|audit", "read: GET only; write: every method; audit: GET /AuditEvents only", "write"},
            {"label", "LABEL", "a name for the token, unique among the tenant's active tokens (default: generated)", ""},
            {"user", "USERNAME", "bind the token to this user of the tenant: /Me is that user", ""},
            {"rate-limit", "N/s", "this token's own request rate, within its tenant's (default: only the tenant's)", ""},

@@ -27,6 +27,7 @@ Endpoint endpoint_named(std::string_view name) {
         {"ResourceTypes", Endpoint::resource_types},
         {"Schemas", Endpoint::schemas},
         {"Events", Endpoint::events},
+        {"AuditEvents", Endpoint::audit_events},
     };
     if (name == ".search") return Endpoint::search;
     for (auto const& [spelling, endpoint] : endpoints)
@@ -55,6 +56,7 @@ std::string Route::template_name() const {
         {Endpoint::resource_types, "/ResourceTypes"},
         {Endpoint::schemas, "/Schemas"},
         {Endpoint::events, "/Events"},
+        {Endpoint::audit_events, "/AuditEvents"},
     };
     if (endpoint == Endpoint::jwks) return "/.well-known/jwks.json";
     if (endpoint == Endpoint::none) return "/";

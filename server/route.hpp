@@ -31,6 +31,7 @@ enum class Endpoint {
     service_provider_config,
     resource_types,
     schemas,
+    audit_events,
     events,   // POST /Events/{stream}: RFC 8936 polling
     jwks,     // GET /.well-known/jwks.json: the keys that sign change events; no token
     unknown,  // 404

@@ -74,6 +74,21 @@ void check_user_bound(std::string_view method, Route const& route, storage::Toke
                                      (route.rest.empty() ? std::string() : route.rest[0]) + "\"");
 }
 
+// The audit log is for auditors: only tokens of audit scope read it, and they read nothing else but discovery.
+void check_audit_scope(Route const& route, storage::TokenGrant const& grant) {
+    bool const audit_token = grant.scope == storage::TokenScope::audit;
+    if (route.endpoint == Endpoint::audit_events) {
+        if (!audit_token)
+            throw scim::Error::forbidden(
+                "/AuditEvents needs a token with audit scope ('scimd token issue --scope audit')");
+        return;
+    }
+    bool const discovery = route.endpoint == Endpoint::service_provider_config ||
+                           route.endpoint == Endpoint::resource_types || route.endpoint == Endpoint::schemas;
+    if (audit_token && !discovery)
+        throw scim::Error::forbidden("a token with audit scope reads /AuditEvents (and the discovery endpoints) only");
+}
+
 HttpResponse method_not_allowed(std::string_view method, std::string_view path, std::string allow) {
     auto res = error_response(scim::Error::method_not_allowed(std::string(method) + " is not allowed on " +
                                                               std::string(path) + "; use " + allow));
@@ -213,6 +228,15 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
             if (rest.size() != 1) break;
             if (method != "POST") co_return method_not_allowed(method, "/Bulk", "POST");
             co_return co_await handlers::bulk(ctx);
+        case Endpoint::audit_events:
+            if (rest.size() > 1 && rest[1] == ".search")
+                co_return co_await search(ctx, "/AuditEvents/.search",
+                                          [&](auto const& r) { return handlers::list_audit_events(ctx, r); });
+            if (method != "GET")
+                co_return method_not_allowed(method, rest.size() == 1 ? "/AuditEvents" : "/AuditEvents/{id}", "GET");
+            if (rest.size() == 1)
+                co_return co_await handlers::list_audit_events(ctx, handlers::list_request_from_query(ctx));
+            co_return co_await handlers::get_audit_event(ctx, rest[1]);
         case Endpoint::events:
             if (rest.size() != 2) throw scim::Error::not_found("poll an event stream at /Events/{stream}");
             co_return co_await handlers::poll_events(ctx, rest[1]);
@@ -345,6 +369,10 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
             too_many_requests("token", "this token sends more than its rate limit; retry after the time in Retry-After",
                               wait);
         auto const method = effective_method(head.method);
+        if (route_->endpoint == Endpoint::audit_events && is_write(method, *route_))  // read-only, for everyone
+            co_return finish(head, method_not_allowed(
+                                       method, route_->rest.size() == 1 ? "/AuditEvents" : "/AuditEvents/{id}", "GET"));
+        check_audit_scope(*route_, grant);
         if (is_write(method, *route_) && grant.scope != storage::TokenScope::write)
             throw scim::Error::forbidden("this token has read scope; " + method + " needs a token with write scope");
         check_user_bound(method, *route_, grant);

@@ -10,10 +10,11 @@
 namespace server {
 
 struct ServeConfig {
-    std::string listen = "127.0.0.1:8443";        // host:port; port 0 picks a free one
-    std::string admin_listen = "127.0.0.1:9464";  // /livez, /readyz, /metrics over plain HTTP; empty: none
-    std::chrono::seconds drain_delay{0};          // after SIGTERM: not ready, but still serving, for this long
-    bool events_delivery = true;                  // this instance pushes change events to push streams
+    std::string listen = "127.0.0.1:8443";                // host:port; port 0 picks a free one
+    std::string admin_listen = "127.0.0.1:9464";          // /livez, /readyz, /metrics over plain HTTP; empty: none
+    std::chrono::seconds drain_delay{0};                  // after SIGTERM: not ready, but still serving, for this long
+    bool events_delivery = true;                          // this instance pushes change events to push streams
+    std::chrono::seconds audit_retention_interval{3600};  // how often expired change records are deleted
     std::string database_url = "postgresql:///scimd";
     std::string tls_cert;  // PEM files; required unless no_tls
     std::string tls_key;

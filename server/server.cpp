@@ -14,6 +14,7 @@
 #include "server/health.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
+#include "server/retention.hpp"
 #include "server/session.hpp"
 #include "server/startup.hpp"
 #include "server/systemd_notify.hpp"
@@ -107,6 +108,7 @@ int serve(ServeConfig const& config) {
     if (config.events_delivery)
         delivery = std::make_unique<EventDelivery>(config.database_url, app.events_issuer, app.metrics,
                                                    EventDeliveryOptions{});
+    AuditRetention retention(config.database_url, config.audit_retention_interval);
     log_line("listening on " + origin + "/scim/v2");
 
     net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);

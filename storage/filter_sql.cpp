@@ -338,6 +338,30 @@ ResourceTable const& licenses_table() {
         {},
         {},
         {},
+        "text",  // the licence type
+    };
+    return table;
+}
+
+ResourceTable const& audit_events_table() {
+    static ResourceTable const table{
+        "AuditEvent",
+        "urn:8x8:scim:schemas:1.1:AuditEvent",
+        "audit_events",
+        "r",
+        {{"id", "r.id", false},
+         {"resourceType", "r.resource_type", false},
+         {"resourceId", "r.resource_id", false},
+         {"operation", "r.operation", false},
+         {"actor", "r.actor", false},
+         {"requestId", "nullif(r.request_id, '')", true},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {},
+        {},
+        {},
+        "text",  // the record's number as text
     };
     return table;
 }

@@ -39,12 +39,14 @@ struct ResourceTable {
     std::vector<std::string_view> indexed_values;  // e.g. "emails": emails.value eq uses a GIN index
     std::string_view members_attribute;            // kept in group_members by group: Group "members"
     std::string_view groups_attribute;             // derived from group_members by member: User "groups"
+    std::string_view id_type = "uuid";             // the SQL type of <alias>.id: a cursor's keyset compares to it
 };
 
 ResourceTable const& users_table();
 ResourceTable const& groups_table();
 ResourceTable const& sites_table();
 ResourceTable const& licenses_table();
+ResourceTable const& audit_events_table();
 
 /// A jsonb key from the schema (an attribute name or URN) as an SQL string literal.
 /// @throws std::logic_error for a quote or backslash, which no schema name has.

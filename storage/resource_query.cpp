@@ -16,10 +16,10 @@ namespace {
 
 // Rows strictly after `key` in the order "sort key (ascending: NULL last), then id", or in its exact
 // reverse when `descending`.
-std::string after_condition(SortKey const& sort, std::string const& id_column, Keyset const& key, bool descending,
-                            SqlParameters& params) {
+std::string after_condition(SortKey const& sort, std::string const& id_column, std::string_view id_type,
+                            Keyset const& key, bool descending, SqlParameters& params) {
     auto const s = sort.expression;
-    auto const id = params.add(key.id) + "::uuid";
+    auto const id = params.add(key.id) + "::" + std::string(id_type);
     char const* beyond = descending ? " < " : " > ";
     if (!key.sort_value) {
         // After a NULL key: ascending, only later NULLs; descending, later NULLs and every non-NULL.
@@ -117,8 +117,10 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
         if (query.filter) matches += " AND " + filter_sql(*query.filter, table, params);
         match_params = params.values();  // the count query takes these; keyset parameters come after
         std::string where = matches;
-        if (query.after) where += " AND " + after_condition(sort, id_column, *query.after, descending, params);
-        if (query.before) where += " AND " + after_condition(sort, id_column, *query.before, descending, params);
+        if (query.after)
+            where += " AND " + after_condition(sort, id_column, table.id_type, *query.after, descending, params);
+        if (query.before)
+            where += " AND " + after_condition(sort, id_column, table.id_type, *query.before, descending, params);
         sql = columns + "(" + sort.expression + ")::text AS sort_value" + from + where + " ORDER BY " +
               sort.expression + direction + ", " + id_column + direction + limit;
     }

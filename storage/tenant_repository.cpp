@@ -11,9 +11,10 @@
 namespace storage {
 namespace {
 
+constexpr pqxx::row::size_type tenant_column_count = 11;  // tenant_from reads this many, then a site may follow
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
-    "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst";
+    "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst, t.audit_retention_days";
 constexpr char const* tenant_from_clause =
     " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
@@ -27,7 +28,8 @@ Tenant tenant_from(pqxx::row const& row) {
             row[6].as<std::string>(),
             scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject),
             row[8].as<double>(),
-            row[9].as<double>()};
+            row[9].as<double>(),
+            row[10].as<int>()};
 }
 
 }  // namespace
@@ -89,9 +91,8 @@ std::optional<std::pair<Tenant, std::optional<Site>>> TenantRepository::find_wit
                                         tenant_from_clause + " WHERE t.id = $1",
                                     id);
     if (r.empty()) return std::nullopt;
-    constexpr pqxx::row::size_type site_column = 10;
     std::optional<Site> site;
-    if (!r[0][site_column].is_null()) site = site_from_row(r[0], site_column);
+    if (!r[0][tenant_column_count].is_null()) site = site_from_row(r[0], tenant_column_count);
     return std::pair{tenant_from(r[0]), std::move(site)};
 }
 
@@ -133,6 +134,12 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         tx_.exec_params("UPDATE tenants SET rate_limit = $2 WHERE id = $1", tenant_id, *change.rate_limit);
     if (change.rate_burst)
         tx_.exec_params("UPDATE tenants SET rate_burst = $2 WHERE id = $1", tenant_id, *change.rate_burst);
+    if (change.audit_retention_days) {
+        if (*change.audit_retention_days < 1 || *change.audit_retention_days > 36500)
+            throw scim::Error::invalid_value("the audit retention is 1 to 36500 days");
+        tx_.exec_params("UPDATE tenants SET audit_retention_days = $2 WHERE id = $1", tenant_id,
+                        *change.audit_retention_days);
+    }
     if (change.unknown_attributes)
         tx_.exec_params("UPDATE tenants SET unknown_attributes = $2 WHERE id = $1", tenant_id,
                         std::string(scim::to_string(*change.unknown_attributes)));
@@ -149,6 +156,7 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         note(before->rate_burst != after.rate_burst, "rateBurst");
         note(before->rate_limit != after.rate_limit, "rateLimit");
         note(before->unknown_attributes != after.unknown_attributes, "unknownAttributes");
+        note(before->audit_retention_days != after.audit_retention_days, "auditRetentionDays");
     }
     if (!changed.empty()) {
         auto context = context_;

@@ -35,8 +35,9 @@ struct Tenant {
     bool display_in_directory = true;  // a new user's displayInDirectory unless it says otherwise
     std::string placeholder_email;     // the e-mail of a create without one; empty: noreply@<domain>, if any
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
-    double rate_limit = 500;   // requests per second for the whole tenant, per scimd instance; 0: unlimited
-    double rate_burst = 1000;  // requests that may come at once
+    double rate_limit = 500;         // requests per second for the whole tenant, per scimd instance; 0: unlimited
+    double rate_burst = 1000;        // requests that may come at once
+    int audit_retention_days = 400;  // change records (/AuditEvents) older than this are deleted
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -51,6 +52,7 @@ struct TenantSettingsChange {
     std::optional<scim::UnknownAttributes> unknown_attributes;
     std::optional<double> rate_limit;  // 0: unlimited
     std::optional<double> rate_burst;
+    std::optional<int> audit_retention_days;
 };
 
 class TenantRepository {

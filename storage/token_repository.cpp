@@ -13,8 +13,22 @@
 namespace storage {
 namespace {
 
-char const* scope_name(TokenScope s) { return s == TokenScope::write ? "write" : "read"; }
-TokenScope scope_from(std::string const& s) { return s == "write" ? TokenScope::write : TokenScope::read; }
+char const* scope_name(TokenScope s) {
+    switch (s) {
+        case TokenScope::write:
+            return "write";
+        case TokenScope::audit:
+            return "audit";
+        case TokenScope::read:
+            break;
+    }
+    return "read";
+}
+TokenScope scope_from(std::string const& s) {
+    if (s == "write") return TokenScope::write;
+    if (s == "audit") return TokenScope::audit;
+    return TokenScope::read;
+}
 
 }  // namespace
 

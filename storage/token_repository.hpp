@@ -1,4 +1,4 @@
-// API tokens: only their SHA-256 is stored; each belongs to one tenant and has scope read or write.
+// API tokens: only their SHA-256 is stored; each belongs to one tenant and has scope read, write or audit.
 #pragma once
 
 #include <optional>
@@ -12,7 +12,7 @@
 
 namespace storage {
 
-enum class TokenScope { read, write };
+enum class TokenScope { read, write, audit };  // audit: reads /AuditEvents, and only that
 
 /// What a presented token grants.
 struct TokenGrant {

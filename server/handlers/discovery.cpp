@@ -16,7 +16,7 @@ namespace server::handlers {
 namespace {
 
 // The resource types this server has endpoints for; discovery names no others.
-constexpr std::array<std::string_view, 4> served_resource_types{"User", "Group", "Site", "License"};
+constexpr std::array<std::string_view, 5> served_resource_types{"User", "Group", "Site", "License", "AuditEvent"};
 
 bool served(scim::ResourceType const& type) {
     return std::find(served_resource_types.begin(), served_resource_types.end(), type.id) !=

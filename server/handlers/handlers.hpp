@@ -51,6 +51,9 @@ Reply delete_site(RequestContext& ctx, std::string_view id);
 Reply list_licenses(RequestContext& ctx, ListRequest const& request);
 Reply get_license(RequestContext& ctx, std::string_view id);
 
+Reply list_audit_events(RequestContext& ctx, ListRequest const& request);
+Reply get_audit_event(RequestContext& ctx, std::string_view id);
+
 /// POST /Bulk (RFC 7644 §3.7).
 Reply bulk(RequestContext& ctx);
 

@@ -6,13 +6,14 @@
 
 #include "scim/urns.hpp"
 
-TEST_CASE("the built-in registry has the six published schemas and four resource types") {
+TEST_CASE("the built-in registry has the seven published schemas and five resource types") {
     auto const& r = scim::SchemaRegistry::builtin();
-    CHECK(r.schemas().size() == 6);
+    CHECK(r.schemas().size() == 7);
     for (auto urn : {scim::urn::user, scim::urn::group, scim::urn::enterprise_user, scim::urn::directory_user,
                      scim::urn::site, scim::urn::license})
         CHECK(r.schema(urn) != nullptr);
-    CHECK(r.resource_types().size() == 4);
+    CHECK(r.resource_types().size() == 5);
+    CHECK(r.resource_type("AuditEvent")->endpoint == "/AuditEvents");
     CHECK(r.resource_type("Site")->endpoint == "/Sites");
     CHECK(r.resource_type("License")->endpoint == "/Licenses");
     REQUIRE(r.resource_type("User") != nullptr);
