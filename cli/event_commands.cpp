@@ -96,12 +96,14 @@ int stream_delete(ParsedOptions const& o) {
 }
 
 int key_rotate(ParsedOptions const& o) {
-    auto const key = server::generate_signing_key();
+    auto const& algorithm = o.get("algorithm");
+    if (algorithm != "ES256" && algorithm != "RS256") throw UsageError("--algorithm must be ES256 or RS256");
+    auto const key = server::generate_signing_key(algorithm);
     auto connection = storage::connect(o.get("database-url"));
     pqxx::work tx(*connection);
     storage::EventRepository(tx).add_signing_key(key);
     tx.commit();
-    std::cerr << "scimd: SETs are now signed with key " << key.kid
+    std::cerr << "scimd: SETs are now signed with " << algorithm << " key " << key.kid
               << "; earlier keys stay in the JWKS (/.well-known/jwks.json) for receivers to verify what they hold\n";
     std::cout << key.kid << "\n";
     return 0;
@@ -145,8 +147,8 @@ std::vector<Command> event_commands() {
         {"Change events",
          {"events key rotate",
           "",
-          "Makes a new RS256 key sign the SETs from now on; the old ones stay published for verification.",
-          {database_url_option()},
+          "Makes a new key sign the SETs from now on; the old ones stay published for verification.",
+          {{"algorithm", "ES256|RS256", "the signature algorithm of the new key", "ES256"}, database_url_option()},
           0},
          key_rotate},
     };

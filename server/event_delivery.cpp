@@ -206,20 +206,28 @@ void EventDelivery::run() {
     std::unique_lock lock(mutex_);
     while (!quit_) {
         lock.unlock();
-        bool busy = false;
+        int handled = -1;
         try {
-            if (!state.connection) state.connection = storage::connect(url_);
-            busy = deliver_one_stream();
+            if (!state.connection) {
+                state.connection = storage::connect(url_);
+                // A delivery's commit only forgets SETs already delivered: lost in a crash, they are sent again (at
+                // least once), so it need not wait for the disk.
+                state.connection->set_variable("synchronous_commit", "off");
+            }
+            handled = deliver_one_stream();
         } catch (std::exception const& e) {
             state.connection.reset();  // reopened on the next round; the stream's SETs stay in the outbox
             log_line(std::string("event delivery: ") + e.what(), LogLevel::warning);
         }
         lock.lock();
-        if (!busy) wake_.wait_for(lock, options_.idle_interval, [&] { return quit_; });
+        if (handled < 0)
+            wake_.wait_for(lock, options_.idle_interval, [&] { return quit_; });
+        else if (handled < options_.batch)
+            wake_.wait_for(lock, options_.linger, [&] { return quit_; });
     }
 }
 
-bool EventDelivery::deliver_one_stream() {
+int EventDelivery::deliver_one_stream() {
     auto& state = *worker_;
     if (!state.signer) {
         // A key made here is committed before anything is signed with it: a SET must never name a key that a
@@ -245,7 +253,7 @@ bool EventDelivery::deliver_one_stream() {
     auto const stream = events.claim_due_push_stream();
     if (!stream) {
         tx.commit();
-        return false;
+        return -1;
     }
     if (auto const key = events.current_signing_key(); key && key->kid != state.signer->kid())
         state.signer = std::make_unique<JwsSigner>(*key);  // rotated
@@ -253,6 +261,7 @@ bool EventDelivery::deliver_one_stream() {
     auto const endpoint = parse_endpoint(stream->endpoint);
     std::optional<PushResult> failure;
     int accepted = 0;
+    std::vector<std::int64_t> done;  // removed together once the batch ends
     if (!endpoint) {
         failure = PushResult{0, "the endpoint \"" + stream->endpoint + "\" is not an http or https URL", "connect", {}};
     } else {
@@ -268,7 +277,7 @@ bool EventDelivery::deliver_one_stream() {
                     auto const jws = state.signer->sign(set_claims(event, issuer_, stream->endpoint, issued_at));
                     auto result = co_await connection.post(stream->authorization, jws);
                     if (result.status >= 200 && result.status <= 299) {
-                        events.remove(event.outbox_id);
+                        done.push_back(event.outbox_id);
                         metrics_.events_delivered.inc();
                         metrics_.event_delivery_lag.observe(event.age_seconds);
                         ++accepted;
@@ -276,7 +285,7 @@ bool EventDelivery::deliver_one_stream() {
                     }
                     if (result.status == 400) {  // RFC 8935 §2.3: the receiver refuses this SET; sending it again
                                                  // would not change that
-                        events.remove(event.outbox_id);
+                        done.push_back(event.outbox_id);
                         metrics_.events_rejected.inc();
                         log_line("event stream " + stream->name + ": the receiver refused SET " + event.jti + " (" +
                                      result.error + "); it is not sent again",
@@ -291,6 +300,7 @@ bool EventDelivery::deliver_one_stream() {
             net::detached);
         ioc.run();
     }
+    events.remove(done);
     if (accepted > 0) events.delivery_succeeded(stream->id);
     if (failure) {
         metrics_.event_delivery_failures.with({failure->reason}).inc();
@@ -304,7 +314,7 @@ bool EventDelivery::deliver_one_stream() {
                      LogLevel::error);
     }
     tx.commit();
-    return true;
+    return failure ? -1 : static_cast<int>(pending.size());
 }
 
 }  // namespace server

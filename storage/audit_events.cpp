@@ -18,10 +18,12 @@ std::optional<StoredResource> find_audit_event(pqxx::transaction_base& tx, std::
 std::int64_t delete_expired_changes(pqxx::transaction_base& tx, int batch) {
     return static_cast<std::int64_t>(
         detail::exec_sql(tx,
-                         "DELETE FROM changes WHERE id IN (SELECT c.id FROM tenants t CROSS JOIN LATERAL"
+                         "WITH d AS (DELETE FROM changes WHERE id IN (SELECT c.id FROM tenants t CROSS JOIN LATERAL"
                          " (SELECT id FROM changes WHERE tenant_id = t.id"
                          " AND occurred_at < now() - make_interval(days => t.audit_retention_days)"
-                         " ORDER BY occurred_at LIMIT $1) c LIMIT $1) RETURNING id",
+                         " ORDER BY occurred_at LIMIT $1) c LIMIT $1) RETURNING id),"
+                         " o AS (DELETE FROM event_outbox WHERE change_id IN (SELECT id FROM d))"  // never delivered
+                         " SELECT id FROM d",
                          batch)
             .size());
 }

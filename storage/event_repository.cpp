@@ -21,6 +21,8 @@ std::string const stream_columns =
     "o.change_id"
     " WHERE o.stream_id = s.id ORDER BY o.id LIMIT 1), 0)";
 
+std::string const stream_columns_without_counts = stream_columns.substr(0, stream_columns.find(", (SELECT count(*)"));
+
 EventStream stream_of(pqxx::row const& row) {
     EventStream s;
     s.id = row[0].as<std::string>();
@@ -91,7 +93,10 @@ bool EventRepository::set_state(std::string const& tenant_id, std::string const&
 }
 
 bool EventRepository::delete_stream(std::string const& tenant_id, std::string const& name) {
-    return !detail::exec_sql(tx_, "DELETE FROM event_streams WHERE tenant_id = $1 AND name = $2 RETURNING id",
+    return !detail::exec_sql(tx_,
+                             "WITH s AS (DELETE FROM event_streams WHERE tenant_id = $1 AND name = $2 RETURNING id),"
+                             " o AS (DELETE FROM event_outbox WHERE stream_id IN (SELECT id FROM s))"
+                             " SELECT id FROM s",
                              tenant_id, name)
                 .empty();
 }
@@ -129,7 +134,7 @@ std::optional<EventStream> EventRepository::claim_due_push_stream() {
         "SELECT " + stream_columns +
             " FROM event_streams s WHERE s.delivery = 'push' AND s.state <> 'paused' AND s.next_attempt_at <= now()"
             " AND EXISTS (SELECT 1 FROM event_outbox o WHERE o.stream_id = s.id)"
-            " ORDER BY s.next_attempt_at LIMIT 1 FOR UPDATE OF s SKIP LOCKED");
+            " ORDER BY s.next_attempt_at LIMIT 1 FOR NO KEY UPDATE OF s SKIP LOCKED");
     if (rows.empty()) return std::nullopt;
     return stream_of(rows[0]);
 }
@@ -166,8 +171,11 @@ std::vector<PendingEvent> EventRepository::pending(std::string const& stream_id,
     return out;
 }
 
-void EventRepository::remove(std::int64_t outbox_id) {
-    detail::exec_sql(tx_, "DELETE FROM event_outbox WHERE id = $1", outbox_id);
+void EventRepository::remove(std::vector<std::int64_t> const& outbox_ids) {
+    if (outbox_ids.empty()) return;
+    std::string list = "{";
+    for (auto const id : outbox_ids) list += (list.size() > 1 ? "," : "") + std::to_string(id);
+    detail::exec_sql(tx_, "DELETE FROM event_outbox WHERE id = ANY ($1::bigint[])", list + "}");
 }
 
 int EventRepository::acknowledge(std::string const& stream_id, std::vector<std::string> const& jtis) {

@@ -74,11 +74,13 @@ public:
     std::vector<std::string> published_keys();
 
     /// Locks one push stream that is due and has SETs waiting, skipping streams another instance holds
-    /// (FOR UPDATE SKIP LOCKED): the caller delivers its SETs within this transaction.
+    /// (FOR NO KEY UPDATE SKIP LOCKED): the caller delivers its SETs within this transaction. The lock is the weaker
+    /// one on purpose: writes add to the stream's outbox meanwhile, and their foreign-key check must not wait.
     std::optional<EventStream> claim_due_push_stream();
     /// The oldest SETs of a stream, in the order their writes committed.
     std::vector<PendingEvent> pending(std::string const& stream_id, int limit);
-    void remove(std::int64_t outbox_id);
+    /// Removes delivered SETs, in one statement.
+    void remove(std::vector<std::int64_t> const& outbox_ids);
     /// Removes the stream's SETs with these jti values; returns how many there were.
     int acknowledge(std::string const& stream_id, std::vector<std::string> const& jtis);
     /// A push succeeded: the stream's failure count is cleared.

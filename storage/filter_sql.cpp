@@ -362,6 +362,7 @@ ResourceTable const& audit_events_table() {
         {},
         {},
         "text",  // the record's number as text
+        false,   // counted when listed (an index-only scan), not on every write
     };
     return table;
 }

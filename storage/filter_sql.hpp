@@ -40,6 +40,7 @@ struct ResourceTable {
     std::string_view members_attribute;            // kept in group_members by group: Group "members"
     std::string_view groups_attribute;             // derived from group_members by member: User "groups"
     std::string_view id_type = "uuid";             // the SQL type of <alias>.id: a cursor's keyset compares to it
+    bool counted = true;                           // resource_counts holds its unfiltered totalResults
 };
 
 ResourceTable const& users_table();

@@ -171,7 +171,7 @@ ListPage list_resources(pqxx::transaction_base& tx, ResourceTable const& table, 
                                            "AND m.member_type = 'User') END::bigint",
                                        tenant_id, *group)[0]
                          .as<std::int64_t>();
-    } else if (!query.filter) {
+    } else if (!query.filter && table.counted) {
         page.total = detail::exec_sql1(tx,
                                        "SELECT coalesce(sum(n), 0)::bigint FROM resource_counts "
                                        "WHERE tenant_id = $1 AND resource_type = $2",

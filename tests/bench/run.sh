@@ -24,7 +24,8 @@ read_scenarios=(service_provider_config get_user get_user_no_groups filter_usern
                 page_total walk_index walk_cursor page_cursor_deep members_walk_index members_walk_cursor
                 group_big_no_members)
 write_scenarios=(post_user patch_user put_user members_big members_small bulk_create entra_mixed)
-scenarios=$(IFS=,; echo "${read_scenarios[*]},${write_scenarios[*]}")
+# "events": POST and PATCH again with a push stream attached, against the same run's figures without one.
+scenarios=$(IFS=,; echo "${read_scenarios[*]},${write_scenarios[*]},events")
 while [ $# -gt 0 ]; do
     case $1 in
         --users) users=$2; shift 2 ;;
@@ -51,6 +52,8 @@ scimd="$scimd_root/build/cli/scimd"
 work=$(mktemp -d /tmp/scimd-bench.XXXXXX)
 chmod 755 "$work"
 server_pid=""
+admin_port=""
+declare -A backlog_s
 sampler_pid=""
 perf_pid=""
 stop_server() {
@@ -181,7 +184,9 @@ start_server() {
             -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
         tls=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
     fi
-    "$scimd" serve --listen "127.0.0.1:$port" "${tls[@]}" 2>>"$work/scimd-$protocol.log" &
+    admin_port=$(free_port)
+    "$scimd" serve --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin_port" "${tls[@]}" \
+        2>>"$work/scimd-$protocol.log" &
     server_pid=$!
     base="$protocol://127.0.0.1:$port/scim/v2"
     for _ in $(seq 1 100); do
@@ -226,7 +231,7 @@ measure() {
     local cpu_before cpu_after
     cpu_before=$(cpu_ticks)
     out=$(BENCH_SCENARIO=$scenario BENCH_TOKENS=$tokens BENCH_USERS=$users_tsv BENCH_USER_COUNT=$user_count \
-          BENCH_BIG_GROUP=$big_group BENCH_SMALL_GROUP=$small_group BENCH_CURSOR=${cursor:-} BENCH_RUN=$protocol \
+          BENCH_BIG_GROUP=$big_group BENCH_SMALL_GROUP=$small_group BENCH_CURSOR=${cursor:-} BENCH_RUN="$5$protocol" \
           wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 30s -s "$scimd_root/tests/bench/scenarios.lua" \
               "$base/" 2>&1) || die "wrk failed on $scenario: $out"
     cpu_after=$(cpu_ticks)
@@ -277,6 +282,37 @@ for phase in read write; do
     done
 done
 
+# Change events: the same writes with one push stream attached to the tenant, its SETs signed and POSTed by the
+# delivery worker to a receiver on this machine. Then how far delivery lagged behind: the SETs still waiting when the
+# writes stopped, the time to deliver them, and the lag of every SET from the server's histogram.
+if wanted events; then
+    receiver_port=$(free_port)
+    "$scimd_root/build/tests/bench_receiver" "$receiver_port" &
+    receiver_pid=$!
+    "$scimd" events stream create bench-events --tenant bench --push "http://127.0.0.1:$receiver_port/events" \
+        2>/dev/null
+    start_server http
+    printf '\nwith one push stream (delivery by the same scimd to a receiver on this machine):\n'
+    for scenario in post_user patch_user; do
+        measure http "$scenario" "$work/bench.tokens" "$work/users.tsv" "events." "$users"
+        waiting=$("$scimd" events stream list --tenant bench 2>/dev/null | grep -o '[0-9]* waiting' | grep -o '[0-9]*')
+        started=$(date +%s%N)
+        while "$scimd" events stream list --tenant bench 2>/dev/null | grep -qv '\b0 waiting'; do sleep 0.1; done
+        drain_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+        lag=$(curl -s "http://127.0.0.1:$admin_port/metrics" | awk -F'[{}" ]+' '
+            /^scimd_event_delivery_lag_seconds_bucket/ { le[n] = $3; c[n++] = $NF }
+            /^scimd_event_delivery_lag_seconds_count/ { total = $NF }
+            END { for (q = 0.5; q <= 0.99; q += 0.49) { for (i = 0; i < n && c[i] < q * total; i++); printf "%s<=%ss ", (q < 0.9 ? "p50" : "p99"), le[i] } }')
+        printf '  %-22s SETs waiting when the writes stopped: %s, delivered %d ms later; lag %s\n' "$scenario" \
+            "${waiting:-0}" "$drain_ms" "$lag"
+        backlog_s[$scenario]=$(awk -v w="${waiting:-0}" -v r="${rate[events.http.$scenario]:-1}" 'BEGIN { printf "%.2f", w / r }')
+    done
+    stop_server
+    kill -TERM "$receiver_pid" 2>/dev/null || true
+    wait "$receiver_pid" 2>/dev/null || true
+    "$scimd" events stream delete bench-events --tenant bench 2>/dev/null
+fi
+
 # The targets, each a ratio from this run.
 missed=0
 target() {  # name, value, comparison (ge|le), threshold, unit
@@ -321,6 +357,13 @@ for protocol in ${protocols//,/ }; do
     target "$p users created per second: /Bulk / separate POSTs" "$(of "$p.bulk_create" "$p.post_user" 1000)" ge 5
     target "$p peak RSS over every scenario (MB)" "$(peak_rss_of "$p.")" le 100
 done
+if wanted events; then
+    target "http POST /Users with a push stream / without" "$(of "events.http.post_user" "http.post_user")" ge 0.85
+    target "http PATCH /Users/{id} with a push stream / without" "$(of "events.http.patch_user" "http.patch_user")" \
+        ge 0.85
+    target "http seconds of POST /Users output still waiting for delivery when the writes stopped" \
+        "${backlog_s[post_user]:-}" le 1
+fi
 
 # The sweep: the cost of a read as the data grows, over HTTP, each figure against the first tenant's.
 if [ -n "$sweep" ]; then

@@ -65,33 +65,44 @@ TEST_CASE("a change from the command line has a txn of its own, and a full event
     CHECK(server::endpoint_of("Site") == "/Sites");
 }
 
-TEST_CASE("a SET signed with RS256 verifies with its JWK, and not once altered or with another key") {
-    auto const key = server::generate_signing_key();
-    auto const other = server::generate_signing_key();
-    CHECK(key.kid.size() == 16);
-    CHECK(key.kid != other.kid);
-    auto const jwk = json::parse(key.public_jwk).as_object();
-    CHECK(jwk.at("kty") == "RSA");
-    CHECK(jwk.at("alg") == "RS256");
-    CHECK(jwk.at("kid").as_string() == key.kid);
-    CHECK_FALSE(jwk.contains("d"));  // the public half only
+TEST_CASE("a SET signed with ES256 or RS256 verifies with its JWK, and not once altered or with another key") {
+    for (std::string const algorithm : {"ES256", "RS256"}) {
+        CAPTURE(algorithm);
+        auto const key = server::generate_signing_key(algorithm);
+        auto const other = server::generate_signing_key(algorithm);
+        CHECK(key.kid.size() == 16);
+        CHECK(key.kid != other.kid);
+        auto const jwk = json::parse(key.public_jwk).as_object();
+        CHECK(jwk.at("kty") == (algorithm == "ES256" ? "EC" : "RSA"));
+        CHECK(jwk.at("alg").as_string() == algorithm);
+        CHECK(jwk.at("kid").as_string() == key.kid);
+        CHECK_FALSE(jwk.contains("d"));  // the public half only
 
-    server::JwsSigner const signer(key);
-    auto const jws = signer.sign(R"({"jti":"1"})");
-    auto const payload = server::verify_jws(jws, key.public_jwk);
-    REQUIRE(payload);
-    CHECK(*payload == R"({"jti":"1"})");
-    auto const header = json::parse(*server::from_base64url(jws.substr(0, jws.find('.')))).as_object();
-    CHECK(header.at("alg") == "RS256");
-    CHECK(header.at("typ") == "secevent+jwt");
-    CHECK(header.at("kid").as_string() == key.kid);
+        server::JwsSigner const signer(key);
+        auto const jws = signer.sign(R"({"jti":"1"})");
+        auto const payload = server::verify_jws(jws, key.public_jwk);
+        REQUIRE(payload);
+        CHECK(*payload == R"({"jti":"1"})");
+        auto const header = json::parse(*server::from_base64url(jws.substr(0, jws.find('.')))).as_object();
+        CHECK(header.at("alg").as_string() == algorithm);
+        CHECK(header.at("typ") == "secevent+jwt");
+        CHECK(header.at("kid").as_string() == key.kid);
+        if (algorithm == "ES256") CHECK(server::from_base64url(jws.substr(jws.rfind('.') + 1))->size() == 64);
 
-    CHECK_FALSE(server::verify_jws(jws, other.public_jwk));
-    auto tampered = jws;
-    tampered[jws.find('.') + 2] ^= 1;
-    CHECK_FALSE(server::verify_jws(tampered, key.public_jwk));
-    CHECK_FALSE(server::verify_jws("not.a.jws", key.public_jwk));
-    CHECK_FALSE(server::verify_jws("", key.public_jwk));
+        CHECK_FALSE(server::verify_jws(jws, other.public_jwk));
+        auto tampered = jws;
+        tampered[jws.find('.') + 2] ^= 1;
+        CHECK_FALSE(server::verify_jws(tampered, key.public_jwk));
+        CHECK_FALSE(server::verify_jws("not.a.jws", key.public_jwk));
+        CHECK_FALSE(server::verify_jws("", key.public_jwk));
+    }
+    // A header that names another algorithm than the key's, or none, never verifies.
+    auto const ec = server::generate_signing_key("ES256");
+    auto const rsa = server::generate_signing_key("RS256");
+    CHECK_FALSE(server::verify_jws(server::JwsSigner(rsa).sign("{}"), ec.public_jwk));
+    CHECK_FALSE(server::verify_jws(server::base64url(R"({"alg":"none"})") + "." + server::base64url("{}") + ".",
+                                   ec.public_jwk));
+    CHECK_THROWS_AS(server::generate_signing_key("HS256"), std::invalid_argument);
 }
 
 TEST_CASE("push retries back off exponentially with jitter up to the cap") {
