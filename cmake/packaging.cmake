@@ -8,7 +8,7 @@ install(TARGETS scimd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES "${debian_dir}/scimd.conf" DESTINATION /etc/scimd PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 install(FILES "${debian_dir}/scimd.service" DESTINATION lib/systemd/system)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/docs/operations.md"
-              "${PROJECT_SOURCE_DIR}/docs/performance.md"
+              "${PROJECT_SOURCE_DIR}/docs/performance.md" "${PROJECT_SOURCE_DIR}/docs/events.md"
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
