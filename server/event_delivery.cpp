@@ -178,6 +178,8 @@ struct EventDelivery::Worker {
     std::unique_ptr<JwsSigner> signer;
     ssl::context tls{ssl::context::tls_client};
     std::chrono::steady_clock::time_point gauge_updated;
+    std::string last_error;
+    std::chrono::steady_clock::time_point last_error_logged;
 };
 
 EventDelivery::EventDelivery(std::string database_url, std::string issuer, ServerMetrics& metrics,
@@ -215,9 +217,16 @@ void EventDelivery::run() {
                 state.connection->set_variable("synchronous_commit", "off");
             }
             handled = deliver_one_stream();
+            state.last_error.clear();  // the next failure is news again
         } catch (std::exception const& e) {
             state.connection.reset();  // reopened on the next round; the stream's SETs stay in the outbox
-            log_line(std::string("event delivery: ") + e.what(), LogLevel::warning);
+            // While the database is away this fails every round: say so when it changes, and once a minute.
+            auto const now = std::chrono::steady_clock::now();
+            if (e.what() != state.last_error || now - state.last_error_logged > std::chrono::minutes(1)) {
+                log_line(std::string("event delivery: ") + e.what(), LogLevel::warning);
+                state.last_error = e.what();
+                state.last_error_logged = now;
+            }
         }
         lock.lock();
         if (handled < 0)
