@@ -121,7 +121,7 @@ TEST_CASE("an Entra-style cycle pushes exactly the expected SETs, signed, in ord
     auto const& title = sets[1].claims.at("events").at(prov + "patch:notice");
     CHECK(title.at("attributes") == json::array{"title"});
     CHECK(title.at("version") == "W/\"2\"");
-    auto const& membership = by_resource(sets).at("/Groups/" + gid);
+    auto const membership = by_resource(sets).at("/Groups/" + gid);  // a copy: the map is a temporary
     CHECK(membership.size() == 3);
     for (auto const& a : receiver.authorizations()) CHECK(a == "Bearer receiver-token-7");
 }
