@@ -1,4 +1,4 @@
-// SET claims, their RS256 signature, and the retry schedule of push delivery.
+// SET claims, their ES256 and RS256 signatures, and the retry schedule of push delivery.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
