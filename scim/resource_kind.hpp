@@ -6,10 +6,10 @@
 
 namespace scim {
 
-enum class ResourceKind { user, group, site, license, number, tenant, token };
+enum class ResourceKind { user, group, site, license, number, tenant, token, event_stream };
 
 /// The resource type's name as SCIM and the change records spell it: "User", "Group", "Site", "License", "Number",
-/// "Tenant", "Token".
+/// "Tenant", "Token", "EventStream".
 constexpr std::string_view to_string(ResourceKind kind) noexcept {
     switch (kind) {
         case ResourceKind::user:
@@ -26,6 +26,8 @@ constexpr std::string_view to_string(ResourceKind kind) noexcept {
             return "Tenant";
         case ResourceKind::token:
             return "Token";
+        case ResourceKind::event_stream:
+            return "EventStream";
     }
     return {};
 }
@@ -33,7 +35,7 @@ constexpr std::string_view to_string(ResourceKind kind) noexcept {
 /// The kind named `name` (exact spelling of to_string), or nullopt.
 constexpr std::optional<ResourceKind> resource_kind_named(std::string_view name) noexcept {
     for (auto kind : {ResourceKind::user, ResourceKind::group, ResourceKind::site, ResourceKind::license,
-                      ResourceKind::number, ResourceKind::tenant, ResourceKind::token})
+                      ResourceKind::number, ResourceKind::tenant, ResourceKind::token, ResourceKind::event_stream})
         if (to_string(kind) == name) return kind;
     return std::nullopt;
 }

@@ -11,6 +11,10 @@
 
 namespace server {
 
+/// The directory extension's event URIs begin with this: "site", "licenses", "extensionNumber", "didNumbers" (a user's
+/// attribute changed; the payload has its new value), "number:claim" and "number:release" (a tenant's number pool).
+extern std::string const directory_event_prefix;
+
 /// The SCIM endpoint of a resource type, "User" -> "/Users".
 std::string endpoint_of(std::string_view resource_type);
 

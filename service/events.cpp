@@ -48,17 +48,17 @@ storage::EventStream create_event_stream(pqxx::transaction_base& tx, Caller cons
     stream.event_uris = s.event_uris;
     stream.full_data = s.full_data;
     stream.retry_seconds = s.retry_hours * 3600;
-    return storage::EventRepository(tx).create_stream(stream);
+    return storage::EventRepository(tx, caller.change).create_stream(stream);
 }
 
 void set_event_stream_state(pqxx::transaction_base& tx, Caller const& caller, std::string const& name,
                             std::string const& state) {
-    if (!storage::EventRepository(tx).set_state(caller.change.tenant_id, name, state))
+    if (!storage::EventRepository(tx, caller.change).set_state(caller.change.tenant_id, name, state))
         throw scim::Error::not_found("the tenant has no event stream \"" + name + "\"");
 }
 
 void delete_event_stream(pqxx::transaction_base& tx, Caller const& caller, std::string const& name) {
-    if (!storage::EventRepository(tx).delete_stream(caller.change.tenant_id, name))
+    if (!storage::EventRepository(tx, caller.change).delete_stream(caller.change.tenant_id, name))
         throw scim::Error::not_found("the tenant has no event stream \"" + name + "\"");
 }
 

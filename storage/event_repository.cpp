@@ -1,6 +1,8 @@
 // Event streams and their outbox in SQL.
 #include "storage/event_repository.hpp"
 
+#include <algorithm>
+
 #include <pqxx/except>
 
 #include "scim/error.hpp"
@@ -47,14 +49,23 @@ EventStream stream_of(pqxx::row const& row) {
 }  // namespace
 
 EventStream EventRepository::create_stream(EventStream const& s) {
+    std::vector<std::string> names{"delivery", "name", "retry"};
+    if (!s.endpoint.empty()) names.emplace_back("endpoint");
+    if (!s.authorization.empty()) names.emplace_back("secret");
+    if (!s.event_uris.empty()) names.emplace_back("events");
+    if (s.full_data) names.emplace_back("full");
+    std::sort(names.begin(), names.end());
     try {
         auto const row = detail::exec_sql1(
             tx_,
             "WITH s AS (INSERT INTO event_streams (tenant_id, name, delivery, endpoint, auth_header, event_uris,"
             " full_data, retry_seconds) SELECT $1, $2, $3, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)),"
-            " $7, $8 RETURNING *) SELECT s.id FROM s",
+            " $7, $8 RETURNING id, name, NULL::bigint AS version),"
+            " c AS (" +
+                detail::change_insert("s", scim::ResourceKind::event_stream, ChangeOperation::create, "$9", "s.name") +
+                ") SELECT s.id FROM s",
             s.tenant_id, s.name, s.delivery, detail::or_null(s.endpoint), detail::or_null(s.authorization),
-            detail::json_text_array(s.event_uris), s.full_data, s.retry_seconds);
+            detail::json_text_array(s.event_uris), s.full_data, s.retry_seconds, change_context_json(context_, names));
         auto out = s;
         out.id = row[0].as<std::string>();
         out.state = "active";
@@ -82,22 +93,30 @@ std::optional<EventStream> EventRepository::find_stream(std::string const& tenan
 }
 
 bool EventRepository::set_state(std::string const& tenant_id, std::string const& name, std::string const& state) {
-    auto const rows = detail::exec_sql(tx_,
-                                       "UPDATE event_streams SET state = $3,"
-                                       " attempts = CASE WHEN $3 = 'active' THEN 0 ELSE attempts END,"
-                                       " failing_since = CASE WHEN $3 = 'active' THEN NULL ELSE failing_since END,"
-                                       " next_attempt_at = CASE WHEN $3 = 'active' THEN now() ELSE next_attempt_at END"
-                                       " WHERE tenant_id = $1 AND name = $2 RETURNING id",
-                                       tenant_id, name, state);
+    auto const rows = detail::exec_sql(
+        tx_,
+        "WITH s AS (UPDATE event_streams SET state = $3,"
+        " attempts = CASE WHEN $3 = 'active' THEN 0 ELSE attempts END,"
+        " failing_since = CASE WHEN $3 = 'active' THEN NULL ELSE failing_since END,"
+        " next_attempt_at = CASE WHEN $3 = 'active' THEN now() ELSE next_attempt_at END"
+        " WHERE tenant_id = $1 AND name = $2 RETURNING id, name, NULL::bigint AS version),"
+        " c AS (" +
+            detail::change_insert("s", scim::ResourceKind::event_stream, ChangeOperation::update, "$4", "s.name") +
+            ") SELECT id FROM s",
+        tenant_id, name, state, change_context_json(context_, {"state"}));
     return !rows.empty();
 }
 
 bool EventRepository::delete_stream(std::string const& tenant_id, std::string const& name) {
     return !detail::exec_sql(tx_,
-                             "WITH s AS (DELETE FROM event_streams WHERE tenant_id = $1 AND name = $2 RETURNING id),"
-                             " o AS (DELETE FROM event_outbox WHERE stream_id IN (SELECT id FROM s))"
-                             " SELECT id FROM s",
-                             tenant_id, name)
+                             "WITH s AS (DELETE FROM event_streams WHERE tenant_id = $1 AND name = $2"
+                             "           RETURNING id, name, NULL::bigint AS version),"
+                             " o AS (DELETE FROM event_outbox WHERE stream_id IN (SELECT id FROM s)),"
+                             " c AS (" +
+                                 detail::change_insert("s", scim::ResourceKind::event_stream, ChangeOperation::remove,
+                                                       "$3", "s.name") +
+                                 ") SELECT id FROM s",
+                             tenant_id, name, change_context_json(context_))
                 .empty();
 }
 
@@ -145,6 +164,7 @@ std::vector<PendingEvent> EventRepository::pending(std::string const& stream_id,
              tx_,
              "SELECT o.id, o.jti, array_to_json(o.events)::text, coalesce(o.external_id, ''), coalesce(o.data::text, "
              "''),"
+             " coalesce(o.directory::text, ''),"
              " c.resource_type, c.resource_id, c.operation, c.version, coalesce(c.request_id, ''), c.id, " +
                  detail::rfc3339_sql("c.occurred_at") +
                  ", array_to_json(c.attributes)::text, extract(epoch FROM now() - c.occurred_at)::float8"
@@ -157,15 +177,16 @@ std::vector<PendingEvent> EventRepository::pending(std::string const& stream_id,
         e.events = detail::strings_of_json_array(row[2].c_str());
         e.external_id = row[3].as<std::string>();
         e.data = row[4].as<std::string>();
-        e.resource_type = row[5].as<std::string>();
-        e.resource_id = row[6].as<std::string>();
-        e.operation = row[7].as<std::string>();
-        if (!row[8].is_null()) e.version = row[8].as<std::int64_t>();
-        e.request_id = row[9].as<std::string>();
-        e.change_id = row[10].as<std::int64_t>();
-        e.occurred_at = row[11].as<std::string>();
-        e.attributes = detail::strings_of_json_array(row[12].c_str());
-        e.age_seconds = row[13].as<double>();
+        e.directory = row[5].as<std::string>();
+        e.resource_type = row[6].as<std::string>();
+        e.resource_id = row[7].as<std::string>();
+        e.operation = row[8].as<std::string>();
+        if (!row[9].is_null()) e.version = row[9].as<std::int64_t>();
+        e.request_id = row[10].as<std::string>();
+        e.change_id = row[11].as<std::int64_t>();
+        e.occurred_at = row[12].as<std::string>();
+        e.attributes = detail::strings_of_json_array(row[13].c_str());
+        e.age_seconds = row[14].as<double>();
         out.push_back(std::move(e));
     }
     return out;

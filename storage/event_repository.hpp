@@ -9,6 +9,8 @@
 
 #include <pqxx/transaction_base>
 
+#include "storage/change_log.hpp"
+
 namespace storage {
 
 struct EventStream {
@@ -36,7 +38,8 @@ struct PendingEvent {
     std::string jti;
     std::vector<std::string> events;
     std::string external_id;
-    std::string data;  // JSON of the resource for full streams, else empty
+    std::string data;       // JSON of the resource for full streams, else empty
+    std::string directory;  // JSON of a user's directory attributes when a directory event is in the SET, else empty
     std::string resource_type;
     std::string resource_id;
     std::string operation;
@@ -57,13 +60,15 @@ struct SigningKey {
 
 class EventRepository {
 public:
-    explicit EventRepository(pqxx::transaction_base& tx) : tx_(tx) {}
+    /// Works in `tx`; creating, pausing, resuming and deleting a stream append change records in `context`.
+    explicit EventRepository(pqxx::transaction_base& tx, ChangeContext context = {})
+        : tx_(tx), context_(std::move(context)) {}
 
     /// @throws scim::Error 409 when the tenant has a stream of that name.
     EventStream create_stream(EventStream const& stream);
     std::vector<EventStream> list_streams(std::string const& tenant_id);
     std::optional<EventStream> find_stream(std::string const& tenant_id, std::string const& name);
-    /// Pauses, resumes (clearing the failure count: delivery starts at once) or marks failing; false: no such stream.
+    /// Pauses or resumes (clearing the failure count: delivery starts at once); false: no such stream.
     bool set_state(std::string const& tenant_id, std::string const& name, std::string const& state);
     bool delete_stream(std::string const& tenant_id, std::string const& name);
 
@@ -93,6 +98,7 @@ public:
 
 private:
     pqxx::transaction_base& tx_;
+    ChangeContext context_;
 };
 
 }  // namespace storage

@@ -294,7 +294,12 @@ if wanted events; then
     start_server http
     printf '\nwith one push stream (delivery by the same scimd to a receiver on this machine):\n'
     for scenario in post_user patch_user; do
+        receiver_ticks=$(awk '{ print $14 + $15 }' "/proc/$receiver_pid/stat")
         measure http "$scenario" "$work/bench.tokens" "$work/users.tsv" "events." "$users"
+        # The receiver shares this machine's cores with scimd and PostgreSQL; on a real one it would not.
+        receiver_us=$(awk -v b="$receiver_ticks" -v a="$(awk '{ print $14 + $15 }' "/proc/$receiver_pid/stat")" \
+            -v n="$(awk -v r="${rate[events.http.$scenario]:-1}" -v d="$duration" 'BEGIN { print r * d }')" \
+            -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%d", (a - b) / hz * 1e6 / (n < 1 ? 1 : n) }')
         waiting=$("$scimd" events stream list --tenant bench 2>/dev/null | grep -o '[0-9]* waiting' | grep -o '[0-9]*')
         started=$(date +%s%N)
         while "$scimd" events stream list --tenant bench 2>/dev/null | grep -qv '\b0 waiting'; do sleep 0.1; done
@@ -303,8 +308,8 @@ if wanted events; then
             /^scimd_event_delivery_lag_seconds_bucket/ { le[n] = $3; c[n++] = $NF }
             /^scimd_event_delivery_lag_seconds_count/ { total = $NF }
             END { for (q = 0.5; q <= 0.99; q += 0.49) { for (i = 0; i < n && c[i] < q * total; i++); printf "%s<=%ss ", (q < 0.9 ? "p50" : "p99"), le[i] } }')
-        printf '  %-22s SETs waiting when the writes stopped: %s, delivered %d ms later; lag %s\n' "$scenario" \
-            "${waiting:-0}" "$drain_ms" "$lag"
+        printf '  %-22s SETs waiting when the writes stopped: %s, delivered %d ms later; lag %s; receiver %s us CPU each\n' \
+            "$scenario" "${waiting:-0}" "$drain_ms" "$lag" "$receiver_us"
         backlog_s[$scenario]=$(awk -v w="${waiting:-0}" -v r="${rate[events.http.$scenario]:-1}" 'BEGIN { printf "%.2f", w / r }')
     done
     stop_server

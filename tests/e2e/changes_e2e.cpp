@@ -181,6 +181,17 @@ TEST_CASE("sites, licences, numbers, settings and tokens: every write, and what 
     auto const all = records(e);
     CHECK((all[all.size() - 2].type == "Token" && all[all.size() - 2].operation == "create"));
     CHECK((all.back().type == "Token" && all.back().operation == "delete"));
+
+    // An event stream's life is recorded by its name: created with its settings, paused, deleted.
+    e.admin({"events", "stream", "create", "crm", "--tenant", "acme", "--push", "https://crm.example.com/events"});
+    e.admin({"events", "stream", "pause", "crm", "--tenant", "acme"});
+    e.admin({"events", "stream", "delete", "crm", "--tenant", "acme"});
+    auto const stream = records(e, "crm");
+    REQUIRE(stream.size() == 3);
+    CHECK((stream[0].type == "EventStream" && stream[0].operation == "create"));
+    CHECK(stream[0].attributes == "delivery,endpoint,name,retry");
+    CHECK((stream[1].operation == "update" && stream[1].attributes == "state"));
+    CHECK(stream[2].operation == "delete");
 }
 
 TEST_CASE("scimd audit prints a tenant's records, of one resource or since a time, as columns or JSON") {

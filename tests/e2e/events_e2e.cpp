@@ -23,11 +23,12 @@ using clients::text;
 namespace {
 
 std::string const prov = "urn:ietf:params:scim:event:prov:";
+std::string const directory = "urn:ietf:params:scim:schemas:extension:8x8:1.1:event:";
 
 struct Set {
     json::object claims;
-    std::string uri;                  // sub_id.uri
-    std::vector<std::string> events;  // the event URIs, shortened to what follows "prov:"
+    std::string uri;                  // sub_id.uri, or "tel:" and sub_id.phone_number
+    std::vector<std::string> events;  // the event URIs, "prov:" and the directory's prefix shortened
 };
 
 // Every SET verified against the server's JWKS, by the kid its header names; a SET that does not verify fails.
@@ -49,9 +50,14 @@ std::vector<Set> verified(E2E& e, std::vector<std::string> const& jws_list) {
         REQUIRE_MESSAGE(payload, "a SET whose signature does not verify");
         Set s;
         s.claims = json::parse(*payload).as_object();
-        s.uri = std::string(s.claims.at("sub_id").at("uri").as_string());
+        auto const& subject = s.claims.at("sub_id").as_object();
+        s.uri = subject.at("format") == "phone_number"  // a number of the tenant's pool
+                    ? "tel:" + std::string(subject.at("phone_number").as_string())
+                    : std::string(subject.at("uri").as_string());
         for (auto const& [uri, payload_of_event] : s.claims.at("events").as_object())
-            s.events.push_back(std::string(uri).substr(uri.starts_with(prov) ? prov.size() : 0));
+            s.events.push_back(uri.starts_with(prov)        ? std::string(uri).substr(prov.size())
+                               : uri.starts_with(directory) ? "directory:" + std::string(uri).substr(directory.size())
+                                                            : std::string(uri));
         out.push_back(std::move(s));
     }
     return out;
@@ -105,7 +111,7 @@ TEST_CASE("an Entra-style cycle pushes exactly the expected SETs, signed, in ord
     REQUIRE(sets.size() == 7);
     auto const per = by_resource(sets);
     CHECK(per.at("/Users/" + uid) ==
-          Events{{"create:notice"}, {"patch:notice"}, {"patch:notice", "deactivate"}, {"delete"}});
+          Events{{"create:notice", "directory:site"}, {"patch:notice"}, {"patch:notice", "deactivate"}, {"delete"}});
     CHECK(per.at("/Groups/" + gid) == Events{{"create:notice"}, {"patch:notice"}, {"patch:notice"}});
 
     std::set<std::string> jtis;
@@ -156,7 +162,8 @@ TEST_CASE("a receiver that is down, then answers 429 with Retry-After, gets ever
 
     auto const sets = verified(e, receiver.accepted());
     CHECK(sets.size() == 8);  // each once: accepted SETs are never sent again
-    for (auto const& [uri, events] : by_resource(sets)) CHECK(events == Events{{"create:notice"}, {"patch:notice"}});
+    for (auto const& [uri, events] : by_resource(sets))
+        CHECK(events == Events{{"create:notice", "directory:site"}, {"patch:notice"}});
     // The receiver counts a SET before scimd reads its answer: give the last one a moment to be counted.
     std::string metrics;
     for (int i = 0; i < 40 && metrics.find("scimd_events_delivered_total 8") == std::string::npos; ++i) {
@@ -175,6 +182,12 @@ TEST_CASE("kill -9 of scimd in the middle of a delivery loses no event") {
     receiver.answer({202, "", std::chrono::milliseconds(150)});
     std::vector<std::string> ids;
     for (int i = 0; i < 12; ++i) ids.push_back(e.create_user("crash" + std::to_string(i) + "@example.com"));
+    receiver.wait_for(3, std::chrono::seconds(3));
+    for (auto const& st : verified(e, receiver.accepted())) {
+        std::string l;
+        for (auto const& x : st.events) l += x + " ";
+        MESSAGE(st.uri << ": " << l);
+    }
     REQUIRE(receiver.wait_for(3, std::chrono::seconds(10)));
     e.server->stop(SIGKILL);
     receiver.answer({202, "", {}});
@@ -221,6 +234,53 @@ TEST_CASE("a full stream carries the resource as the write left it") {
     CHECK(data.at("userName") == "full@example.com");
     CHECK(data.at("title") == "First");
     CHECK(data.at("id").as_string() == id);
+}
+
+TEST_CASE("directory changes are events of their own, carrying the new values, and a stream gets only its events") {
+    E2E e;
+    EventReceiver receiver;
+    push_stream(e, "phones", receiver.url(),
+                {"--events", directory + "licenses," + directory + "extensionNumber," + directory + "didNumbers," +
+                                 directory + "number:claim," + directory + "number:release"});
+    e.admin({"site", "create", "London", "--tenant", "acme", "--site-code", "44"});
+    e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
+    e.admin({"number", "claim", "--tenant", "acme", "+442071234500"});
+    auto const contact = e.post("/scim/v2/Users", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName":"ann@example.com","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London"}})");
+    REQUIRE(contact.status == 201);  // a contact on a site: nothing this stream asked for
+    auto const id = text(contact.json(), "id");
+    std::string const ext = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:";
+    CHECK(patch(e, "/scim/v2/Users/" + id, R"([{"op":"add","path":")" + ext + R"(licenses","value":["X4"]}])").status ==
+          200);
+    CHECK(patch(e, "/scim/v2/Users/" + id,
+                R"([{"op":"add","path":")" + ext + R"(didNumbers","value":["+442071234500"]}])")
+              .status == 200);
+    CHECK(patch(e, "/scim/v2/Users/" + id, R"([{"op":"replace","path":"title","value":"Nurse"}])").status == 200);
+
+    REQUIRE(receiver.wait_for(3, std::chrono::seconds(10)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more comes
+    auto const sets = verified(e, receiver.accepted());
+    REQUIRE(sets.size() == 3);
+    CHECK(sets[0].uri == "tel:+442071234500");
+    CHECK(sets[0].events == std::vector<std::string>{"directory:number:claim"});
+    CHECK(sets[0].claims.at("events").at(directory + "number:claim").at("number") == "+442071234500");
+    CHECK(sets[1].uri == "/Users/" + id);
+    CHECK(sets[1].events == std::vector<std::string>{"directory:licenses", "directory:extensionNumber"});
+    auto const& allocated = sets[1].claims.at("events").as_object();
+    CHECK(allocated.at(directory + "licenses").at("licenses") == json::array{"X4"});
+    CHECK(allocated.at(directory + "extensionNumber").at("extensionNumber") == "1000");
+    CHECK(allocated.at(directory + "extensionNumber").at("fqExtensionNumber") == "441000");
+    CHECK(sets[2].events == std::vector<std::string>{"directory:didNumbers"});
+    CHECK(sets[2].claims.at("events").at(directory + "didNumbers").at("didNumbers") == json::array{"+442071234500"});
+
+    // Released, the number's SET says so; the user who held it first gives it up.
+    CHECK(patch(e, "/scim/v2/Users/" + id, R"([{"op":"remove","path":")" + ext + R"(didNumbers"}])").status == 200);
+    e.admin({"number", "release", "--tenant", "acme", "+442071234500"});
+    REQUIRE(receiver.wait_for(5, std::chrono::seconds(10)));
+    auto const later = verified(e, receiver.accepted());
+    CHECK(later[3].events == std::vector<std::string>{"directory:didNumbers"});
+    CHECK(later[3].claims.at("events").at(directory + "didNumbers").at("didNumbers").is_null());
+    CHECK(later[4].events == std::vector<std::string>{"directory:number:release"});
 }
 
 TEST_CASE("a poll stream hands out SETs until they are acknowledged") {
