@@ -21,6 +21,8 @@ std::vector<Command> token_commands();      // token issue | revoke | list
 std::vector<Command> directory_commands();  // site, license, number, user purge
 std::vector<Command> csv_commands();        // import-csv, export-csv
 std::vector<Command> audit_commands();      // audit
-std::vector<Command> event_commands();      // events stream create | list | pause | resume | delete, events key
+std::vector<Command> event_commands();
+std::vector<Command> oauth_commands();  // client create | list | revoke, tenant trust | trusts | untrust, oauth key //
+                                        // events stream create | list | pause | resume | delete, events key
 
 }  // namespace cli

@@ -46,6 +46,12 @@ CommandSpec serve_spec() {
          {"access-log", "on|off", "one log line per request on stderr", "on"},
          {"log-format", "text|json", "log lines as text, or as one JSON object per line", "text"},
          {"events-delivery", "on|off", "push change events to the tenants' push streams from this instance", "on"},
+         {"oauth", "on|off", "the OAuth token endpoint, access tokens and the JWTs of trusted issuers", "on"},
+         {"oauth-token-lifetime", "SECONDS", "how long an OAuth access token is valid", "3600"},
+         {"oauth-ca-file", "FILE", "PEM CAs trusted, besides the system's, for trusted issuers' and clients' JWKS URLs",
+          ""},
+         {"oauth-jwks-refresh", "SECONDS",
+          "the least time between two fetches of an issuer's JWKS (a token with an unknown kid asks for one)", "60"},
          {"audit-retention-interval", "SECONDS",
           "how often change records older than their tenant's audit-retention-days are deleted", "3600"},
          {"default-page-size", "N", "resources per page when a list names no count", "100"},
@@ -106,6 +112,12 @@ int run_serve(ParsedOptions const& o) {
     auto const& delivery = o.get("events-delivery");
     if (delivery != "on" && delivery != "off") throw UsageError("--events-delivery must be on or off");
     c.events_delivery = delivery == "on";
+    auto const& oauth = o.get("oauth");
+    if (oauth != "on" && oauth != "off") throw UsageError("--oauth must be on or off");
+    c.oauth = oauth == "on";
+    c.oauth_token_lifetime = std::chrono::seconds(o.get_number("oauth-token-lifetime", 60, 86400));
+    c.oauth_ca_file = o.get("oauth-ca-file");
+    c.oauth_jwks_refresh = std::chrono::seconds(o.get_number("oauth-jwks-refresh", 1, 86400));
     c.audit_retention_interval = std::chrono::seconds(o.get_number("audit-retention-interval", 1, 7 * 24 * 3600));
     c.max_page_size = o.get_number("max-page-size", 1, 100000);
     c.default_page_size = o.get_number("default-page-size", 1, c.max_page_size);

@@ -53,6 +53,12 @@ Error Error::invalid_cursor(std::string detail) { return {400, ScimType::invalid
 Error Error::expired_cursor(std::string detail) { return {400, ScimType::expired_cursor, std::move(detail)}; }
 Error Error::uniqueness(std::string detail) { return {409, ScimType::uniqueness, std::move(detail)}; }
 Error Error::unauthorized(std::string detail) { return {401, ScimType::none, std::move(detail)}; }
+
+Error Error::invalid_token(std::string detail) {
+    Error e{401, ScimType::none, std::move(detail)};
+    e.token_invalid_ = true;
+    return e;
+}
 Error Error::forbidden(std::string detail) { return {403, ScimType::none, std::move(detail)}; }
 Error Error::not_found(std::string detail) { return {404, ScimType::none, std::move(detail)}; }
 Error Error::method_not_allowed(std::string detail) { return {405, ScimType::none, std::move(detail)}; }

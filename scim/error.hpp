@@ -34,18 +34,21 @@ class Error : public std::exception {
 public:
     Error(int status, ScimType type, std::string detail);
 
-    static Error invalid_filter(std::string detail);          // 400 invalidFilter
-    static Error too_many(std::string detail);                // 400 tooMany
-    static Error invalid_syntax(std::string detail);          // 400 invalidSyntax
-    static Error invalid_path(std::string detail);            // 400 invalidPath
-    static Error no_target(std::string detail);               // 400 noTarget
-    static Error invalid_value(std::string detail);           // 400 invalidValue
-    static Error invalid_version(std::string detail);         // 400 invalidVers
-    static Error mutability(std::string detail);              // 400 mutability
-    static Error invalid_cursor(std::string detail);          // 400 invalidCursor (RFC 9865)
-    static Error expired_cursor(std::string detail);          // 400 expiredCursor (RFC 9865)
-    static Error uniqueness(std::string detail);              // 409 uniqueness
-    static Error unauthorized(std::string detail);            // 401
+    static Error invalid_filter(std::string detail);   // 400 invalidFilter
+    static Error too_many(std::string detail);         // 400 tooMany
+    static Error invalid_syntax(std::string detail);   // 400 invalidSyntax
+    static Error invalid_path(std::string detail);     // 400 invalidPath
+    static Error no_target(std::string detail);        // 400 noTarget
+    static Error invalid_value(std::string detail);    // 400 invalidValue
+    static Error invalid_version(std::string detail);  // 400 invalidVers
+    static Error mutability(std::string detail);       // 400 mutability
+    static Error invalid_cursor(std::string detail);   // 400 invalidCursor (RFC 9865)
+    static Error expired_cursor(std::string detail);   // 400 expiredCursor (RFC 9865)
+    static Error uniqueness(std::string detail);       // 409 uniqueness
+    static Error unauthorized(std::string detail);     // 401
+    /// 401 for a bearer token that was presented and is not good: WWW-Authenticate says error="invalid_token" and
+    /// why (RFC 6750 §3.1).
+    static Error invalid_token(std::string detail);
     static Error forbidden(std::string detail);               // 403
     static Error not_found(std::string detail);               // 404
     static Error method_not_allowed(std::string detail);      // 405
@@ -65,6 +68,8 @@ public:
     std::string const& detail() const noexcept { return detail_; }
     /// Seconds a client should wait before retrying (429 and 503); 0 when the error says nothing about it.
     int retry_after_seconds() const noexcept { return retry_after_seconds_; }
+    /// Whether this 401 is about a token presented (invalid_token), not about a missing one.
+    bool token_invalid() const noexcept { return token_invalid_; }
     char const* what() const noexcept override { return detail_.c_str(); }
 
     /// {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":…,"detail":…}
@@ -75,6 +80,7 @@ private:
     ScimType type_;
     std::string detail_;
     int retry_after_seconds_ = 0;
+    bool token_invalid_ = false;
 };
 
 /// A 400 invalidFilter for a filter that names an attribute the resource type does not have: its own type, so that

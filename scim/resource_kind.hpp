@@ -6,10 +6,10 @@
 
 namespace scim {
 
-enum class ResourceKind { user, group, site, license, number, tenant, token, event_stream };
+enum class ResourceKind { user, group, site, license, number, tenant, token, event_stream, client, trust };
 
 /// The resource type's name as SCIM and the change records spell it: "User", "Group", "Site", "License", "Number",
-/// "Tenant", "Token", "EventStream".
+/// "Tenant", "Token", "EventStream", "Client", "Trust".
 constexpr std::string_view to_string(ResourceKind kind) noexcept {
     switch (kind) {
         case ResourceKind::user:
@@ -28,6 +28,10 @@ constexpr std::string_view to_string(ResourceKind kind) noexcept {
             return "Token";
         case ResourceKind::event_stream:
             return "EventStream";
+        case ResourceKind::client:
+            return "Client";
+        case ResourceKind::trust:
+            return "Trust";
     }
     return {};
 }

@@ -1,6 +1,8 @@
 // Everything a request handler may use, built once by `scimd serve`.
 #pragma once
 
+#include <memory>
+
 #include <boost/asio/thread_pool.hpp>
 
 #include "scim/schema.hpp"
@@ -8,6 +10,7 @@
 #include "server/body_budget.hpp"
 #include "server/cursor.hpp"
 #include "server/db_pool.hpp"
+#include "server/oauth.hpp"
 #include "server/page_positions.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/serve_config.hpp"
@@ -34,7 +37,8 @@ struct App {
     BodyBudget bodies;
     // /Bulk requests worked on at once: one per database connection, as only that many can write at a time.
     WorkSlots bulk_slots;
-    std::string events_issuer;  // the iss of every SET: --public-url, else the address scimd listens on
+    std::string events_issuer;     // the iss of every SET: --public-url, else the address scimd listens on
+    std::unique_ptr<OAuth> oauth;  // the token endpoint and access tokens; null when --oauth off
 };
 
 }  // namespace server

@@ -1,10 +1,13 @@
 // Token checks with a short-lived cache, so a busy client costs one database lookup per token per TTL.
 #include "server/auth.hpp"
 
+#include <algorithm>
+
 #include "scim/error.hpp"
 #include "scim/text.hpp"
 #include "server/crypto.hpp"
 #include "server/db_pool.hpp"
+#include "server/oauth.hpp"
 
 namespace server {
 namespace {
@@ -42,7 +45,7 @@ boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::str
 
     auto const hash = sha256_hex(token);
     auto const now = std::chrono::steady_clock::now();
-    auto const unknown = [] { return scim::Error::unauthorized("the bearer token is unknown or revoked"); };
+    auto const unknown = [] { return scim::Error::invalid_token("the bearer token is unknown or revoked"); };
     {
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(hash); it != cache_.end()) {
@@ -53,6 +56,21 @@ boost::asio::awaitable<storage::TokenGrant> Authenticator::authenticate(std::str
             if (it->second > now) throw unknown();
             unknown_.erase(it);
         }
+    }
+    // A JWT (three dot-separated parts; static tokens have no dots): an OAuth access token or a trusted issuer's.
+    if (std::count(token.begin(), token.end(), '.') == 2) {
+        if (!oauth_) throw scim::Error::invalid_token("this server does not accept JWTs; OAuth is off");
+        // Each bad one says why (401 with the reason); the source's failures are limited by the caller.
+        auto [jwt_grant, expires] = co_await oauth_->grant_of(token);
+        if (cache_ttl_.count() > 0) {
+            // Kept no longer than the token lives.
+            auto const left = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                expires - std::chrono::system_clock::now());
+            std::lock_guard lock(mutex_);
+            if (cache_.size() > 10000) cache_.clear();
+            cache_[hash] = {jwt_grant, now + std::min<std::chrono::steady_clock::duration>(cache_ttl_, left)};
+        }
+        co_return jwt_grant;
     }
     auto grant = co_await db_.run([&](pqxx::work& tx) -> std::optional<storage::TokenGrant> {
         storage::TokenRepository tokens(tx);

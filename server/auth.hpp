@@ -15,10 +15,15 @@
 namespace server {
 
 class DbPool;
+class OAuth;
 
 class Authenticator {
 public:
     Authenticator(DbPool& db, std::chrono::milliseconds cache_ttl) : db_(db), cache_ttl_(cache_ttl) {}
+
+    /// Bearer JWTs (OAuth access tokens, trusted issuers' tokens) are checked by `oauth` from now on; without it,
+    /// only static tokens are known.
+    void use_oauth(OAuth* oauth) { oauth_ = oauth; }
 
     /// The grant of the token in an `Authorization: Bearer <token>` header.
     /// @throws scim::Error 401 when the header is missing or malformed, or the token unknown or revoked.
@@ -35,6 +40,7 @@ private:
     };
 
     DbPool& db_;
+    OAuth* oauth_ = nullptr;
     std::chrono::milliseconds cache_ttl_;
     std::mutex mutex_;
     std::unordered_map<std::string, Cached> cache_;

@@ -65,6 +65,19 @@ std::string base64url(std::string_view bytes) {
     return text;
 }
 
+std::optional<std::string> from_base64(std::string_view text) {
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    std::string url(text);
+    while (!url.empty() && url.back() == '=') url.pop_back();
+    for (char& c : url) {
+        if (c == '-' || c == '_') return std::nullopt;  // not of this alphabet
+        if (c == '+') c = '-';
+        if (c == '/') c = '_';
+    }
+    return from_base64url(url);
+}
+
 std::optional<std::string> from_base64url(std::string_view text) {
     std::string padded(text);
     for (char& c : padded) {

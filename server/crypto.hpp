@@ -20,6 +20,10 @@ std::string hash_password(std::string_view password);
 /// `bytes` as base64url without padding (RFC 4648 §5).
 std::string base64url(std::string_view bytes);
 
+/// The bytes of base64 `text` (RFC 4648 §4, padding optional, as in HTTP Basic credentials); nullopt when it is
+/// not base64.
+std::optional<std::string> from_base64(std::string_view text);
+
 /// The bytes of base64url `text` (padding optional); nullopt when it is not base64url.
 std::optional<std::string> from_base64url(std::string_view text);
 

@@ -9,9 +9,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 #include <pqxx/pqxx>
 
+#include "server/http_client.hpp"
 #include "server/jws.hpp"
 #include "server/log.hpp"
 #include "server/security_event.hpp"
@@ -22,148 +22,7 @@ namespace server {
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-namespace {
-
-inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
-
-struct Endpoint {
-    bool https = false;
-    std::string host;
-    std::string port;
-    std::string target;
-};
-
-std::optional<Endpoint> parse_endpoint(std::string const& url) {
-    auto const parsed = boost::urls::parse_uri(url);
-    if (!parsed || !parsed->has_authority()) return std::nullopt;
-    Endpoint e;
-    if (parsed->scheme() == "https")
-        e.https = true;
-    else if (parsed->scheme() != "http")
-        return std::nullopt;
-    e.host = parsed->host();
-    if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
-    e.port = parsed->has_port() ? std::string(parsed->port()) : (e.https ? "443" : "80");
-    e.target = parsed->encoded_resource().empty() ? "/" : std::string(parsed->encoded_resource());
-    if (e.target.front() != '/') e.target = "/" + e.target;
-    return e;
-}
-
-struct PushResult {
-    int status = 0;                 // 0: no answer
-    std::string error;              // why, when there was no 2xx
-    std::string reason = "status";  // the failure metric's label
-    std::optional<long> retry_after_seconds;
-};
-
-// One receiver connection, kept alive across the SETs of a batch and reopened when it breaks.
-class PushConnection {
-public:
-    PushConnection(net::io_context& ioc, ssl::context& tls, Endpoint endpoint, std::chrono::seconds timeout)
-        : ioc_(ioc), tls_(tls), endpoint_(std::move(endpoint)), timeout_(timeout) {}
-
-    net::awaitable<PushResult> post(std::string const& authorization, std::string const& body) {
-        http::request<http::string_body> req{http::verb::post, endpoint_.target, 11};
-        req.set(http::field::host, endpoint_.host);
-        req.set(http::field::user_agent, "scimd");
-        req.set(http::field::content_type, "application/secevent+jwt");
-        req.set(http::field::accept, "application/json");
-        if (!authorization.empty()) req.set(http::field::authorization, authorization);
-        req.keep_alive(true);
-        req.body() = body;
-        req.prepare_payload();
-        for (int attempt = 0; attempt < 2; ++attempt) {  // a kept-alive connection the receiver closed: reopen once
-            bool const fresh = !plain_ && !secure_;
-            if (fresh) {
-                if (auto failed = co_await open()) co_return *failed;
-            }
-            PushResult result;
-            if (endpoint_.https)  // not a conditional expression: GCC 12 miscompiles co_await inside one
-                result = co_await exchange(*secure_, req);
-            else
-                result = co_await exchange(*plain_, req);
-            if (result.status != 0 || fresh) co_return result;
-            close();
-        }
-        co_return PushResult{0, "the connection failed", "connect", {}};
-    }
-
-private:
-    void close() {
-        plain_.reset();
-        secure_.reset();
-    }
-
-    net::awaitable<std::optional<PushResult>> open() {
-        tcp::resolver resolver(ioc_);
-        auto [rec, found] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, as_tuple_awaitable);
-        if (rec) co_return PushResult{0, "cannot resolve " + endpoint_.host + ": " + rec.message(), "connect", {}};
-        if (endpoint_.https) {
-            secure_.emplace(ioc_, tls_);
-            auto& lowest = beast::get_lowest_layer(*secure_);
-            lowest.expires_after(timeout_);
-            auto [cec, ep] = co_await lowest.async_connect(found, as_tuple_awaitable);
-            if (cec) co_return failed("cannot connect to " + endpoint_.host + ": " + cec.message(), cec);
-            // SNI; OpenSSL's macro casts in the C way, so call what it expands to.
-            SSL_ctrl(secure_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                     const_cast<char*>(endpoint_.host.c_str()));
-            secure_->set_verify_callback(ssl::host_name_verification(endpoint_.host));
-            auto [hec] = co_await secure_->async_handshake(ssl::stream_base::client, as_tuple_awaitable);
-            if (hec) co_return failed("TLS with " + endpoint_.host + " failed: " + hec.message(), hec);
-        } else {
-            plain_.emplace(ioc_);
-            plain_->expires_after(timeout_);
-            auto [cec, ep] = co_await plain_->async_connect(found, as_tuple_awaitable);
-            if (cec) co_return failed("cannot connect to " + endpoint_.host + ": " + cec.message(), cec);
-        }
-        co_return std::nullopt;
-    }
-
-    PushResult failed(std::string error, beast::error_code const& ec) {
-        close();
-        return {0, std::move(error), ec == beast::error::timeout ? "timeout" : "connect", {}};
-    }
-
-    template <class Stream>
-    net::awaitable<PushResult> exchange(Stream& stream, http::request<http::string_body>& req) {
-        auto& lowest = beast::get_lowest_layer(stream);
-        lowest.expires_after(timeout_);
-        auto [wec, wn] = co_await http::async_write(stream, req, as_tuple_awaitable);
-        if (wec) co_return failed("sending failed: " + wec.message(), wec);
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(64 * 1024);
-        auto [rec, rn] = co_await http::async_read(stream, buffer_, parser, as_tuple_awaitable);
-        if (rec) co_return failed("no answer: " + rec.message(), rec);
-        auto const& res = parser.get();
-        PushResult result{static_cast<int>(res.result_int()), {}, "status", {}};
-        if (result.status < 200 || result.status > 299) {
-            auto body = res.body().substr(0, 200);
-            result.error = "HTTP " + std::to_string(result.status) + (body.empty() ? "" : ": " + body);
-            if (auto const it = res.find(http::field::retry_after); it != res.end()) {
-                try {
-                    result.retry_after_seconds = std::stol(std::string(it->value()));
-                } catch (std::exception const&) {
-                }
-            }
-        }
-        if (!res.keep_alive()) close();
-        co_return result;
-    }
-
-    net::io_context& ioc_;
-    ssl::context& tls_;
-    Endpoint endpoint_;
-    std::chrono::seconds timeout_;
-    beast::flat_buffer buffer_;
-    std::optional<beast::tcp_stream> plain_;
-    std::optional<beast::ssl_stream<beast::tcp_stream>> secure_;
-};
-
-}  // namespace
+namespace http = boost::beast::http;
 
 std::chrono::milliseconds retry_delay(int attempts, std::chrono::milliseconds max) {
     thread_local std::mt19937_64 random{std::random_device{}()};
@@ -268,23 +127,25 @@ int EventDelivery::deliver_one_stream() {
         state.signer = std::make_unique<JwsSigner>(*key);  // rotated
     auto const pending = events.pending(stream->id, options_.batch);
     auto const endpoint = parse_endpoint(stream->endpoint);
-    std::optional<PushResult> failure;
+    std::optional<HttpClientResult> failure;
     int accepted = 0;
     std::vector<std::int64_t> done;  // removed together once the batch ends
     if (!endpoint) {
-        failure = PushResult{0, "the endpoint \"" + stream->endpoint + "\" is not an http or https URL", "connect", {}};
+        failure = HttpClientResult{
+            0, {}, "the endpoint \"" + stream->endpoint + "\" is not an http or https URL", "connect", {}};
     } else {
         net::io_context ioc;
         net::co_spawn(
             ioc,
             [&]() -> net::awaitable<void> {
-                PushConnection connection(ioc, state.tls, *endpoint, options_.http_timeout);
+                HttpClient connection(ioc.get_executor(), state.tls, *endpoint, options_.http_timeout);
                 auto const issued_at = std::chrono::duration_cast<std::chrono::seconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count();
                 for (auto const& event : pending) {
                     auto const jws = state.signer->sign(set_claims(event, issuer_, stream->endpoint, issued_at));
-                    auto result = co_await connection.post(stream->authorization, jws);
+                    auto result = co_await connection.request(http::verb::post, jws, "application/secevent+jwt",
+                                                              stream->authorization);
                     if (result.status >= 200 && result.status <= 299) {
                         done.push_back(event.outbox_id);
                         metrics_.events_delivered.inc();

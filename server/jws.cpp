@@ -55,6 +55,14 @@ std::string public_jwk(EVP_PKEY* key, std::string const& algorithm, std::string 
                                         {"e", base64url(big_number(key, OSSL_PKEY_PARAM_RSA_E))}});
 }
 
+// The kid names a key by its public part: the same key always has the same kid.
+std::string kid_of(EVP_PKEY* key, std::string const& algorithm) {
+    auto const public_part = algorithm == "ES256" ? big_number(key, OSSL_PKEY_PARAM_EC_PUB_X, p256_size) +
+                                                        big_number(key, OSSL_PKEY_PARAM_EC_PUB_Y, p256_size)
+                                                  : big_number(key, OSSL_PKEY_PARAM_RSA_N);
+    return sha256_hex(public_part).substr(0, 16);
+}
+
 // ECDSA gives a DER sequence of r and s; JWS wants them as two fixed-size big-endian numbers (RFC 7518 §3.4).
 std::string der_to_raw(std::string const& der) {
     auto const* p = bytes_of(der);
@@ -112,7 +120,7 @@ Pkey key_of(json::object const& jwk) {
     auto const* kty = jwk.if_contains("kty");
     if (kty && *kty == "RSA") {
         auto const n = text("n"), e = text("e");
-        if (n && e) {
+        if (n && e && n->size() >= 256) {  // RSA keys of at least 2048 bits (RFC 7518 §3.3)
             numbers = {BN_bin2bn(bytes_of(*n), static_cast<int>(n->size()), nullptr),
                        BN_bin2bn(bytes_of(*e), static_cast<int>(e->size()), nullptr)};
             OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, numbers[0]);
@@ -158,12 +166,23 @@ storage::SigningKey generate_signing_key(std::string const& algorithm) {
     auto const length = BIO_get_mem_data(bio, &data);
     std::string pem(data, static_cast<std::size_t>(length));
     BIO_free(bio);
-    // The kid names the key by its public part: the same key always has the same kid.
-    auto const public_part = algorithm == "ES256" ? big_number(key.get(), OSSL_PKEY_PARAM_EC_PUB_X, p256_size) +
-                                                        big_number(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, p256_size)
-                                                  : big_number(key.get(), OSSL_PKEY_PARAM_RSA_N);
-    auto const kid = sha256_hex(public_part).substr(0, 16);
+    auto const kid = kid_of(key.get(), algorithm);
     return {kid, algorithm, pem, public_jwk(key.get(), algorithm, kid)};
+}
+
+std::optional<std::string> public_jwk_of_pem(std::string_view pem) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    Pkey key(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
+    BIO_free(bio);
+    if (!key) return std::nullopt;
+    std::string algorithm;
+    if (EVP_PKEY_is_a(key.get(), "RSA") && EVP_PKEY_get_bits(key.get()) >= 2048)
+        algorithm = "RS256";
+    else if (EVP_PKEY_is_a(key.get(), "EC") && EVP_PKEY_get_bits(key.get()) == 256)
+        algorithm = "ES256";
+    else
+        return std::nullopt;
+    return public_jwk(key.get(), algorithm, kid_of(key.get(), algorithm));
 }
 
 struct JwsSigner::Key {
@@ -180,8 +199,8 @@ JwsSigner::JwsSigner(storage::SigningKey const& key)
 
 JwsSigner::~JwsSigner() = default;
 
-std::string JwsSigner::sign(std::string_view payload) const {
-    auto const header = json::serialize(json::object{{"alg", algorithm_}, {"kid", kid_}, {"typ", "secevent+jwt"}});
+std::string JwsSigner::sign(std::string_view payload, std::string_view type) const {
+    auto const header = json::serialize(json::object{{"alg", algorithm_}, {"kid", kid_}, {"typ", type}});
     auto input = base64url(header) + "." + base64url(payload);
     auto signature = digest_sign(key_->pkey.get(), input);
     if (algorithm_ == "ES256") signature = der_to_raw(signature);
@@ -208,6 +227,7 @@ std::optional<std::string> verify_jws(std::string_view jws, std::string_view jwk
     bool const es256 = *alg == "ES256" && *kty == "EC";
     bool const rs256 = *alg == "RS256" && *kty == "RSA";
     if (!es256 && !rs256) return std::nullopt;
+    if (auto const* key_alg = k.as_object().if_contains("alg"); key_alg && *key_alg != *alg) return std::nullopt;
     if (es256) {
         auto der = raw_to_der(*signature);
         if (!der) return std::nullopt;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,8 @@ public:
     JwsSigner& operator=(JwsSigner const&) = delete;
 
     std::string const& kid() const { return kid_; }
-    /// `payload` (JSON claims) as a compact JWS with header {"alg":...,"kid":...,"typ":"secevent+jwt"}.
-    std::string sign(std::string_view payload) const;
+    /// `payload` (JSON claims) as a compact JWS with header {"alg":...,"kid":...,"typ":`type`}.
+    std::string sign(std::string_view payload, std::string_view type = "secevent+jwt") const;
 
 private:
     std::string kid_;
@@ -34,6 +35,10 @@ private:
     struct Key;
     std::unique_ptr<Key> key_;
 };
+
+/// The public JWK (with alg and a kid derived from the key) of a PEM public key: RSA of 2048 bits or more (RS256) or
+/// P-256 (ES256); nullopt for anything else.
+std::optional<std::string> public_jwk_of_pem(std::string_view pem);
 
 /// Whether `jws` is a compact JWS signed (ES256 or RS256, as its header says and the key allows) by the public key
 /// `jwk` (JSON); its payload when it is.

@@ -6,6 +6,7 @@
 #include "server/log.hpp"
 #include "storage/audit_events.hpp"
 #include "storage/database.hpp"
+#include "storage/oauth_repository.hpp"
 
 namespace server {
 
@@ -47,6 +48,10 @@ void AuditRetention::run() {
             if (total > 0)
                 log_line("audit retention: deleted " + std::to_string(total) +
                          " change record(s) older than their tenant's audit-retention-days");
+            // Client assertions are remembered until they expire, for replay protection; then they are forgotten.
+            pqxx::work tx(*connection);
+            storage::OAuthRepository(tx).forget_expired_assertions();
+            tx.commit();
         } catch (std::exception const& e) {
             log_line(std::string("audit retention: ") + e.what(), LogLevel::warning);
         }

@@ -1,5 +1,6 @@
 // The audit retention of every tenant, enforced inside `scimd serve`: a thread of its own deletes change records older
-// than their tenant's audit-retention-days, in batches of short transactions so that writers never wait long on it.
+// than their tenant's audit-retention-days, in batches of short transactions so that writers never wait long on it,
+// and forgets OAuth client assertions that have expired.
 #pragma once
 
 #include <chrono>

@@ -40,6 +40,7 @@ Endpoint endpoint_named(std::string_view name) {
 BodyKind Route::body_kind() const {
     if (rest.size() == 1 && endpoint == Endpoint::bulk) return BodyKind::bulk;
     if (is_csv_import()) return BodyKind::csv_import;
+    if (endpoint == Endpoint::oauth_token) return BodyKind::oauth_form;
     return BodyKind::normal;
 }
 
@@ -59,6 +60,9 @@ std::string Route::template_name() const {
         {Endpoint::audit_events, "/AuditEvents"},
     };
     if (endpoint == Endpoint::jwks) return "/.well-known/jwks.json";
+    if (endpoint == Endpoint::oauth_token) return "/oauth2/token";
+    if (endpoint == Endpoint::oauth_jwks) return "/oauth2/jwks.json";
+    if (endpoint == Endpoint::oauth_metadata) return "/.well-known/oauth-authorization-server";
     if (endpoint == Endpoint::none) return "/";
     if (rest.size() > 2) return "unmatched";
     for (auto const& [e, name] : names) {
@@ -82,6 +86,14 @@ Route resolve_route(boost::urls::url_view const& url) {
     std::size_t at = 0;
     if (parts.size() == 2 && parts[0] == ".well-known" && parts[1] == "jwks.json") {
         route.endpoint = Endpoint::jwks;
+        return route;
+    }
+    if (parts.size() == 2 && parts[0] == ".well-known" && parts[1] == "oauth-authorization-server") {
+        route.endpoint = Endpoint::oauth_metadata;
+        return route;
+    }
+    if (parts.size() == 2 && parts[0] == "oauth2" && (parts[1] == "token" || parts[1] == "jwks.json")) {
+        route.endpoint = parts[1] == "token" ? Endpoint::oauth_token : Endpoint::oauth_jwks;
         return route;
     }
     if (parts.size() >= 2 && parts[0] == "scim" && scim::iequals(parts[1], "v2")) {

@@ -15,6 +15,7 @@ enum class BodyKind {
     normal,      // --max-body-bytes
     bulk,        // POST /Bulk: --bulk-max-payload-bytes (ServiceProviderConfig bulk.maxPayloadSize)
     csv_import,  // POST /Users/.import: --import-max-bytes
+    oauth_form,  // POST /oauth2/token: a few form parameters, read before anyone is authenticated
 };
 
 /// The endpoint a path names, decided once per request: its body limit, its handler and the scope it needs all come
@@ -32,9 +33,12 @@ enum class Endpoint {
     resource_types,
     schemas,
     audit_events,
-    events,   // POST /Events/{stream}: RFC 8936 polling
-    jwks,     // GET /.well-known/jwks.json: the keys that sign change events; no token
-    unknown,  // 404
+    events,          // POST /Events/{stream}: RFC 8936 polling
+    jwks,            // GET /.well-known/jwks.json: the keys that sign change events; no token
+    oauth_token,     // POST /oauth2/token: the token endpoint; the client authenticates itself
+    oauth_jwks,      // GET /oauth2/jwks.json: the keys that sign access tokens; no token
+    oauth_metadata,  // GET /.well-known/oauth-authorization-server (RFC 8414); no token
+    unknown,         // 404
 };
 
 struct Route {

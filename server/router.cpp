@@ -241,6 +241,9 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
             if (rest.size() != 2) throw scim::Error::not_found("poll an event stream at /Events/{stream}");
             co_return co_await handlers::poll_events(ctx, rest[1]);
         case Endpoint::jwks:
+        case Endpoint::oauth_token:
+        case Endpoint::oauth_jwks:
+        case Endpoint::oauth_metadata:
         case Endpoint::unknown:
             break;
     }
@@ -316,6 +319,8 @@ std::size_t Exchange::body_limit() const {
             return app_.config.bulk_max_payload_bytes;
         case BodyKind::csv_import:
             return app_.config.import_max_bytes;
+        case BodyKind::oauth_form:
+            return 16 * 1024;
         case BodyKind::normal:
             break;
     }
@@ -334,10 +339,21 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         auto const url = parse_target(head.target);
         route_ = resolve_route(url);
         for (auto const& param : url.params()) query_.emplace_back(param.key, param.has_value ? param.value : "");
-        if (route_->endpoint == Endpoint::jwks) {  // public keys, for anyone verifying a SET: no token
+        if (route_->endpoint == Endpoint::jwks || route_->endpoint == Endpoint::oauth_jwks ||
+            route_->endpoint == Endpoint::oauth_metadata) {  // public documents: no token
             if (head.method != "GET" && head.method != "HEAD")
-                throw scim::Error::method_not_allowed(head.method +
-                                                      " is not allowed on /.well-known/jwks.json; use GET");
+                throw scim::Error::method_not_allowed(head.method + " is not allowed on " + route_->template_name() +
+                                                      "; use GET");
+            co_return std::nullopt;
+        }
+        if (route_->endpoint == Endpoint::oauth_token) {  // the client authenticates itself to get a token
+            if (!app_.oauth) throw scim::Error::not_found("OAuth is not enabled on this server");
+            if (head.method != "POST")
+                throw scim::Error::method_not_allowed(head.method + " is not allowed on /oauth2/token; use POST");
+            if (auto const wait =
+                    app_.auth_failures.wait(peer_, app_.config.auth_failure_limit, std::chrono::steady_clock::now());
+                wait > 0)
+                too_many_requests("auth_failures", "too many failed authentications from this address; wait", wait);
             co_return std::nullopt;
         }
         auto const now = std::chrono::steady_clock::now();
@@ -391,9 +407,16 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
     auto const sent_method = request.method;
     request.method = effective_method(request.method);
     try {
-        if (route_->endpoint == Endpoint::jwks) {
-            res = co_await handlers::signing_keys(app_);
+        if (route_->endpoint == Endpoint::jwks || route_->endpoint == Endpoint::oauth_jwks ||
+            route_->endpoint == Endpoint::oauth_metadata || route_->endpoint == Endpoint::oauth_token) {
+            if (route_->endpoint == Endpoint::jwks)
+                res = co_await handlers::signing_keys(app_);
+            else
+                res = co_await handlers::oauth(app_, *route_, request);
+            if (route_->endpoint == Endpoint::oauth_token && res.status == 401)
+                app_.auth_failures.take(peer_, app_.config.auth_failure_limit, std::chrono::steady_clock::now());
             request.method = sent_method;
+            request.body.clear();
             co_return finish(request, std::move(res));
         }
         RequestContext ctx{app_,        request,

@@ -14,6 +14,10 @@ struct ServeConfig {
     std::string admin_listen = "127.0.0.1:9464";          // /livez, /readyz, /metrics over plain HTTP; empty: none
     std::chrono::seconds drain_delay{0};                  // after SIGTERM: not ready, but still serving, for this long
     bool events_delivery = true;                          // this instance pushes change events to push streams
+    bool oauth = true;                                    // the token endpoint, access tokens and trusted issuers
+    std::chrono::seconds oauth_token_lifetime{3600};      // of an access token
+    std::string oauth_ca_file;                            // extra CAs for trusted issuers' and clients' JWKS URLs
+    std::chrono::seconds oauth_jwks_refresh{60};          // the least time between two fetches of one JWKS URL
     std::chrono::seconds audit_retention_interval{3600};  // how often expired change records are deleted
     std::string database_url = "postgresql:///scimd";
     std::string tls_cert;  // PEM files; required unless no_tls

@@ -1,7 +1,9 @@
 // `scimd serve`: startup, the listeners, certificate reloads on SIGHUP, and graceful shutdown on SIGINT or SIGTERM.
 #include "server/server.hpp"
 
+#include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -27,9 +29,11 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// Beats the health's liveness every second while the event loop runs, until `stopped` fires.
-net::awaitable<void> heartbeat(Health& health, net::steady_timer& timer) {
-    for (;;) {
+// Beats the health's liveness every second while the event loop runs, until `stopped` is set. The flag, not only the
+// timer's cancellation: a cancel that comes after the timer expired, with its completion queued, cancels nothing, and
+// the loop would keep the event loop alive for ever.
+net::awaitable<void> heartbeat(Health& health, net::steady_timer& timer, std::atomic<bool> const& stopped) {
+    while (!stopped) {
         health.beat();
         timer.expires_after(std::chrono::seconds(1));
         auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
@@ -104,6 +108,13 @@ int serve(ServeConfig const& config) {
         std::string(server.tls_enabled ? "https" : "http") + "://" + host + ":" + std::to_string(bound.port());
     app.events_issuer = config.public_url.empty() ? origin : config.public_url;
     while (!app.events_issuer.empty() && app.events_issuer.back() == '/') app.events_issuer.pop_back();
+    if (config.oauth) {
+        if (!config.oauth_ca_file.empty() && !std::filesystem::exists(config.oauth_ca_file))
+            throw StartupError("--oauth-ca-file " + config.oauth_ca_file + " does not exist");
+        app.oauth = std::make_unique<OAuth>(app.db, OAuthOptions{app.events_issuer, config.oauth_token_lifetime,
+                                                                 config.oauth_ca_file, config.oauth_jwks_refresh});
+        app.auth.use_oauth(app.oauth.get());
+    }
     std::unique_ptr<EventDelivery> delivery;
     if (config.events_delivery)
         delivery = std::make_unique<EventDelivery>(config.database_url, app.events_issuer, app.metrics,
@@ -113,7 +124,8 @@ int serve(ServeConfig const& config) {
 
     net::co_spawn(acceptor.get_executor(), accept_loop(acceptor, server, ioc), net::detached);
     net::steady_timer beat(ioc);
-    net::co_spawn(ioc, heartbeat(health, beat), net::detached);
+    std::atomic<bool> beat_stopped{false};
+    net::co_spawn(ioc, heartbeat(health, beat, beat_stopped), net::detached);
     reload_on_sighup(hangups, server, config);
 
     net::steady_timer deadline(ioc);
@@ -137,6 +149,7 @@ int serve(ServeConfig const& config) {
         server.connections.stop([&] {
             net::post(ioc, [&] {
                 deadline.cancel();
+                beat_stopped = true;
                 beat.cancel();
                 boost::system::error_code ignored;
                 hangups.cancel(ignored);

@@ -7,6 +7,7 @@
 
 #include "scim/error.hpp"
 #include "storage/detail/rows.hpp"
+#include "storage/detail/signing_keys.hpp"
 #include "storage/detail/statements.hpp"
 
 namespace storage {
@@ -121,21 +122,11 @@ bool EventRepository::delete_stream(std::string const& tenant_id, std::string co
 }
 
 void EventRepository::add_signing_key(SigningKey const& key) {
-    detail::exec_sql(tx_, "UPDATE event_signing_keys SET retired_at = now() WHERE retired_at IS NULL");
-    detail::exec_sql(tx_,
-                     "INSERT INTO event_signing_keys (kid, algorithm, private_key_pem, public_jwk)"
-                     " VALUES ($1, $2, $3, $4::jsonb)",
-                     key.kid, key.algorithm, key.private_key_pem, key.public_jwk);
+    detail::add_signing_key(tx_, "event_signing_keys", key);
 }
 
 std::optional<SigningKey> EventRepository::current_signing_key() {
-    auto const rows =
-        detail::exec_sql(tx_,
-                         "SELECT kid, algorithm, private_key_pem, public_jwk::text FROM event_signing_keys"
-                         " WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1");
-    if (rows.empty()) return std::nullopt;
-    return SigningKey{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(),
-                      rows[0][3].as<std::string>()};
+    return detail::current_signing_key(tx_, "event_signing_keys");
 }
 
 std::vector<std::string> EventRepository::published_keys() {

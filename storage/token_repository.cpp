@@ -11,8 +11,6 @@
 #include "storage/stored_resource.hpp"
 
 namespace storage {
-namespace {
-
 char const* scope_name(TokenScope s) {
     switch (s) {
         case TokenScope::write:
@@ -24,13 +22,12 @@ char const* scope_name(TokenScope s) {
     }
     return "read";
 }
+
 TokenScope scope_from(std::string const& s) {
     if (s == "write") return TokenScope::write;
     if (s == "audit") return TokenScope::audit;
     return TokenScope::read;
 }
-
-}  // namespace
 
 void TokenRepository::issue(std::string const& tenant_id, std::string const& sha256_hex, std::string const& label,
                             TokenScope scope, std::string const& user_id, double rate_limit, double rate_burst) {
@@ -80,7 +77,10 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
         "0), "
         "       t.label "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
-        "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
+        "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL"
+        // a token bound to a user works while that user is active: deactivating the user revokes it at once
+        "  AND (t.user_id IS NULL OR EXISTS (SELECT 1 FROM users u"
+        "       WHERE u.tenant_id = t.tenant_id AND u.id = t.user_id AND u.active IS NOT false))",
         sha256_hex);
     if (r.empty()) return std::nullopt;
     auto const& row = r[0];

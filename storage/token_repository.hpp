@@ -14,6 +14,11 @@ namespace storage {
 
 enum class TokenScope { read, write, audit };  // audit: reads /AuditEvents, and only that
 
+/// "read", "write", "audit", as stored.
+char const* scope_name(TokenScope s);
+/// The scope stored as `s`; read for anything unknown.
+TokenScope scope_from(std::string const& s);
+
 /// What a presented token grants.
 struct TokenGrant {
     std::string token_id;

@@ -9,6 +9,7 @@
 #include "scim/error.hpp"
 #include "scim/text.hpp"
 #include "server/error_response.hpp"
+#include "server/oauth.hpp"
 #include "server/responses.hpp"
 #include "server/security_event.hpp"
 
@@ -56,6 +57,21 @@ HttpResponse service_provider_config(RequestContext const& ctx) {
         p["defaultPageSize"] = config.default_page_size;
         p["maxPageSize"] = config.max_page_size;
         p["cursorTimeout"] = static_cast<std::int64_t>(config.cursor_lifetime.count());
+    }
+    // OAuth 2.0 when it is on: access tokens from the token endpoint, and the JWTs of issuers a tenant trusts.
+    if (ctx.app.oauth) {
+        if (auto* schemes = doc.if_contains("authenticationSchemes"); schemes && schemes->is_array())
+            schemes->get_array().push_back(boost::json::object{
+                {"type", "oauth2"},
+                {"name", "OAuth 2.0"},
+                {"description",
+                 "Access tokens from " + ctx.app.oauth->token_endpoint() +
+                     " by the client credentials grant (client_secret_basic, client_secret_post, private_key_jwt; "
+                     "metadata at " +
+                     ctx.app.oauth->issuer() +
+                     "/.well-known/oauth-authorization-server), and bearer JWTs of the issuers a tenant trusts."},
+                {"specUri", "https://www.rfc-editor.org/rfc/rfc6749"},
+                {"primary", false}});
     }
     // RFC 9967 §4: the events this server publishes to event streams (made with 'scimd events stream create').
     boost::json::array uris;

@@ -9,6 +9,7 @@
 #include "server/handlers/list_request.hpp"
 #include "server/http_message.hpp"
 #include "server/request_context.hpp"
+#include "server/route.hpp"
 #include "storage/filter_sql.hpp"
 
 namespace server::handlers {
@@ -61,6 +62,8 @@ Reply bulk(RequestContext& ctx);
 Reply poll_events(RequestContext& ctx, std::string_view stream);
 /// GET /.well-known/jwks.json: the public keys of every SET signing key; asked without a token.
 Reply signing_keys(App& app);
+/// The OAuth endpoints: POST /oauth2/token, GET /oauth2/jwks.json, GET /.well-known/oauth-authorization-server.
+Reply oauth(App& app, Route const& route, HttpRequest const& request);
 
 HttpResponse service_provider_config(RequestContext const& ctx);
 HttpResponse resource_types(RequestContext const& ctx, std::string_view id);  // id empty: all

@@ -146,7 +146,7 @@ TEST_CASE("a receiver that is down, then answers 429 with Retry-After, gets ever
     CHECK(listed.find("8 waiting") != std::string::npos);
     CHECK(listed.find("cannot connect") != std::string::npos);
 
-    receiver.answer({429, "2", {}});
+    receiver.answer({429, "2", {}, {}});
     receiver.up();
     REQUIRE(receiver.wait_for(0, std::chrono::seconds(1)));
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
@@ -156,7 +156,7 @@ TEST_CASE("a receiver that is down, then answers 429 with Retry-After, gets ever
     auto const first_429 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     CHECK(receiver.requests() == 1);  // Retry-After: 2 is honoured: no second attempt within it
-    receiver.answer({202, "", {}});
+    receiver.answer({202, "", {}, {}});
     REQUIRE(receiver.wait_for(8, std::chrono::seconds(20)));
     CHECK(std::chrono::steady_clock::now() - first_429 >= std::chrono::milliseconds(1900));
 
@@ -179,7 +179,7 @@ TEST_CASE("kill -9 of scimd in the middle of a delivery loses no event") {
     E2E e;
     EventReceiver receiver;
     push_stream(e, "slow", receiver.url());
-    receiver.answer({202, "", std::chrono::milliseconds(150)});
+    receiver.answer({202, "", std::chrono::milliseconds(150), {}});
     std::vector<std::string> ids;
     for (int i = 0; i < 12; ++i) ids.push_back(e.create_user("crash" + std::to_string(i) + "@example.com"));
     receiver.wait_for(3, std::chrono::seconds(3));
@@ -190,7 +190,7 @@ TEST_CASE("kill -9 of scimd in the middle of a delivery loses no event") {
     }
     REQUIRE(receiver.wait_for(3, std::chrono::seconds(10)));
     e.server->stop(SIGKILL);
-    receiver.answer({202, "", {}});
+    receiver.answer({202, "", {}, {}});
     e.restart();
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     std::set<std::string> users;

@@ -68,6 +68,10 @@ struct EventReceiver::State : std::enable_shared_from_this<EventReceiver::State>
             http::response<http::string_body> res{static_cast<http::status>(a.status), 11};
             if (!a.retry_after.empty()) res.set(http::field::retry_after, a.retry_after);
             res.keep_alive(req.keep_alive());
+            if (!a.body.empty()) {
+                res.set(http::field::content_type, "application/json");
+                res.body() = a.body;
+            }
             res.prepare_payload();
             {
                 std::lock_guard lock(mutex);

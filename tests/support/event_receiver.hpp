@@ -17,6 +17,7 @@ public:
         int status = 202;
         std::string retry_after;  // sent as Retry-After when not empty
         std::chrono::milliseconds delay{0};
+        std::string body;  // sent as application/json when not empty: the receiver serves a document (a JWKS)
     };
 
     EventReceiver();
