@@ -9,7 +9,7 @@ install(FILES "${debian_dir}/scimd.conf" DESTINATION /etc/scimd PERMISSIONS OWNE
 install(FILES "${debian_dir}/scimd.service" DESTINATION lib/systemd/system)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/docs/operations.md"
               "${PROJECT_SOURCE_DIR}/docs/performance.md" "${PROJECT_SOURCE_DIR}/docs/events.md"
-              "${PROJECT_SOURCE_DIR}/docs/authentication.md"
+              "${PROJECT_SOURCE_DIR}/docs/authentication.md" "${PROJECT_SOURCE_DIR}/docs/scaling.md"
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)

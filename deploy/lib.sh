@@ -4,8 +4,10 @@
 scimd_packages=(cmake g++ make pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
                 libpqxx-dev libssl-dev doctest-dev postgresql openssl ca-certificates curl)
 # Only deploy/test.sh needs these: clang and its libFuzzer runtime for the fuzz targets, clang-format for the layout,
-# python3 and promtool (prometheus) for the log and metrics checks, dpkg-dev and systemd for the package test.
-scimd_test_packages=(clang libclang-rt-14-dev clang-format python3 python3-yaml prometheus dpkg-dev systemd)
+# python3 and promtool (prometheus) for the log and metrics checks, dpkg-dev and systemd for the package test,
+# Patroni, etcd and HAProxy for the failure rehearsal's short form.
+scimd_test_packages=(clang libclang-rt-14-dev clang-format python3 python3-yaml prometheus dpkg-dev systemd
+                     patroni etcd-server haproxy procps)
 
 say() { printf 'scimd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

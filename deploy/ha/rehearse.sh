@@ -5,8 +5,8 @@
 # acknowledged write while the drills run; after each drill every acknowledged write is read back. One table row per
 # drill. Everything it starts is stopped when it ends, whatever happens.
 #
-# Usage: deploy/ha/rehearse.sh [--drills rolling,kill9,switchover,failover,stall] [--rate N] [--seconds-per-drill N]
-#                              [--throughput]
+# Usage: deploy/ha/rehearse.sh [--drills rolling,kill9,switchover,failover,stall|none] [--rate N] [--seconds-per-drill N]
+#                              [--throughput] [--scimd PATH]
 set -euo pipefail
 
 scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,19 +17,20 @@ drills=rolling,kill9,switchover,failover,stall
 rate=60
 drill_seconds=25
 throughput=false
+scimd="$scimd_root/build/cli/scimd"
 while [ $# -gt 0 ]; do
     case $1 in
         --drills) drills=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --seconds-per-drill) drill_seconds=$2; shift 2 ;;
         --throughput) throughput=true; shift ;;
+        --scimd) scimd=$2; shift 2 ;;
         -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
 
-install_packages "${scimd_packages[@]}" python3 patroni etcd-server haproxy
-scimd="$scimd_root/build/cli/scimd"
+install_packages "${scimd_packages[@]}" python3 patroni etcd-server haproxy procps
 [ -x "$scimd" ] || build_scimd >/dev/null
 
 work=$(mktemp -d /tmp/scimd-ha.XXXXXX)
@@ -170,8 +171,12 @@ pids+=($!)
 
 db_url="postgresql://postgres@127.0.0.1:$db_port/postgres?connect_timeout=3"
 wait_for 30 "the database through HAProxy" "$scimd" migrate --database-url "$db_url"
-"$scimd" tenant create rehearsal --database-url "$db_url" >/dev/null 2>&1
-token=$("$scimd" token issue --tenant rehearsal --scope write --label load --database-url "$db_url" 2>/dev/null)
+# HAProxy may still be settling on the primary: each step is retried until it has worked.
+wait_for 30 "the rehearsal tenant" bash -c "'$scimd' tenant show --tenant rehearsal --database-url '$db_url' ||
+    '$scimd' tenant create rehearsal --database-url '$db_url'"
+wait_for 30 "the load's token" bash -c "'$scimd' token issue --tenant rehearsal --scope write --label load \
+    --database-url '$db_url' >'$work/token'"
+token=$(cat "$work/token")
 
 scimd_pids=(0 0 0)
 start_scimd() {  # start_scimd N (1-based)
@@ -244,8 +249,9 @@ drill_stall() {  # the primary stops answering for 10 s, as behind a stalled net
 
 printf '\n%-12s %8s %7s %-18s %12s %8s %8s %8s\n' drill requests failed by_status no_write_s acked missing p99_ms
 IFS=, read -r -a wanted <<<"$drills"
+[ "$drills" = none ] && wanted=()
 missing_total=0
-for drill in "${wanted[@]}"; do
+for drill in ${wanted[@]+"${wanted[@]}"}; do
     declare -F "drill_$drill" >/dev/null || die "no drill $drill (rolling, kill9, switchover, failover, stall)"
     log="$work/load-$drill.jsonl"
     python3 "$scimd_root/deploy/ha/load.py" run --urls "$base" --token "$token" --seconds "$drill_seconds" \
