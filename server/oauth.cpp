@@ -1,6 +1,7 @@
 // The token endpoint, access tokens, and trusted issuers' tokens.
 #include "server/oauth.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -314,10 +315,13 @@ net::awaitable<std::pair<storage::TokenGrant, std::chrono::system_clock::time_po
     auto const jwt = std::move(std::get<Jwt>(parsed));
     auto const now = std::chrono::system_clock::now();
     auto const iss = jwt.text("iss");
-    auto const exp = std::chrono::system_clock::time_point(
-        std::chrono::seconds(jwt.claims.contains("exp") && jwt.claims.at("exp").is_number()
-                                 ? static_cast<std::int64_t>(jwt.claims.at("exp").to_number<double>())
-                                 : 0));
+    // When the grant may be kept until: the token's exp, but never more than a day ahead (an issuer's far-future exp
+    // must not overflow the clock's nanoseconds).
+    auto const now_s = epoch_seconds(now);
+    auto exp_s =
+        jwt.claims.contains("exp") && jwt.claims.at("exp").is_number() ? jwt.claims.at("exp").to_number<double>() : 0.0;
+    exp_s = std::clamp(exp_s, static_cast<double>(now_s - 86400), static_cast<double>(now_s + 86400));
+    auto const exp = std::chrono::system_clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(exp_s)));
 
     if (iss == options_.issuer) {  // one of ours
         co_await load_keys(false);

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -129,6 +131,7 @@ int serve(ServeConfig const& config) {
     reload_on_sighup(hangups, server, config);
 
     net::steady_timer deadline(ioc);
+    std::atomic<bool> deadline_hit{false};
     net::steady_timer drain(ioc);
     // Stops accepting, lets in-flight requests finish within the shutdown timeout, and then lets the event loop end.
     auto const stop = [&] {
@@ -144,6 +147,7 @@ int serve(ServeConfig const& config) {
                          " busy connection(s) and closing them",
                      LogLevel::warning);
             app.db.cancel_all();  // nothing commits after this: its client will get no answer
+            deadline_hit = true;
             ioc.stop();
         });
         server.connections.stop([&] {
@@ -176,6 +180,12 @@ int serve(ServeConfig const& config) {
     app.db.stop();
     app.cpu.join();
     log_line("stopped");
+    if (deadline_hit) {
+        // Requests abandoned at the deadline are still suspended in the event loop; unwinding them would touch
+        // parts of it already torn down. Their clients get no answer either way: end the process here.
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
     return 0;
 }
 
