@@ -16,12 +16,6 @@
 namespace cli {
 namespace {
 
-storage::TokenScope scope_option(ParsedOptions const& o) {
-    auto const& text = o.get("scope");
-    if (text != "read" && text != "write" && text != "audit") throw UsageError("--scope must be read, write or audit");
-    return storage::scope_from(text);
-}
-
 int client_create(ParsedOptions const& o) {
     storage::OAuthClient client;
     client.label = required(o, "label");

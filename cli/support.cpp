@@ -43,6 +43,12 @@ OptionSpec const& tenant_option() {
     return option;
 }
 
+storage::TokenScope scope_option(ParsedOptions const& options) {
+    auto const& text = options.get("scope");
+    if (text != "read" && text != "write" && text != "audit") throw UsageError("--scope must be read, write or audit");
+    return storage::scope_from(text);
+}
+
 std::string const& required(ParsedOptions const& options, std::string const& name) {
     auto const& value = options.get(name);
     if (value.empty()) throw UsageError("--" + name + " is required (see 'scimd " + options.spec().name + " --help')");

@@ -12,6 +12,7 @@
 #include "service/writes.hpp"
 #include "storage/database.hpp"
 #include "storage/tenant_repository.hpp"
+#include "storage/token_repository.hpp"
 
 namespace cli {
 
@@ -22,6 +23,9 @@ OptionSpec const& database_url_option();
 OptionSpec const& config_option();
 /// --tenant NAME.
 OptionSpec const& tenant_option();
+
+/// The --scope option: read, write or audit. @throws UsageError for anything else.
+storage::TokenScope scope_option(ParsedOptions const& options);
 
 /// The value of a required option. @throws UsageError naming it when absent.
 std::string const& required(ParsedOptions const& options, std::string const& name);

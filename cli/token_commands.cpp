@@ -12,9 +12,8 @@ namespace cli {
 namespace {
 
 int token_issue(ParsedOptions const& o) {
+    auto const scope = scope_option(o);
     auto const& scope_text = o.get("scope");
-    if (scope_text != "read" && scope_text != "write" && scope_text != "audit")
-        throw UsageError("--scope must be read, write or audit");
     auto label = o.get("label");
     if (label.empty()) label = "token-" + server::new_request_id().substr(0, 8);
     double rate = 0, burst = 0;
@@ -31,11 +30,7 @@ int token_issue(ParsedOptions const& o) {
                 if (!id) throw scim::Error::not_found("tenant " + tenant.name + " has no user \"" + user_name + "\"");
                 user_id = *id;
             }
-            service::issue_token(tx, caller, server::sha256_hex(token), label,
-                                 scope_text == "write"   ? storage::TokenScope::write
-                                 : scope_text == "audit" ? storage::TokenScope::audit
-                                                         : storage::TokenScope::read,
-                                 user_id, rate, burst);
+            service::issue_token(tx, caller, server::sha256_hex(token), label, scope, user_id, rate, burst);
             return 0;
         });
     // Shown once it is stored: a token printed for a transaction that did not commit would be worthless.
@@ -58,12 +53,8 @@ int token_revoke(ParsedOptions const& o) {
 int token_list(ParsedOptions const& o) {
     return reading_tenant(o, [](pqxx::transaction_base& tx, storage::Tenant const& tenant) {
         for (auto const& t : storage::TokenRepository(tx).list_active(tenant.id))
-            std::cout << t.label << "\t"
-                      << (t.scope == storage::TokenScope::write   ? "write"
-                          : t.scope == storage::TokenScope::audit ? "audit"
-                                                                  : "read")
-                      << "\t" << t.created_at << "\t" << (t.last_used_at.empty() ? "never used" : t.last_used_at)
-                      << "\n";
+            std::cout << t.label << "\t" << storage::scope_name(t.scope) << "\t" << t.created_at << "\t"
+                      << (t.last_used_at.empty() ? "never used" : t.last_used_at) << "\n";
         return 0;
     });
 }
