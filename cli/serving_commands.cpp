@@ -28,6 +28,13 @@ CommandSpec serve_spec() {
           "plain-HTTP address of /livez, /readyz and /metrics, for probes and Prometheus; never the SCIM port",
           "127.0.0.1:9464"},
          database_url_option(),
+         {"read-database-url", "URL",
+          "a streaming replica of the database (or a balancer in front of replicas) for reads that need not see "
+          "their client's latest writes",
+          "", Secret::url_password},
+         {"read-db-connections", "N", "connections to the read replica (0: as many as --db-connections)", "0"},
+         {"read-your-writes-window", "MS",
+          "how long after a token writes its reads keep going to the primary, not the replica", "5000"},
          {"tls-cert", "FILE", "PEM certificate chain for HTTPS", ""},
          {"tls-key", "FILE", "PEM private key for HTTPS", ""},
          {"no-tls", "", "serve plain HTTP, for use behind a TLS-terminating load balancer", ""},
@@ -95,6 +102,9 @@ int run_serve(ParsedOptions const& o) {
     if (format != "text" && format != "json") throw UsageError("--log-format must be text or json");
     server::set_log_format(format == "json" ? server::LogFormat::json : server::LogFormat::text);
     c.database_url = o.get("database-url");
+    c.read_database_url = o.get("read-database-url");
+    c.read_db_connections = static_cast<std::size_t>(o.get_number("read-db-connections", 0, 1000));
+    c.read_your_writes_window = std::chrono::milliseconds(o.get_number("read-your-writes-window", 0, 3600000));
     c.tls_cert = o.get("tls-cert");
     c.tls_key = o.get("tls-key");
     c.no_tls = o.is_set("no-tls");

@@ -13,6 +13,7 @@
 #include "server/oauth.hpp"
 #include "server/page_positions.hpp"
 #include "server/rate_limiter.hpp"
+#include "server/read_replica.hpp"
 #include "server/serve_config.hpp"
 #include "server/server_metrics.hpp"
 #include "server/work_slots.hpp"
@@ -37,8 +38,9 @@ struct App {
     BodyBudget bodies;
     // /Bulk requests worked on at once: one per database connection, as only that many can write at a time.
     WorkSlots bulk_slots;
-    std::string events_issuer;     // the iss of every SET: --public-url, else the address scimd listens on
-    std::unique_ptr<OAuth> oauth;  // the token endpoint and access tokens; null when --oauth off
+    std::string events_issuer;             // the iss of every SET: --public-url, else the address scimd listens on
+    std::unique_ptr<OAuth> oauth;          // the token endpoint and access tokens; null when --oauth off
+    std::unique_ptr<ReadReplica> replica;  // where reads may go; null without --read-database-url
 };
 
 }  // namespace server

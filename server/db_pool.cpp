@@ -20,10 +20,20 @@ std::unique_ptr<pqxx::connection> open(std::string const& url, std::chrono::mill
 
 }  // namespace
 
-DbPool::DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics)
-    : url_(std::move(url)), statement_timeout_(statement_timeout), metrics_(metrics), threads_(size) {
-    for (std::size_t i = 0; i < size; ++i) idle_.push_back(open(url_, statement_timeout_));
-    metrics_.db_pool_size.set(static_cast<double>(size));
+DbPool::DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics,
+               std::string name, bool connect_now)
+    : url_(std::move(url)),
+      statement_timeout_(statement_timeout),
+      metrics_(metrics),
+      name_(std::move(name)),
+      in_use_(metrics.db_pool_in_use.with({name_})),
+      wait_metric_(metrics.db_pool_wait.with({name_})),
+      retries_(metrics.db_retries.with({name_})),
+      threads_(size) {
+    // A null slot is opened by the first acquire that finds it.
+    for (std::size_t i = 0; i < size; ++i) idle_.push_back(connect_now ? open(url_, statement_timeout_) : nullptr);
+    metrics_.db_pool_size.with({name_}).set(static_cast<double>(size));
+    in_use_.set(0);
 }
 
 DbPool::~DbPool() { stop(); }
@@ -66,7 +76,7 @@ void DbPool::cancel_all() {
 }
 
 void DbPool::timed_out(std::exception const&) {
-    metrics_.db_errors.with({"timeout"}).inc();
+    metrics_.db_errors.with({name_, "timeout"}).inc();
     if (cancelled_) throw scim::Error::unavailable("the server is stopping; the request was not carried out");
     throw scim::Error::unavailable("the request needed more than the database time limit of " +
                                    std::to_string(statement_timeout_.count() / 1000) +
@@ -74,10 +84,11 @@ void DbPool::timed_out(std::exception const&) {
 }
 
 void DbPool::fail_unavailable(std::exception const& e) {
-    metrics_.db_errors.with({dynamic_cast<pqxx::transaction_rollback const*>(&e) ? "serialization" : "unavailable"})
+    metrics_.db_errors
+        .with({name_, dynamic_cast<pqxx::transaction_rollback const*>(&e) ? "serialization" : "unavailable"})
         .inc();
-    log_line("database error: " + std::string(e.what()), LogLevel::error);
-    throw scim::Error::unavailable("the database is unavailable; try again shortly");
+    log_line("database error (" + name_ + "): " + std::string(e.what()), LogLevel::error);
+    throw DatabaseUnreachable(scim::Error::unavailable("the database is unavailable; try again shortly"));
 }
 
 DbPool::Lease::Lease(DbPool& pool) : pool_(pool) {
@@ -89,14 +100,14 @@ DbPool::Lease::Lease(DbPool& pool) : pool_(pool) {
     raw_ = connection_.get();
     std::lock_guard lock(pool_.mutex_);
     pool_.busy_.insert(raw_);
-    pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
+    pool_.in_use_.set(static_cast<double>(pool_.busy_.size()));
 }
 
 void DbPool::Lease::discard() {
     {
         std::lock_guard lock(pool_.mutex_);
         pool_.busy_.erase(raw_);
-        pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
+        pool_.in_use_.set(static_cast<double>(pool_.busy_.size()));
     }
     raw_ = nullptr;
     connection_.reset();
@@ -106,7 +117,7 @@ DbPool::Lease::~Lease() {
     if (raw_) {
         std::lock_guard lock(pool_.mutex_);
         pool_.busy_.erase(raw_);
-        pool_.metrics_.db_pool_in_use.set(static_cast<double>(pool_.busy_.size()));
+        pool_.in_use_.set(static_cast<double>(pool_.busy_.size()));
     }
     pool_.release(std::move(connection_));
 }

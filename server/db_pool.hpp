@@ -39,12 +39,21 @@ auto run_on(net::thread_pool& pool, F& f) -> net::awaitable<std::invoke_result_t
         pool.get_executor(), [job]() -> net::awaitable<Result> { co_return (*job)(); }, net::use_awaitable);
 }
 
+/// The database could not be reached (or kept failing): a 503 for the client, and for a read on a replica the sign to
+/// read from the primary instead.
+class DatabaseUnreachable : public scim::Error {
+public:
+    explicit DatabaseUnreachable(scim::Error error) : scim::Error(std::move(error)) {}
+};
+
 class DbPool {
 public:
-    /// Opens `size` connections to `url` now, each with PostgreSQL's statement_timeout set to `statement_timeout`
-    /// (0: none), so that no request holds the database for longer. Its waits, retries and failures are counted in
-    /// `metrics`. @throws storage::DatabaseUnavailable.
-    DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics);
+    /// Opens `size` connections to `url`, each with PostgreSQL's statement_timeout set to `statement_timeout` (0:
+    /// none), so that no request holds the database for longer: now, or when `connect_now` is false, as they are
+    /// first needed. Its waits, retries and failures are counted in `metrics` under `name` (the pool label).
+    /// @throws storage::DatabaseUnavailable.
+    DbPool(std::string url, std::size_t size, std::chrono::milliseconds statement_timeout, ServerMetrics& metrics,
+           std::string name = "primary", bool connect_now = true);
     ~DbPool();
 
     /// Runs `f(pqxx::work&)` in one transaction on a database worker and commits it. Serialization failures and
@@ -84,7 +93,7 @@ private:
     [[noreturn]] void fail_unavailable(std::exception const& e);
     [[noreturn]] void timed_out(std::exception const& e);
     void waited(std::chrono::steady_clock::time_point queued) {
-        metrics_.db_pool_wait.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
+        wait_metric_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
     }
 
     template <class Tx>
@@ -110,11 +119,11 @@ private:
                 }
             } catch (pqxx::transaction_rollback const& e) {  // serialization failure, deadlock
                 if (attempt >= max_attempts) fail_unavailable(e);
-                metrics_.db_retries.inc();
+                retries_.inc();
             } catch (pqxx::broken_connection const& e) {
                 lease.discard();
                 if (attempt >= 2) fail_unavailable(e);
-                metrics_.db_retries.inc();
+                retries_.inc();
             } catch (pqxx::in_doubt_error const& e) {
                 lease.discard();
                 fail_unavailable(e);
@@ -148,6 +157,10 @@ private:
     std::string url_;
     std::chrono::milliseconds statement_timeout_;
     ServerMetrics& metrics_;
+    std::string name_;
+    metrics::Gauge& in_use_;
+    metrics::Histogram& wait_metric_;
+    metrics::Counter& retries_;
     std::atomic<bool> cancelled_{false};
     std::mutex mutex_;
     std::unordered_set<pqxx::connection*> busy_;  // lent out, for cancel_all

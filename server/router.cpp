@@ -403,6 +403,7 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
 
 boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
     HttpResponse res;
+    bool writes = false;
     // HEAD is GET without the body (RFC 9110 §9.3.2); the session leaves the body out. The log names what was sent.
     auto const sent_method = request.method;
     request.method = effective_method(request.method);
@@ -423,12 +424,16 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
                            request_id_, std::chrono::system_clock::now(),
                            *grant_,     origin_of(app_, request, tls_) + route_->prefix,
                            query_};
+        // A token's reads go to the primary from the moment it begins to write until the window after it ended.
+        writes = app_.replica && is_write(request.method, *route_);
+        if (writes) app_.replica->wrote(grant_->token_id, std::chrono::steady_clock::now());
         res = co_await dispatch(ctx, *route_);
     } catch (scim::Error const& e) {
         res = error_response(e);
     } catch (std::exception const& e) {
         res = internal_error(e);
     }
+    if (writes) app_.replica->wrote(grant_->token_id, std::chrono::steady_clock::now());
     request.method = sent_method;
     request.body.clear();
     co_return finish(request, std::move(res));

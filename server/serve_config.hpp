@@ -20,7 +20,10 @@ struct ServeConfig {
     std::chrono::seconds oauth_jwks_refresh{60};          // the least time between two fetches of one JWKS URL
     std::chrono::seconds audit_retention_interval{3600};  // how often expired change records are deleted
     std::string database_url = "postgresql:///scimd";
-    std::string tls_cert;  // PEM files; required unless no_tls
+    std::string read_database_url;                            // a streaming replica for reads; empty: none
+    std::size_t read_db_connections = 0;                      // to the replica; 0: as many as db_connections
+    std::chrono::milliseconds read_your_writes_window{5000};  // a token that wrote reads from the primary this long
+    std::string tls_cert;                                     // PEM files; required unless no_tls
     std::string tls_key;
     bool no_tls = false;     // plain HTTP, for use behind a TLS-terminating load balancer
     std::string public_url;  // scheme://host[:port] clients reach us at, for meta.location; default: the Host header

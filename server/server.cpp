@@ -147,6 +147,7 @@ int serve(ServeConfig const& config) {
                          " busy connection(s) and closing them",
                      LogLevel::warning);
             app.db.cancel_all();  // nothing commits after this: its client will get no answer
+            if (app.replica) app.replica->pool().cancel_all();
             deadline_hit = true;
             ioc.stop();
         });
@@ -178,6 +179,7 @@ int serve(ServeConfig const& config) {
     for (auto& t : threads) t.join();
     delivery.reset();  // finishes the batch it is delivering
     app.db.stop();
+    if (app.replica) app.replica->pool().stop();
     app.cpu.join();
     log_line("stopped");
     if (deadline_hit) {

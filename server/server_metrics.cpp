@@ -48,19 +48,29 @@ ServerMetrics::ServerMetrics()
                                           "Time from a request's head to its response, by route template.",
                                           {"route", "method"}, metrics::latency_buckets())),
       in_flight(registry.gauge("scimd_http_requests_in_flight", "SCIM requests being worked on.").with({})),
-      db_pool_size(registry.gauge("scimd_db_pool_connections", "PostgreSQL connections of the pool.").with({})),
-      db_pool_in_use(
-          registry.gauge("scimd_db_pool_connections_in_use", "PostgreSQL connections running a transaction.").with({})),
-      db_pool_wait(registry
-                       .histogram("scimd_db_pool_wait_seconds", "Time a request waited for a free database connection.",
-                                  {}, metrics::latency_buckets())
-                       .with({})),
+      db_pool_size(registry.gauge("scimd_db_pool_connections", "PostgreSQL connections of the pool.", {"pool"})),
+      db_pool_in_use(registry.gauge("scimd_db_pool_connections_in_use", "PostgreSQL connections running a transaction.",
+                                    {"pool"})),
+      db_pool_wait(registry.histogram("scimd_db_pool_wait_seconds",
+                                      "Time a request waited for a free database connection.", {"pool"},
+                                      metrics::latency_buckets())),
       db_errors(registry.counter("scimd_db_errors_total",
-                                 "Database failures a request could not recover from, by kind.", {"kind"})),
-      db_retries(registry
-                     .counter("scimd_db_retries_total",
-                              "Transactions retried after a serialization failure, deadlock or lost connection.")
-                     .with({})),
+                                 "Database failures a request could not recover from, by pool and kind.",
+                                 {"pool", "kind"})),
+      db_retries(registry.counter("scimd_db_retries_total",
+                                  "Transactions retried after a serialization failure, deadlock or lost connection.",
+                                  {"pool"})),
+      replica_reads(registry.counter("scimd_replica_reads_total",
+                                     "Reads a read replica could serve, by where they went: replica, or the primary "
+                                     "and why (recent_write, conditional, behind, replica_failed).",
+                                     {"outcome"})),
+      replica_usable(registry
+                         .gauge("scimd_replica_usable",
+                                "1 when the read replica answered its last check and was not behind; else 0.")
+                         .with({})),
+      replica_lag_bytes(
+          registry.gauge("scimd_replica_lag_bytes", "WAL bytes the read replica had still to replay at its last check.")
+              .with({})),
       tls_handshakes(registry.counter("scimd_tls_handshakes_total", "TLS handshakes completed.").with({})),
       tls_handshake_failures(registry.counter("scimd_tls_handshake_failures_total",
                                               "TLS handshakes that failed or timed out, by reason.", {"reason"})),

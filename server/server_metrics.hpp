@@ -19,11 +19,17 @@ struct ServerMetrics {
     metrics::Family<metrics::Counter>& requests;
     metrics::Family<metrics::Histogram>& request_duration;
     metrics::Gauge& in_flight;
-    metrics::Gauge& db_pool_size;
-    metrics::Gauge& db_pool_in_use;
-    metrics::Histogram& db_pool_wait;
-    metrics::Family<metrics::Counter>& db_errors;  // by kind: unavailable, timeout, serialization
-    metrics::Counter& db_retries;
+    // The database pools' metrics, by pool: primary, and replica when --read-database-url is set.
+    metrics::Family<metrics::Gauge>& db_pool_size;
+    metrics::Family<metrics::Gauge>& db_pool_in_use;
+    metrics::Family<metrics::Histogram>& db_pool_wait;
+    metrics::Family<metrics::Counter>& db_errors;  // by pool and kind: unavailable, timeout, serialization
+    metrics::Family<metrics::Counter>& db_retries;
+    // Reads a replica could have served, by where they went and why (replica, recent_write, conditional, behind,
+    // replica_failed); the replica's state as its last check saw it.
+    metrics::Family<metrics::Counter>& replica_reads;
+    metrics::Gauge& replica_usable;
+    metrics::Gauge& replica_lag_bytes;
     metrics::Counter& tls_handshakes;
     metrics::Family<metrics::Counter>& tls_handshake_failures;  // by reason: timeout, error
     metrics::Counter& tls_reloads;

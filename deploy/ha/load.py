@@ -2,13 +2,16 @@
 """The rehearsal's load: an Entra-like mix against one SCIM base URL (or several, round robin), at a steady rate or
 as fast as it goes, recording every request and every acknowledged write.
 
-  load.py run --urls URL[,URL] --token T --seconds S [--rate R] [--workers N] --log FILE
-      appends one JSON line per request to FILE: t, op, status, ms, and for acknowledged writes what they wrote
+  load.py run --urls URL[,URL] --token T --seconds S [--rate R] [--workers N] [--mix entra|directory] --log FILE
+      appends one JSON line per request to FILE: t, op, status, ms, and for acknowledged writes what they wrote.
+      entra: filter, create (and read it straight back), PATCH, group membership; directory: reads only (a user by
+      id, a filter on userName, a page of 50), of the users the token can list when it begins
   load.py check --url URL --token T --log FILE...
       reads every acknowledged write back and prints how many are missing (a created user gone, a user's title
       neither the last acknowledged one nor one written after it, an acknowledged member not in its group)
   load.py summary --log FILE --since T0 --until T1
-      one table row for the requests made between T0 and T1
+      one table row for the requests made between T0 and T1; "stale" counts creates whose read-back, right after
+      the 201, did not find the user
 """
 import http.client
 import json
@@ -20,6 +23,7 @@ import urllib.parse
 
 SCHEMA_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 SCHEMA_PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+WRITES = ("create", "patch", "group", "member")
 
 
 class Client:
@@ -66,6 +70,7 @@ def run(args):
     token, seconds = args["token"], float(args["seconds"])
     rate = float(args.get("rate", "0"))
     workers = int(args.get("workers", "8"))
+    mix = args.get("mix", "entra")
     log = open(args["log"], "a", buffering=1)
     lock = threading.Lock()
     deadline = time.time() + seconds
@@ -75,6 +80,25 @@ def run(args):
     def write(entry):
         with lock:
             log.write(json.dumps(entry) + "\n")
+
+    def reader(n):
+        client = Client(urls[n % len(urls)], token)
+        status, doc, _ = client.call("GET", "/Users?count=500&attributes=userName")
+        known = [(r["id"], r["userName"]) for r in (doc or {}).get("Resources", [])]
+        if not known:
+            print("the directory mix found no users to read", file=sys.stderr)
+            return
+        while time.time() < deadline:
+            t = time.time()
+            uid, name = random.choice(known)
+            kind = random.choices(["get", "filter", "page"], [4, 4, 2])[0]
+            if kind == "get":
+                status, _, ms = client.call("GET", "/Users/" + uid)
+            elif kind == "filter":
+                status, _, ms = client.call("GET", "/Users?filter=" + urllib.parse.quote('userName eq "%s"' % name))
+            else:
+                status, _, ms = client.call("GET", "/Users?count=50&startIndex=%d" % random.randint(1, len(known)))
+            write({"t": t, "op": "read", "status": status, "ms": ms})
 
     def worker(n):
         client = Client(urls[n % len(urls)], token)
@@ -104,6 +128,10 @@ def run(args):
                     entry["id"] = doc["id"]
                     mine.append({"id": doc["id"], "userName": name})
                 write(entry)
+                if status == 201 and doc:  # what was just acknowledged must be there for the same client
+                    t = time.time()
+                    status, _, ms = client.call("GET", "/Users/" + doc["id"])
+                    write({"t": t, "op": "readback", "status": status, "ms": ms})
             elif op == "patch":
                 user = random.choice(mine)
                 title = "t-%d-%d" % (n, i)
@@ -129,7 +157,7 @@ def run(args):
                 next_at += interval
                 time.sleep(max(0, next_at - time.time()))
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    threads = [threading.Thread(target=reader if mix == "directory" else worker, args=(n,)) for n in range(workers)]
     for th in threads:
         th.start()
     for th in threads:
@@ -190,14 +218,15 @@ def summary(args):
         if not 200 <= e["status"] < 300:
             failed[e["status"]] = failed.get(e["status"], 0) + 1
     writes = sorted(e["t"] + e["ms"] / 1000 for e in rows
-                    if e["op"] != "filter" and 200 <= e["status"] < 300)
+                    if e["op"] in WRITES and 200 <= e["status"] < 300)
     gap, last = 0.0, t0
     for w in writes + [t1]:
         gap = max(gap, w - last)
         last = max(last, w)
     ms = sorted(e["ms"] for e in rows)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else 0
-    print(json.dumps({"sent": len(rows), "failed": sum(failed.values()),
+    stale = sum(1 for e in rows if e["op"] == "readback" and e["status"] == 404)
+    print(json.dumps({"sent": len(rows), "failed": sum(failed.values()), "stale": stale,
                       "by_status": " ".join("%s:%d" % (k, v) for k, v in sorted(failed.items())) or "-",
                       "no_write_s": round(gap, 1), "p99_ms": round(p99), "rps": round(len(rows) / max(t1 - t0, 1e-9))}))
 

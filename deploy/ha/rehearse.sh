@@ -5,8 +5,12 @@
 # acknowledged write while the drills run; after each drill every acknowledged write is read back. One table row per
 # drill. Everything it starts is stopped when it ends, whatever happens.
 #
+# With --throughput it then measures requests/s with 1, 2 and 3 scimd instances; with --replicas as well, a read-only
+# directory mix with and without --read-database-url (HAProxy to the Patroni replicas), and the Entra-like mix's
+# read-your-writes with replicas on.
+#
 # Usage: deploy/ha/rehearse.sh [--drills rolling,kill9,switchover,failover,stall|none] [--rate N] [--seconds-per-drill N]
-#                              [--throughput] [--scimd PATH]
+#                              [--throughput] [--replicas] [--scimd PATH]
 set -euo pipefail
 
 scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,6 +21,7 @@ drills=rolling,kill9,switchover,failover,stall
 rate=60
 drill_seconds=25
 throughput=false
+replicas=false
 scimd="$scimd_root/build/cli/scimd"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -24,8 +29,9 @@ while [ $# -gt 0 ]; do
         --rate) rate=$2; shift 2 ;;
         --seconds-per-drill) drill_seconds=$2; shift 2 ;;
         --throughput) throughput=true; shift ;;
+        --replicas) replicas=true; throughput=true; shift ;;
         --scimd) scimd=$2; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -59,7 +65,8 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...: until COMMAND succeeds
 }
 http_ok() { curl -fs -o /dev/null --max-time 2 "$1"; }
 
-etcd_port=$(free_port); etcd_peer=$(free_port); db_port=$(free_port); scim_port=$(free_port)
+etcd_port=$(free_port); etcd_peer=$(free_port); db_port=$(free_port); replica_db_port=$(free_port)
+scim_port=$(free_port)
 pg_ports=(); rest_ports=(); scimd_ports=(); admin_ports=()
 for n in 1 2 3; do
     pg_ports+=("$(free_port)"); rest_ports+=("$(free_port)"); scimd_ports+=("$(free_port)"); admin_ports+=("$(free_port)")
@@ -155,6 +162,14 @@ listen postgres
     http-check expect status 200
     default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
 $(for n in 1 2 3; do echo "    server node$n 127.0.0.1:${pg_ports[$((n - 1))]} check port ${rest_ports[$((n - 1))]}"; done)
+listen postgres_replicas
+    bind 127.0.0.1:$replica_db_port
+    mode tcp
+    balance leastconn
+    option httpchk GET /replica
+    http-check expect status 200
+    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+$(for n in 1 2 3; do echo "    server node$n 127.0.0.1:${pg_ports[$((n - 1))]} check port ${rest_ports[$((n - 1))]}"; done)
 listen scim
     bind 127.0.0.1:$scim_port
     mode http
@@ -177,13 +192,17 @@ wait_for 30 "the rehearsal tenant" bash -c "'$scimd' tenant show --tenant rehear
 wait_for 30 "the load's token" bash -c "'$scimd' token issue --tenant rehearsal --scope write --label load \
     --database-url '$db_url' >'$work/token'"
 token=$(cat "$work/token")
+"$scimd" token issue --tenant rehearsal --scope read --label directory --database-url "$db_url" >"$work/reader"
+reader=$(cat "$work/reader")
+replica_url="postgresql://postgres@127.0.0.1:$replica_db_port/postgres?connect_timeout=3"
 
 scimd_pids=(0 0 0)
+scimd_extra=()  # more options of every scimd started from now on
 start_scimd() {  # start_scimd N (1-based)
     local i=$(($1 - 1))
     setsid "$scimd" serve --no-tls --listen "127.0.0.1:${scimd_ports[$i]}" --admin-listen "127.0.0.1:${admin_ports[$i]}" \
         --database-url "$db_url" --drain-delay 2 --statement-timeout 5000 --access-log off \
-        >>"$work/scimd$1.log" 2>&1 &
+        ${scimd_extra[@]+"${scimd_extra[@]}"} >>"$work/scimd$1.log" 2>&1 &
     scimd_pids[$i]=$!
     pids+=($!)
     wait_for 30 "scimd$1 to be ready" http_ok "http://127.0.0.1:${admin_ports[$i]}/readyz"
@@ -247,6 +266,7 @@ drill_stall() {  # the primary stops answering for 10 s, as behind a stalled net
     kill -CONT $all 2>/dev/null || true
 }
 
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 printf '\n%-12s %8s %7s %-18s %12s %8s %8s %8s\n' drill requests failed by_status no_write_s acked missing p99_ms
 IFS=, read -r -a wanted <<<"$drills"
 [ "$drills" = none ] && wanted=()
@@ -268,7 +288,6 @@ for drill in ${wanted[@]+"${wanted[@]}"}; do
     stats=$(python3 "$scimd_root/deploy/ha/load.py" summary --log "$log" --since "$started" --until "$ended")
     checked=$(python3 "$scimd_root/deploy/ha/load.py" check --url "$base" --token "$token" --log "$log" \
         2>>"$work/missing.log")
-    field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
     missing=$(field "$checked" missing)
     missing_total=$((missing_total + missing))
     printf '%-12s %8s %7s %-18s %12s %8s %8s %8s\n' "$drill" "$(field "$stats" sent)" "$(field "$stats" failed)" \
@@ -276,20 +295,36 @@ for drill in ${wanted[@]+"${wanted[@]}"}; do
         "$(field "$stats" p99_ms)"
 done
 
+measure() {  # measure NAME TOKEN MIX INSTANCES: one table row, 15 s of load spread over the first INSTANCES scimd
+    local urls="" log="$work/throughput-$1.jsonl" t0 t1 stats
+    for n in $(seq 1 "$4"); do urls+="${urls:+,}http://127.0.0.1:${scimd_ports[$((n - 1))]}/scim/v2"; done
+    t0=$(date +%s.%N)
+    python3 "$scimd_root/deploy/ha/load.py" run --urls "$urls" --token "$2" --seconds 15 --workers 24 --mix "$3" \
+        --log "$log"
+    t1=$(date +%s.%N)
+    stats=$(python3 "$scimd_root/deploy/ha/load.py" summary --log "$log" --since "$t0" --until "$t1")
+    printf '%-34s %10s %8s %7s %6s\n' "$1" "$(field "$stats" rps)" "$(field "$stats" p99_ms)" \
+        "$(field "$stats" failed)" "$(field "$stats" stale)"
+}
 if $throughput; then
-    printf '\n%-10s %10s %8s\n' instances req/s p99_ms
-    for count in 1 2 3; do
-        urls=""
-        for n in $(seq 1 $count); do urls+="${urls:+,}http://127.0.0.1:${scimd_ports[$((n - 1))]}/scim/v2"; done
-        log="$work/throughput-$count.jsonl"
-        t0=$(date +%s.%N)
-        python3 "$scimd_root/deploy/ha/load.py" run --urls "$urls" --token "$token" --seconds 15 --workers 24 \
-            --log "$log"
-        t1=$(date +%s.%N)
-        stats=$(python3 "$scimd_root/deploy/ha/load.py" summary --log "$log" --since "$t0" --until "$t1")
-        printf '%-10s %10s %8s\n' "$count" "$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['rps'])" "$stats")" \
-            "$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['p99_ms'])" "$stats")"
-    done
+    printf '\n%-34s %10s %8s %7s %6s\n' load req/s p99_ms failed stale
+    for count in 1 2 3; do measure "entra, $count instance(s)" "$token" entra "$count"; done
+    if $replicas; then
+        measure "directory reads, primary only" "$reader" directory 3
+        # The same three instances again, reading from the Patroni replicas through HAProxy.
+        scimd_extra=(--read-database-url "$replica_url")
+        for n in 1 2 3; do
+            kill -TERM "${scimd_pids[$((n - 1))]}"
+            wait "${scimd_pids[$((n - 1))]}" 2>/dev/null || true
+            start_scimd "$n"
+        done
+        sleep 2  # the replica watchers' first checks
+        measure "directory reads, replicas" "$reader" directory 3
+        measure "entra, 3 instances, replicas" "$token" entra 3
+        replica_reads=$(curl -fs "http://127.0.0.1:${admin_ports[0]}/metrics" | grep '^scimd_replica_reads_total' |
+            sed 's/^scimd_replica_reads_total{outcome="\([a-z_]*\)"} /\1=/' | tr '\n' ' ')
+        say "scimd1's reads by where they went: $replica_reads"
+    fi
 fi
 
 [ "$missing_total" -eq 0 ] || die "$missing_total acknowledged write(s) missing: see $work/missing.log"

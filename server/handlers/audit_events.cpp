@@ -4,6 +4,7 @@
 
 #include "scim/error.hpp"
 #include "server/handlers/views.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "storage/audit_events.hpp"
 
@@ -23,7 +24,7 @@ Reply list_audit_events(RequestContext& ctx, ListRequest const& request) {
 Reply get_audit_event(RequestContext& ctx, std::string_view id) {
     auto const& type = audit_event_type(ctx);
     auto const selection = request_selection(ctx, type);
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+    auto const found = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
         return render_for_get(tx, ctx, type, storage::find_audit_event(tx, ctx.grant.tenant_id, id), selection);
     });
     if (!found) throw scim::Error::not_found("this tenant has no audit event \"" + std::string(id) + "\"");

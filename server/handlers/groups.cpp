@@ -12,6 +12,7 @@
 #include "scim/resource.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "service/writes.hpp"
 #include "storage/group_repository.hpp"
@@ -54,7 +55,7 @@ Reply get_group(RequestContext& ctx, std::string_view id) {
     auto const& type = group_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const found = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto const found = co_await read_only(ctx, ReadShape::transaction, [&](pqxx::transaction_base& tx) {
         return render_for_get(tx, ctx, type, storage::GroupRepository(tx, change).find(id), selection);
     });
     if (!found) throw no_such_group(id);

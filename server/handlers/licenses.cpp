@@ -6,6 +6,7 @@
 
 #include "scim/error.hpp"
 #include "server/handlers/views.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "storage/license_repository.hpp"
 
@@ -23,7 +24,7 @@ Reply list_licenses(RequestContext& ctx, ListRequest const& request) {
 Reply get_license(RequestContext& ctx, std::string_view id) {
     auto const& type = license_type(ctx);
     auto const selection = request_selection(ctx, type);
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+    auto const found = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
         return render_for_get(tx, ctx, type, storage::LicenseRepository(tx, ctx.change()).find_resource(id), selection);
     });
     if (!found) throw scim::Error::not_found("this tenant has no licence pool \"" + std::string(id) + "\"");

@@ -14,6 +14,7 @@
 #include "server/error_response.hpp"
 #include "server/handlers/views.hpp"
 #include "server/page_positions.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 
 namespace server::handlers {
@@ -91,10 +92,9 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     };
     // Groups' members are read through a cursor, which needs a transaction; so do some pages (see storage).
     RenderedPage result;
-    if (type.id == "User" && !storage::list_needs_transaction(table, query))
-        result = co_await ctx.app.db.read(page_of);
-    else
-        result = co_await ctx.app.db.run(page_of);
+    auto const shape = type.id == "User" && !storage::list_needs_transaction(table, query) ? ReadShape::statements
+                                                                                           : ReadShape::transaction;
+    result = co_await read_only(ctx, shape, page_of);
     auto const& page = result.page;
     if (!cursor_mode && !page.keys.empty())
         ctx.app.page_positions.remember(binding, start_index - 1 + static_cast<std::int64_t>(page.keys.size()),
@@ -139,7 +139,7 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
     auto const start_index = std::max<std::int64_t>(1, request.start_index.value_or(1));
     auto const tenant = ctx.grant.tenant_id;
     // Users first, then groups: one order across both, paged by startIndex.
-    auto const texts = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto const texts = co_await read_only(ctx, ReadShape::transaction, [&](pqxx::transaction_base& tx) {
         std::pair<std::int64_t, std::vector<std::string>> out{0, {}};
         auto skip = start_index - 1;
         for (auto const& kind : kinds) {

@@ -9,6 +9,7 @@
 #include "scim/resource.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "service/writes.hpp"
 #include "storage/site_repository.hpp"
@@ -49,7 +50,7 @@ Reply list_sites(RequestContext& ctx, ListRequest const& request) {
 Reply get_site(RequestContext& ctx, std::string_view id) {
     auto const& type = site_type(ctx);
     auto const selection = request_selection(ctx, type);
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+    auto const found = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
         return render_for_get(tx, ctx, type, storage::SiteRepository(tx, ctx.change()).find_resource(id), selection);
     });
     if (!found) throw no_such_site(id);

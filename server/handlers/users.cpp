@@ -9,6 +9,7 @@
 #include "server/crypto.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "service/writes.hpp"
 #include "storage/user_repository.hpp"
@@ -59,7 +60,7 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const& type = user_type(ctx);
     auto const selection = request_selection(ctx, type);
     auto const change = ctx.change();
-    auto const found = co_await ctx.app.db.read([&](pqxx::transaction_base& tx) {
+    auto const found = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
         storage::UserRepository users(tx, change);
         return render_for_get(tx, ctx, type,
                               wants_user_groups(ctx, type, selection) ? users.find_with_groups(id) : users.find(id),

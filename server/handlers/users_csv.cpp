@@ -8,6 +8,7 @@
 #include "scim/error.hpp"
 #include "scim/filter_binding.hpp"
 #include "scim/filter_parser.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "service/user_import.hpp"
 #include "storage/user_csv_export.hpp"
@@ -44,7 +45,7 @@ Reply export_users_csv(RequestContext& ctx) {
         filter = scim::bind_filter(scim::parse_filter(text), type, ctx.app.registry);
     auto const tenant = ctx.grant.tenant_id;
     auto const* bound = filter ? &*filter : nullptr;
-    auto text = co_await ctx.app.db.run([&](pqxx::work& tx) {
+    auto text = co_await read_only(ctx, ReadShape::transaction, [&](pqxx::transaction_base& tx) {
         std::string out;
         storage::export_user_csv(tx, tenant, bound, [&out](std::string const& chunk) { out += chunk; });
         return out;

@@ -77,7 +77,7 @@ TEST_CASE("/metrics counts requests by route template, never by id or tenant") {
           std::string::npos);
     CHECK(text.find(R"(scimd_http_request_duration_seconds_count{route="/Users",method="GET"} 1)") !=
           std::string::npos);
-    CHECK(text.find("scimd_db_pool_connections 4") != std::string::npos);
+    CHECK(text.find("scimd_db_pool_connections{pool=\"primary\"} 4") != std::string::npos);
     CHECK(text.find("scimd_tls_handshakes_total ") != std::string::npos);
     CHECK(text.find("process_open_fds ") != std::string::npos);
     CHECK(text.find(id) == std::string::npos);
