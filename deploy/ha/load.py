@@ -10,7 +10,7 @@ as fast as it goes, recording every request and every acknowledged write.
       reads every acknowledged write back and prints how many are missing (a created user gone, a user's title
       neither the last acknowledged one nor one written after it, an acknowledged member not in its group)
   load.py summary --log FILE --since T0 --until T1
-      one table row for the requests made between T0 and T1; "stale" counts creates whose read-back, right after
+      one table row for the requests made between T0 and T1 (rps: the successful ones per second); "stale" counts creates whose read-back, right after
       the 201, did not find the user
 """
 import http.client
@@ -228,7 +228,8 @@ def summary(args):
     stale = sum(1 for e in rows if e["op"] == "readback" and e["status"] == 404)
     print(json.dumps({"sent": len(rows), "failed": sum(failed.values()), "stale": stale,
                       "by_status": " ".join("%s:%d" % (k, v) for k, v in sorted(failed.items())) or "-",
-                      "no_write_s": round(gap, 1), "p99_ms": round(p99), "rps": round(len(rows) / max(t1 - t0, 1e-9))}))
+                      "no_write_s": round(gap, 1), "p99_ms": round(p99),
+                      "rps": round((len(rows) - sum(failed.values())) / max(t1 - t0, 1e-9))}))
 
 
 def main():

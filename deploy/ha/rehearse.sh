@@ -10,7 +10,9 @@
 # read-your-writes with replicas on.
 #
 # Usage: deploy/ha/rehearse.sh [--drills rolling,kill9,switchover,failover,stall|none] [--rate N] [--seconds-per-drill N]
-#                              [--throughput] [--replicas] [--scimd PATH]
+#                              [--throughput] [--replicas] [--database-via haproxy|libpq] [--scimd PATH]
+# --database-via libpq gives scimd the three nodes as one libpq URL (target_session_attrs=read-write, replicas with
+# target_session_attrs=standby) instead of HAProxy's database ports.
 set -euo pipefail
 
 scimd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,6 +24,7 @@ rate=60
 drill_seconds=25
 throughput=false
 replicas=false
+database_via=haproxy
 scimd="$scimd_root/build/cli/scimd"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -30,11 +33,13 @@ while [ $# -gt 0 ]; do
         --seconds-per-drill) drill_seconds=$2; shift 2 ;;
         --throughput) throughput=true; shift ;;
         --replicas) replicas=true; throughput=true; shift ;;
+        --database-via) database_via=$2; shift 2 ;;
         --scimd) scimd=$2; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
+case $database_via in haproxy|libpq) ;; *) die "--database-via must be haproxy or libpq" ;; esac
 
 install_packages "${scimd_packages[@]}" python3 patroni etcd-server haproxy procps
 [ -x "$scimd" ] || build_scimd >/dev/null
@@ -189,12 +194,21 @@ wait_for 30 "the database through HAProxy" "$scimd" migrate --database-url "$db_
 # HAProxy may still be settling on the primary: each step is retried until it has worked.
 wait_for 30 "the rehearsal tenant" bash -c "'$scimd' tenant show --tenant rehearsal --database-url '$db_url' ||
     '$scimd' tenant create rehearsal --database-url '$db_url'"
+# Measured throughput is scimd's and PostgreSQL's, not the tenant's rate limit (500/s per instance by default).
+"$scimd" tenant set --tenant rehearsal --rate-limit off --database-url "$db_url" >/dev/null
 wait_for 30 "the load's token" bash -c "'$scimd' token issue --tenant rehearsal --scope write --label load \
     --database-url '$db_url' >'$work/token'"
 token=$(cat "$work/token")
 "$scimd" token issue --tenant rehearsal --scope read --label directory --database-url "$db_url" >"$work/reader"
 reader=$(cat "$work/reader")
 replica_url="postgresql://postgres@127.0.0.1:$replica_db_port/postgres?connect_timeout=3"
+if [ "$database_via" = libpq ]; then
+    hosts=""
+    for n in 1 2 3; do hosts+="${hosts:+,}127.0.0.1:${pg_ports[$((n - 1))]}"; done
+    db_url="postgresql://postgres@$hosts/postgres?target_session_attrs=read-write&connect_timeout=3"
+    replica_url="postgresql://postgres@$hosts/postgres?target_session_attrs=standby&connect_timeout=3"
+    say "scimd reaches the database through libpq's host list: $db_url"
+fi
 
 scimd_pids=(0 0 0)
 scimd_extra=()  # more options of every scimd started from now on
@@ -236,10 +250,14 @@ drill_kill9() {
 drill_switchover() {  # planned: to the synchronous standby, the one replica Patroni lets lead without losing a commit
     local from to n
     from=$(primary_node)
-    for n in 1 2 3; do
-        if http_ok "http://127.0.0.1:${rest_ports[$((n - 1))]}/sync"; then to=$n; fi
+    for _ in $(seq 1 150); do  # after a start or a failover Patroni may take a few loops to name one
+        for n in 1 2 3; do
+            if http_ok "http://127.0.0.1:${rest_ports[$((n - 1))]}/sync"; then to=$n; fi
+        done
+        [ -z "${to:-}" ] || break
+        sleep 0.2
     done
-    [ -n "${to:-}" ] || die "Patroni names no synchronous standby"
+    [ -n "${to:-}" ] || die "Patroni named no synchronous standby within 30 s"
     as_pg patronictl -c "$work/patroni1.yml" switchover --leader "node$from" --candidate "node$to" --force \
         >>"$work/patronictl.log" 2>&1
     wait_for 60 "node$to to lead" http_ok "http://127.0.0.1:${rest_ports[$((to - 1))]}/primary"
@@ -296,7 +314,7 @@ for drill in ${wanted[@]+"${wanted[@]}"}; do
 done
 
 measure() {  # measure NAME TOKEN MIX INSTANCES: one table row, 15 s of load spread over the first INSTANCES scimd
-    local urls="" log="$work/throughput-$1.jsonl" t0 t1 stats
+    local urls="" log="$work/throughput-${1//[^a-z0-9]/-}.jsonl" t0 t1 stats
     for n in $(seq 1 "$4"); do urls+="${urls:+,}http://127.0.0.1:${scimd_ports[$((n - 1))]}/scim/v2"; done
     t0=$(date +%s.%N)
     python3 "$scimd_root/deploy/ha/load.py" run --urls "$urls" --token "$2" --seconds 15 --workers 24 --mix "$3" \
