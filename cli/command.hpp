@@ -19,6 +19,7 @@ std::vector<Command> serving_commands();    // serve, migrate
 std::vector<Command> tenant_commands();     // tenant create | list | set | show
 std::vector<Command> token_commands();      // token issue | revoke | list
 std::vector<Command> directory_commands();  // site, license, number, user purge
+std::vector<Command> device_commands();     // device list, activate, redeem
 std::vector<Command> csv_commands();        // import-csv, export-csv
 std::vector<Command> audit_commands();      // audit
 std::vector<Command> event_commands();

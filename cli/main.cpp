@@ -22,9 +22,9 @@ using cli::UsageError;
 std::vector<Command> const& commands() {
     static std::vector<Command> const all = [] {
         std::vector<Command> out;
-        for (auto part :
-             {cli::serving_commands(), cli::tenant_commands(), cli::token_commands(), cli::directory_commands(),
-              cli::csv_commands(), cli::audit_commands(), cli::event_commands(), cli::oauth_commands()})
+        for (auto part : {cli::serving_commands(), cli::tenant_commands(), cli::token_commands(),
+                          cli::directory_commands(), cli::device_commands(), cli::csv_commands(), cli::audit_commands(),
+                          cli::event_commands(), cli::oauth_commands()})
             for (auto& c : part) out.push_back(std::move(c));
         return out;
     }();

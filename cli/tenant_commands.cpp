@@ -26,7 +26,8 @@ void print_settings(storage::Tenant const& t) {
               << "unknown-attributes\t" << scim::to_string(t.unknown_attributes) << "\n"
               << "rate-limit\t" << (t.rate_limit > 0 ? format_number(t.rate_limit) + "/s" : std::string("off")) << "\n"
               << "burst\t" << format_number(t.rate_burst) << "\n"
-              << "audit-retention-days\t" << t.audit_retention_days << "\n";
+              << "audit-retention-days\t" << t.audit_retention_days << "\n"
+              << "activation-code-days\t" << t.activation_code_days << "\n";
 }
 
 int tenant_create(ParsedOptions const& o) {
@@ -63,6 +64,8 @@ int tenant_set(ParsedOptions const& o) {
     }
     if (auto const& v = o.get("rate-limit"); !v.empty()) change.rate_limit = parse_rate(v, "rate-limit");
     if (auto const& v = o.get("burst"); !v.empty()) change.rate_burst = parse_burst(v, "burst");
+    if (!o.get("activation-code-days").empty())
+        change.activation_code_days = static_cast<int>(o.get_number("activation-code-days", 1, 365));
     if (!o.get("audit-retention-days").empty())
         change.audit_retention_days = static_cast<int>(o.get_number("audit-retention-days", 1, 36500));
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const&, service::Caller const& caller) {
@@ -112,6 +115,7 @@ std::vector<Command> tenant_commands() {
            {"rate-limit", "N/s|off", "requests per second the tenant may send to each scimd instance (429 beyond)", ""},
            {"burst", "N", "requests the tenant may send at once above its rate", ""},
            {"audit-retention-days", "N", "days change records (/AuditEvents, scimd audit) are kept; default 400", ""},
+           {"activation-code-days", "N", "days a desk phone's activation code stays valid (1-365); default 7", ""},
            database_url_option()},
           0},
          tenant_set},

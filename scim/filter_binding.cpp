@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "scim/error.hpp"
+#include "scim/mac_address.hpp"
 #include "scim/text.hpp"
 #include "scim/value_formats.hpp"
 
@@ -88,6 +89,15 @@ BoundFilterPtr bind(Filter const& filter, ResourceType const& type, SchemaRegist
             auto path = resolve(c.path);
             default_to_value(path);
             auto value = checked_value(path, c.op, c.value);
+            if (holds_mac_address(path.target().name) && value.is_string() &&
+                (c.op == CompareOp::eq || c.op == CompareOp::ne)) {
+                auto mac = canonical_mac_address(value.get_string());
+                if (!mac)
+                    throw filter_error("\"" + path.to_string() + "\" is compared with \"" +
+                                       std::string(value.get_string()) +
+                                       "\", which is not a MAC address; write one as 2C:54:91:88:C9:E2");
+                value = json::string(*mac);
+            }
             return make(BoundFilter{BoundComparison{std::move(path), c.op, std::move(value)}});
         }
         BoundFilterPtr operator()(Logical const& l) const {

@@ -6,10 +6,10 @@
 
 namespace scim {
 
-enum class ResourceKind { user, group, site, license, number, tenant, token, event_stream, client, trust };
+enum class ResourceKind { user, group, site, license, number, tenant, token, event_stream, client, trust, device };
 
 /// The resource type's name as SCIM and the change records spell it: "User", "Group", "Site", "License", "Number",
-/// "Tenant", "Token", "EventStream", "Client", "Trust".
+/// "Tenant", "Token", "EventStream", "Client", "Trust", "Device".
 constexpr std::string_view to_string(ResourceKind kind) noexcept {
     switch (kind) {
         case ResourceKind::user:
@@ -32,6 +32,8 @@ constexpr std::string_view to_string(ResourceKind kind) noexcept {
             return "Client";
         case ResourceKind::trust:
             return "Trust";
+        case ResourceKind::device:
+            return "Device";
     }
     return {};
 }
@@ -39,7 +41,8 @@ constexpr std::string_view to_string(ResourceKind kind) noexcept {
 /// The kind named `name` (exact spelling of to_string), or nullopt.
 constexpr std::optional<ResourceKind> resource_kind_named(std::string_view name) noexcept {
     for (auto kind : {ResourceKind::user, ResourceKind::group, ResourceKind::site, ResourceKind::license,
-                      ResourceKind::number, ResourceKind::tenant, ResourceKind::token, ResourceKind::event_stream})
+                      ResourceKind::number, ResourceKind::tenant, ResourceKind::token, ResourceKind::event_stream,
+                      ResourceKind::client, ResourceKind::trust, ResourceKind::device})
         if (to_string(kind) == name) return kind;
     return std::nullopt;
 }

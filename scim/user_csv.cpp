@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "scim/csv.hpp"
+#include "scim/mac_address.hpp"
 #include "scim/text.hpp"
 #include "scim/urns.hpp"
 
@@ -25,13 +26,15 @@ enum Column {
     license,
     extension,
     voice,
+    device_mac,
+    device_model,
     count
 };
 
 constexpr std::array<std::string_view, count> names{
-    "User.FirstName", "User.LastName",        "User.Email",       "User.Site",
-    "User.UserName",  "User.Title",           "User.Department",  "User.MobileNumber",
-    "User.License",   "User.ExtensionNumber", "User.Voice.Number"};
+    "User.FirstName",    "User.LastName",     "User.Email",        "User.Site",    "User.UserName",
+    "User.Title",        "User.Department",   "User.MobileNumber", "User.License", "User.ExtensionNumber",
+    "User.Voice.Number", "Device.MacAddress", "Device.Model"};
 
 std::vector<std::string> split_list(std::string const& text) {
     std::vector<std::string> out;
@@ -167,6 +170,27 @@ CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown) {
         body[urn::directory_user] = std::move(directory);
         body["schemas"] = std::move(schemas);
         row.body = std::move(body);
+        // The user's desk phones: MAC addresses, and their models in the same order.
+        auto const macs = split_list(get(device_mac));
+        auto const models = split_list(get(device_model));
+        if (models.size() > macs.size()) {
+            out.problems.push_back({record.line, "Device.Model names " + std::to_string(models.size()) +
+                                                     " model(s) for " + std::to_string(macs.size()) +
+                                                     " Device.MacAddress value(s)"});
+            continue;
+        }
+        bool bad = false;
+        for (std::size_t i = 0; i < macs.size(); ++i) {
+            auto const mac = canonical_mac_address(macs[i]);
+            if (!mac) {
+                out.problems.push_back({record.line, "Device.MacAddress \"" + macs[i] +
+                                                         "\" is not a MAC address (write it as 2C:54:91:88:C9:E2)"});
+                bad = true;
+                continue;
+            }
+            row.devices.push_back({*mac, i < models.size() ? models[i] : std::string()});
+        }
+        if (bad) continue;
         out.rows.push_back(std::move(row));
     }
     return out;
@@ -197,6 +221,15 @@ std::string user_csv_line(json::object const& attributes) {
         v[license] = join(o.if_contains("licenses"));
         v[extension] = string_at(o, "extensionNumber");
         v[voice] = join(o.if_contains("didNumbers"));
+        if (auto const* devices = o.if_contains("devices"); devices && devices->is_array()) {
+            for (auto const& phone : devices->get_array()) {
+                if (!phone.is_object()) continue;
+                auto const sep = [](std::string const& text) { return text.empty() ? "" : ";"; };
+                v[device_mac] += sep(v[device_mac]) + string_at(phone.get_object(), "macAddress");
+                auto const model = string_at(phone.get_object(), "model");
+                if (!model.empty()) v[device_model] += sep(v[device_model]) + model;
+            }
+        }
     }
     std::string out;
     for (std::size_t c = 0; c < count; ++c) out += (c ? "," : "") + csv_field(v[c]);

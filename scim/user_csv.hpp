@@ -22,6 +22,11 @@ struct CsvUserRow {
     boost::json::object body;
     bool needs_user_name = false;  // no User.UserName: the server invents <Company>.<First>.<Last>
     std::string first_name, last_name;
+    struct Device {
+        std::string mac_address;  // canonical
+        std::string model;        // empty: none
+    };
+    std::vector<Device> devices;  // Device.MacAddress (and Device.Model): desk phones to create for the user
 };
 
 struct CsvProblem {
@@ -37,8 +42,9 @@ struct CsvUsers {
 
 /// Reads a user CSV: a header naming the columns (any order, any case; unknown ones are skipped and listed under
 /// UnknownAttributes::ignore, a problem of line 1 under reject), then
-/// one user per record. User.FirstName, User.LastName, User.Email and User.Site are required; User.License and
-/// User.Voice.Number may list several values separated by ";". Every problem is reported, none stops the reading.
+/// one user per record. User.FirstName, User.LastName, User.Email and User.Site are required; User.License,
+/// User.Voice.Number, Device.MacAddress and Device.Model (the phones' models, in the MAC addresses' order) may list
+/// several values separated by ";". Every problem is reported, none stops the reading.
 /// @throws Error 400 invalidSyntax when the text is not CSV at all.
 CsvUsers read_user_csv(std::string_view text, UnknownAttributes unknown = UnknownAttributes::reject);
 

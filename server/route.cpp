@@ -20,6 +20,7 @@ Endpoint endpoint_named(std::string_view name) {
         {"Users", Endpoint::users},
         {"Groups", Endpoint::groups},
         {"Sites", Endpoint::sites},
+        {"Devices", Endpoint::devices},
         {"Licenses", Endpoint::licenses},
         {"Me", Endpoint::me},
         {"Bulk", Endpoint::bulk},
@@ -49,6 +50,7 @@ std::string Route::template_name() const {
         {Endpoint::users, "/Users"},
         {Endpoint::groups, "/Groups"},
         {Endpoint::sites, "/Sites"},
+        {Endpoint::devices, "/Devices"},
         {Endpoint::licenses, "/Licenses"},
         {Endpoint::me, "/Me"},
         {Endpoint::bulk, "/Bulk"},
@@ -64,6 +66,7 @@ std::string Route::template_name() const {
     if (endpoint == Endpoint::oauth_jwks) return "/oauth2/jwks.json";
     if (endpoint == Endpoint::oauth_metadata) return "/.well-known/oauth-authorization-server";
     if (endpoint == Endpoint::none) return "/";
+    if (endpoint == Endpoint::devices && rest.size() == 3 && rest[2] == ".activate") return "/Devices/{id}/.activate";
     if (rest.size() > 2) return "unmatched";
     for (auto const& [e, name] : names) {
         if (e != endpoint) continue;
@@ -72,7 +75,8 @@ std::string Route::template_name() const {
             endpoint == Endpoint::service_provider_config)
             return "unmatched";
         auto const& second = rest[1];
-        if (second == ".search" || second == ".import" || second == ".export") return std::string(name) + "/" + second;
+        if (second == ".search" || second == ".import" || second == ".export" || second == ".redeem")
+            return std::string(name) + "/" + second;
         return std::string(name) + "/{id}";
     }
     return "unmatched";

@@ -25,6 +25,7 @@ enum class Endpoint {
     users,
     groups,
     sites,
+    devices,
     licenses,
     me,
     bulk,

@@ -146,6 +146,35 @@ Reply groups(RequestContext& ctx, std::vector<std::string> const& rest) {
     co_return method_not_allowed(method, "/Groups/{id}", "GET, PUT, PATCH, DELETE");
 }
 
+Reply devices(RequestContext& ctx, std::vector<std::string> const& rest) {
+    auto const& method = ctx.request.method;
+    if (rest.size() == 1) {
+        if (method == "GET") co_return co_await handlers::list_devices(ctx, handlers::list_request_from_query(ctx));
+        if (method == "POST") co_return co_await handlers::create_device(ctx);
+        co_return method_not_allowed(method, "/Devices", "GET, POST");
+    }
+    auto const& id = rest[1];
+    if (rest.size() == 3) {
+        if (rest[2] != ".activate")
+            throw scim::Error::not_found("no endpoint \"/Devices/{id}/" + rest[2] + "\"; activate with .activate");
+        if (method != "POST") co_return method_not_allowed(method, "/Devices/{id}/.activate", "POST");
+        co_return co_await handlers::activate_device(ctx, id);
+    }
+    if (rest.size() > 3) throw scim::Error::not_found("no such endpoint under /Devices");
+    if (id == ".search")
+        co_return co_await search(ctx, "/Devices/.search",
+                                  [&](auto const& r) { return handlers::list_devices(ctx, r); });
+    if (id == ".redeem") {
+        if (method != "POST") co_return method_not_allowed(method, "/Devices/.redeem", "POST");
+        co_return co_await handlers::redeem_activation_code(ctx);
+    }
+    if (method == "GET") co_return co_await handlers::get_device(ctx, id);
+    if (method == "PUT") co_return co_await handlers::replace_device(ctx, id);
+    if (method == "PATCH") co_return co_await handlers::patch_device(ctx, id);
+    if (method == "DELETE") co_return co_await handlers::delete_device(ctx, id);
+    co_return method_not_allowed(method, "/Devices/{id}", "GET, PUT, PATCH, DELETE");
+}
+
 Reply sites(RequestContext& ctx, std::vector<std::string> const& rest) {
     auto const& method = ctx.request.method;
     if (rest.size() == 1) {
@@ -193,7 +222,7 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
     auto const& rest = route.rest;
     auto const& method = ctx.request.method;
     std::string_view const id = rest.size() > 1 ? std::string_view(rest[1]) : std::string_view();
-    if (rest.size() > 2) throw scim::Error::not_found("no such endpoint");
+    if (rest.size() > 2 && route.endpoint != Endpoint::devices) throw scim::Error::not_found("no such endpoint");
     auto const discovery = [&](std::string_view name) -> std::optional<HttpResponse> {
         if (method != "GET") return method_not_allowed(method, "/" + std::string(name), "GET");
         return std::nullopt;
@@ -209,6 +238,8 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
             co_return co_await me(ctx, rest);
         case Endpoint::sites:
             co_return co_await sites(ctx, rest);
+        case Endpoint::devices:
+            co_return co_await devices(ctx, rest);
         case Endpoint::licenses:
             co_return co_await licenses(ctx, rest);
         case Endpoint::resource_types:

@@ -14,6 +14,7 @@
 #include "scim/resource.hpp"
 #include "scim/schema.hpp"
 #include "scim/text.hpp"
+#include "scim/urns.hpp"
 #include "service/writes.hpp"
 #include "storage/savepoint.hpp"
 #include "storage/user_repository.hpp"
@@ -30,11 +31,12 @@ struct Pending {
     json::object attributes;
     bool needs_user_name;
     std::string first_name, last_name;
+    std::vector<scim::CsvUserRow::Device> devices;
 };
 
 // Lines that repeat what an earlier line claims (a userName, an extension at a site, a number).
 void find_duplicates(std::vector<Pending> const& rows, std::vector<scim::CsvProblem>& problems) {
-    std::map<std::string, std::size_t> names, extensions, numbers;
+    std::map<std::string, std::size_t> names, extensions, numbers, macs;
     auto claim = [&](std::map<std::string, std::size_t>& seen, std::string const& key, std::size_t line,
                      std::string const& what) {
         auto const [it, fresh] = seen.emplace(key, line);
@@ -49,6 +51,7 @@ void find_duplicates(std::vector<Pending> const& rows, std::vector<scim::CsvProb
             claim(extensions, f.site.value_or("") + "\n" + *f.extension, row.line,
                   "extension " + *f.extension + " at site \"" + f.site.value_or("") + "\"");
         for (auto const& n : f.did_numbers) claim(numbers, n, row.line, "number " + n);
+        for (auto const& d : row.devices) claim(macs, d.mac_address, row.line, "MAC address " + d.mac_address);
     }
 }
 
@@ -86,7 +89,8 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
         if (row.needs_user_name) row.body["userName"] = "pending";  // invented below, once every row is known
         try {
             auto input = scim::read_resource(row.body, type, registry, caller.read);
-            rows.push_back({row.line, std::move(input.attributes), row.needs_user_name, row.first_name, row.last_name});
+            rows.push_back({row.line, std::move(input.attributes), row.needs_user_name, row.first_name, row.last_name,
+                            std::move(row.devices)});
         } catch (scim::Error const& e) {
             result.problems.push_back({row.line, e.detail()});
         }
@@ -129,6 +133,27 @@ CsvImportResult import_users_csv(pqxx::dbtransaction& tx, Caller const& caller, 
             result.created.push_back({row.line, stored.id, std::string(row.attributes.at("userName").as_string())});
         } catch (scim::Error const& e) {
             result.problems.push_back({row.line, e.detail()});
+        }
+    }
+    // The users' desk phones, once the users exist: active at once, their MAC addresses being known.
+    if (result.problems.empty()) {
+        std::map<std::size_t, Pending const*> by_line_number;
+        for (auto const& row : rows) by_line_number[row.line] = &row;
+        for (auto const& user : result.created) {
+            for (auto const& d : by_line_number.at(user.line)->devices) {
+                json::object directory{{"assignedUser", json::object{{"value", user.id}}}};
+                if (!d.model.empty()) directory["model"] = d.model;
+                json::object device{{"active", true},
+                                    {scim::urn::ethernet_mab_device, json::object{{"deviceMacAddress", d.mac_address}}},
+                                    {scim::urn::directory_device, std::move(directory)}};
+                try {
+                    create(tx, caller, scim::ResourceKind::device, {std::move(device), std::nullopt, {}});
+                } catch (scim::Error const& e) {
+                    result.problems.push_back({user.line, e.detail()});
+                    break;  // a failed statement leaves the transaction to be rolled back: report and stop
+                }
+            }
+            if (!result.problems.empty()) break;
         }
     }
     auto const by_line = [](auto const& a, auto const& b) { return a.line < b.line; };

@@ -5,6 +5,7 @@
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
 #include "scim/urns.hpp"
+#include "storage/device_repository.hpp"
 #include "storage/tenant_repository.hpp"
 #include "storage/user_repository.hpp"
 
@@ -43,6 +44,20 @@ void check_self_service(Caller const& caller, json::object const& before, json::
     }
 }
 
+bool is_active(json::object const& user) {
+    auto const* active = user.if_contains("active");
+    return !(active && active->is_bool() && !active->get_bool());
+}
+
+// A user deactivated or activated again: its phones stay active, for emergency calls only while it is inactive.
+storage::StoredResource follow_activity(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
+                                        json::object const& before, storage::StoredResource updated) {
+    if (is_active(before) != is_active(updated.attributes))
+        storage::DeviceRepository(tx, caller.change)
+            .user_activity_changed(std::string(id), is_active(updated.attributes));
+    return updated;
+}
+
 }  // namespace
 
 storage::StoredResource create_user(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceInput const& input,
@@ -61,8 +76,9 @@ storage::StoredResource replace_user(pqxx::transaction_base& tx, Caller const& c
     check_self_service(caller, current.attributes, user.attributes);
     bool const new_password = input.password && hash;
     if (user.attributes == current.attributes && !new_password) return current;  // nothing changes: same version
-    return users.update(id, user, new_password ? hash : std::nullopt, current.attributes,
-                        storage::ChangeOperation::replace);
+    auto updated = users.update(id, user, new_password ? hash : std::nullopt, current.attributes,
+                                storage::ChangeOperation::replace);
+    return follow_activity(tx, caller, id, current.attributes, std::move(updated));
 }
 
 storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
@@ -76,8 +92,9 @@ storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& cal
     auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
     check_self_service(caller, current.attributes, user.attributes);
     if (user.attributes == current.attributes && !outcome.password) return current;
-    return users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes,
-                        storage::ChangeOperation::patch);
+    auto updated = users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes,
+                                storage::ChangeOperation::patch);
+    return follow_activity(tx, caller, id, current.attributes, std::move(updated));
 }
 
 void delete_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view id, std::string_view if_match) {
@@ -87,12 +104,15 @@ void delete_user(pqxx::transaction_base& tx, Caller const& caller, std::string_v
         auto current = lock_for_change(users, id, if_match);
         auto attributes = current.attributes;
         attributes["active"] = false;
-        if (attributes == current.attributes) return;
-        users.update(id, users.directory().apply(std::move(attributes), &current.attributes), std::nullopt,
-                     current.attributes, storage::ChangeOperation::remove);
+        if (attributes != current.attributes)
+            users.update(id, users.directory().apply(std::move(attributes), &current.attributes), std::nullopt,
+                         current.attributes, storage::ChangeOperation::remove);
+        // Deleting a user deactivates its phones and frees them, whichever way the tenant deletes.
+        storage::DeviceRepository(tx, caller.change).user_deleted(std::string(id));
         return;
     }
     if (!if_match.empty()) lock_for_change(users, id, if_match);
+    if (storage::is_uuid(id)) storage::DeviceRepository(tx, caller.change).user_deleted(std::string(id));
     if (!users.remove(id)) throw no_such_user(id);
 }
 
@@ -108,11 +128,13 @@ std::vector<storage::UserRepository::CreateOutcome> create_contacts(
 void purge_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view user_name) {
     storage::UserRepository users(tx, caller.change);
     auto const id = users.id_of(user_name);
+    if (id) storage::DeviceRepository(tx, caller.change).user_deleted(*id);
     if (!id || !users.remove(*id))
         throw scim::Error::not_found("no user \"" + std::string(user_name) + "\" in this tenant");
 }
 
 std::size_t purge_inactive_users(pqxx::transaction_base& tx, Caller const& caller) {
+    storage::DeviceRepository(tx, caller.change).inactive_users_deleted();
     return storage::UserRepository(tx, caller.change).remove_inactive();
 }
 

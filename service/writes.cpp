@@ -22,6 +22,8 @@ storage::StoredResource create(pqxx::transaction_base& tx, Caller const& caller,
             return detail::create_group(tx, caller, input);
         case scim::ResourceKind::site:
             return detail::create_site(tx, caller, input);
+        case scim::ResourceKind::device:
+            return detail::create_device(tx, caller, input);
         default:
             no_writes(kind);
     }
@@ -37,6 +39,8 @@ storage::StoredResource replace(pqxx::transaction_base& tx, Caller const& caller
             return detail::replace_group(tx, caller, id, input, if_match);
         case scim::ResourceKind::site:
             return detail::replace_site(tx, caller, id, input, if_match);
+        case scim::ResourceKind::device:
+            return detail::replace_device(tx, caller, id, input, if_match);
         default:
             no_writes(kind);
     }
@@ -52,6 +56,8 @@ storage::StoredResource patch(pqxx::transaction_base& tx, Caller const& caller, 
             return detail::patch_group(tx, caller, id, request, if_match);
         case scim::ResourceKind::site:
             return detail::patch_site(tx, caller, id, request, if_match);
+        case scim::ResourceKind::device:
+            return detail::patch_device(tx, caller, id, request, if_match);
         default:
             no_writes(kind);
     }
@@ -66,6 +72,8 @@ void remove(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind
             return detail::delete_group(tx, caller, id, if_match);
         case scim::ResourceKind::site:
             return detail::delete_site(tx, caller, id, if_match);
+        case scim::ResourceKind::device:
+            return detail::delete_device(tx, caller, id, if_match);
         default:
             no_writes(kind);
     }

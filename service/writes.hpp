@@ -34,7 +34,7 @@ struct Caller {
 // `if_match` is the client's If-Match (or a bulk operation's version); empty means unconditional. Each function
 // throws scim::Error: 404 when the id names nothing of the caller's tenant, 412 on a version mismatch, 409 on a
 // uniqueness or directory conflict, 400 for a value the rules refuse, 403 for what the caller may not change.
-// Users, groups and sites are the kinds with SCIM writes; others are 404.
+// Users, groups, sites and devices are the kinds with SCIM writes; others are 404.
 
 storage::StoredResource create(pqxx::transaction_base& tx, Caller const& caller, scim::ResourceKind kind,
                                scim::ResourceInput const& input, PasswordHash const& hash = {});

@@ -179,6 +179,11 @@ DirectoryUser Directory::apply(json::object attributes, json::object const* prev
         fq_extension = site.site_code + *fields.extension;
     }
     scim::write_directory_fields(attributes, fields, fq_extension);
+    // A user's phones are their devices' to say (DeviceRepository): kept as stored, whatever a request sent.
+    if (previous)
+        if (auto const* old_ext = previous->if_contains(scim::urn::directory_user); old_ext && old_ext->is_object())
+            if (auto const* devices = old_ext->get_object().if_contains("devices"))
+                attributes[scim::urn::directory_user].as_object()["devices"] = *devices;
     return {std::move(attributes), site.id};
 }
 

@@ -324,6 +324,30 @@ ResourceTable const& sites_table() {
     return table;
 }
 
+ResourceTable const& devices_table() {
+    static ResourceTable const table{
+        "Device",
+        "urn:ietf:params:scim:schemas:core:2.0:Device",
+        "devices",
+        "r",
+        {{"id", "r.id::text", false},
+         {"externalId", "r.external_id"},
+         {"displayName", "r.display_name"},
+         {"active", "r.active", false},
+         {"urn:ietf:params:scim:schemas:extension:ethernet-mab:2.0:Device:deviceMacAddress", "r.mac_address"},
+         {"urn:ietf:params:scim:schemas:extension:8x8:1.1:Device:assignedUser.value", "r.assigned_user::text"},
+         {"urn:ietf:params:scim:schemas:extension:8x8:1.1:Device:site", "r.site_name", false},
+         {"urn:ietf:params:scim:schemas:extension:8x8:1.1:Device:activationState", "r.activation_state", false},
+         {"meta.created", "r.created_at", false},
+         {"meta.lastModified", "r.modified_at", false},
+         {"meta.version", "('W/\"' || r.version || '\"')", false}},
+        {},
+        {},
+        {},
+    };
+    return table;
+}
+
 ResourceTable const& licenses_table() {
     static ResourceTable const table{
         "License",

@@ -46,6 +46,7 @@ struct ResourceTable {
 ResourceTable const& users_table();
 ResourceTable const& groups_table();
 ResourceTable const& sites_table();
+ResourceTable const& devices_table();
 ResourceTable const& licenses_table();
 ResourceTable const& audit_events_table();
 

@@ -11,10 +11,11 @@
 namespace storage {
 namespace {
 
-constexpr pqxx::row::size_type tenant_column_count = 11;  // tenant_from reads this many, then a site may follow
+constexpr pqxx::row::size_type tenant_column_count = 12;  // tenant_from reads this many, then a site may follow
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
-    "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst, t.audit_retention_days";
+    "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst, t.audit_retention_days, "
+    "t.activation_code_days";
 constexpr char const* tenant_from_clause =
     " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
@@ -29,7 +30,8 @@ Tenant tenant_from(pqxx::row const& row) {
             scim::unknown_attributes_from(row[7].as<std::string>()).value_or(scim::UnknownAttributes::reject),
             row[8].as<double>(),
             row[9].as<double>(),
-            row[10].as<int>()};
+            row[10].as<int>(),
+            row[11].as<int>()};
 }
 
 }  // namespace
@@ -134,6 +136,12 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         tx_.exec_params("UPDATE tenants SET rate_limit = $2 WHERE id = $1", tenant_id, *change.rate_limit);
     if (change.rate_burst)
         tx_.exec_params("UPDATE tenants SET rate_burst = $2 WHERE id = $1", tenant_id, *change.rate_burst);
+    if (change.activation_code_days) {
+        if (*change.activation_code_days < 1 || *change.activation_code_days > 365)
+            throw scim::Error::invalid_value("activation codes last 1 to 365 days");
+        tx_.exec_params("UPDATE tenants SET activation_code_days = $2 WHERE id = $1", tenant_id,
+                        *change.activation_code_days);
+    }
     if (change.audit_retention_days) {
         if (*change.audit_retention_days < 1 || *change.audit_retention_days > 36500)
             throw scim::Error::invalid_value("the audit retention is 1 to 36500 days");
@@ -157,6 +165,7 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         note(before->rate_limit != after.rate_limit, "rateLimit");
         note(before->unknown_attributes != after.unknown_attributes, "unknownAttributes");
         note(before->audit_retention_days != after.audit_retention_days, "auditRetentionDays");
+        note(before->activation_code_days != after.activation_code_days, "activationCodeDays");
     }
     if (!changed.empty()) {
         auto context = context_;

@@ -38,6 +38,7 @@ struct Tenant {
     double rate_limit = 500;         // requests per second for the whole tenant, per scimd instance; 0: unlimited
     double rate_burst = 1000;        // requests that may come at once
     int audit_retention_days = 400;  // change records (/AuditEvents) older than this are deleted
+    int activation_code_days = 7;    // how long a desk phone's activation code stays valid
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -53,6 +54,7 @@ struct TenantSettingsChange {
     std::optional<double> rate_limit;  // 0: unlimited
     std::optional<double> rate_burst;
     std::optional<int> audit_retention_days;
+    std::optional<int> activation_code_days;
 };
 
 class TenantRepository {

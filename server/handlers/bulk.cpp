@@ -38,13 +38,12 @@ constexpr std::size_t operations_per_transaction = 1000;
 scim::ResourceType const& type_of(RequestContext const& ctx, std::string_view path) {
     auto const end = path.find('/', 1);
     auto const endpoint = path.substr(0, end);
-    for (std::string_view id : {"User", "Group", "Site"}) {
+    for (std::string_view id : {"User", "Group", "Site", "Device"}) {
         auto const* type = ctx.app.registry.resource_type(id);
         if (type && scim::iequals(type->endpoint, endpoint)) return *type;
     }
     throw scim::Error::not_found("no resource type at \"" + std::string(endpoint) +
-                                 "\"; bulk operations work on /Users, "
-                                 "/Groups and /Sites");
+                                 "\"; bulk operations work on /Users, /Groups, /Sites and /Devices");
 }
 
 std::string id_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }

@@ -17,7 +17,8 @@ namespace server::handlers {
 namespace {
 
 // The resource types this server has endpoints for; discovery names no others.
-constexpr std::array<std::string_view, 5> served_resource_types{"User", "Group", "Site", "License", "AuditEvent"};
+constexpr std::array<std::string_view, 6> served_resource_types{"User",   "Group",   "Site",
+                                                                "Device", "License", "AuditEvent"};
 
 bool served(scim::ResourceType const& type) {
     return std::find(served_resource_types.begin(), served_resource_types.end(), type.id) !=

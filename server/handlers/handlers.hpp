@@ -49,6 +49,18 @@ Reply replace_site(RequestContext& ctx, std::string_view id);
 Reply patch_site(RequestContext& ctx, std::string_view id);
 Reply delete_site(RequestContext& ctx, std::string_view id);
 
+Reply create_device(RequestContext& ctx);
+Reply list_devices(RequestContext& ctx, ListRequest const& request);
+Reply get_device(RequestContext& ctx, std::string_view id);
+Reply replace_device(RequestContext& ctx, std::string_view id);
+Reply patch_device(RequestContext& ctx, std::string_view id);
+Reply delete_device(RequestContext& ctx, std::string_view id);
+/// POST /Devices/{id}/.activate: the device, active, when its MAC address is known; else a DeviceActivation message
+/// with a one-time activation code (shown only here) and the pending device.
+Reply activate_device(RequestContext& ctx, std::string_view id);
+/// POST /Devices/.redeem {"activationCode", "deviceMacAddress"}: the device, active with that MAC address.
+Reply redeem_activation_code(RequestContext& ctx);
+
 Reply list_licenses(RequestContext& ctx, ListRequest const& request);
 Reply get_license(RequestContext& ctx, std::string_view id);
 

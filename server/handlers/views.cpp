@@ -6,6 +6,7 @@
 
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
+#include "scim/urns.hpp"
 #include "server/error_response.hpp"
 #include "server/responses.hpp"
 #include "storage/group_repository.hpp"
@@ -35,6 +36,26 @@ void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx,
                                         {"type", row.at(2).as_bool() ? "direct" : "indirect"}});
         }
         if (!list.empty()) user.attributes["groups"] = std::move(list);
+    }
+}
+
+// The references between phones and users, absolute in the URL the client used: a device's assignedUser.$ref, a
+// user's devices[].$ref.
+void add_references(RequestContext const& ctx, scim::ResourceType const& type, storage::StoredResource& resource) {
+    bool const is_device = type.id == "Device";
+    if (!is_device && type.id != "User") return;
+    auto* ext = resource.attributes.if_contains(is_device ? scim::urn::directory_device : scim::urn::directory_user);
+    if (!ext || !ext->is_object()) return;
+    auto const refer = [&](json::value& entry, char const* endpoint) {
+        if (!entry.is_object()) return;
+        auto& o = entry.get_object();
+        if (auto const* id = o.if_contains("value"); id && id->is_string())
+            o["$ref"] = ctx.base_url + endpoint + std::string(id->get_string());
+    };
+    if (is_device) {
+        if (auto* user = ext->get_object().if_contains("assignedUser")) refer(*user, "/Users/");
+    } else if (auto* devices = ext->get_object().if_contains("devices"); devices && devices->is_array()) {
+        for (auto& entry : devices->get_array()) refer(entry, "/Devices/");
     }
 }
 
@@ -128,6 +149,7 @@ std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestCon
     if (wants_user_groups(ctx, type, selection) && !resources.empty()) add_user_groups(tx, ctx, resources);
     auto const* members = core.find("members");
     bool const with_members = members && selected(selection, "members", members);
+    for (auto& r : resources) add_references(ctx, type, r);
     for (auto const& r : resources)
         out.push_back(with_members ? group_text(tx, ctx, type, r, selection, *members, large)
                                    : json::serialize(render(ctx, type, r, selection)));

@@ -32,4 +32,12 @@ storage::StoredResource patch_site(pqxx::transaction_base& tx, Caller const& cal
                                    scim::PatchRequest const& request, std::string_view if_match);
 void delete_site(pqxx::transaction_base& tx, Caller const& caller, std::string_view id, std::string_view if_match);
 
+storage::StoredResource create_device(pqxx::transaction_base& tx, Caller const& caller,
+                                      scim::ResourceInput const& input);
+storage::StoredResource replace_device(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
+                                       scim::ResourceInput const& input, std::string_view if_match);
+storage::StoredResource patch_device(pqxx::transaction_base& tx, Caller const& caller, std::string_view id,
+                                     scim::PatchRequest const& request, std::string_view if_match);
+void delete_device(pqxx::transaction_base& tx, Caller const& caller, std::string_view id, std::string_view if_match);
+
 }  // namespace service::detail

@@ -87,12 +87,13 @@ TEST_CASE("an import invents Company.First.Last usernames, allocates extensions,
     REQUIRE(exported.status == 200);
     CHECK(exported.header("Content-Type").rfind("text/csv", 0) == 0);
     // Users created in one transaction share their creation time: their order among themselves is not fixed.
-    CHECK(
-        exported.body.rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.Title,"
-                            "User.Department,User.MobileNumber,User.License,User.ExtensionNumber,User.Voice.Number\r\n",
-                            0) == 0);
-    CHECK(exported.body.find("\r\nAnn,Lee,ann@example.com,London,acme.Ann.Lee.2,,,,X4,1000,\r\n") != std::string::npos);
-    CHECK(exported.body.find("\r\nMary Jo,\"O'Neil, Jr\",mj@example.com,London,mj,,,,X4,2002,\r\n") !=
+    CHECK(exported.body.rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,User.Title,"
+                              "User.Department,User.MobileNumber,User.License,User.ExtensionNumber,User.Voice.Number,"
+                              "Device.MacAddress,Device.Model\r\n",
+                              0) == 0);
+    CHECK(exported.body.find("\r\nAnn,Lee,ann@example.com,London,acme.Ann.Lee.2,,,,X4,1000,,,\r\n") !=
+          std::string::npos);
+    CHECK(exported.body.find("\r\nMary Jo,\"O'Neil, Jr\",mj@example.com,London,mj,,,,X4,2002,,,\r\n") !=
           std::string::npos);
     CHECK(std::count(exported.body.begin(), exported.body.end(), '\n') == 3);
     CHECK(e.get("/scim/v2/Users/.export?filter=bad%20filter").status == 400);

@@ -27,7 +27,7 @@ TEST_CASE("ServiceProviderConfig tells what is supported") {
 TEST_CASE("ResourceTypes lists the served resource types, with their extensions") {
     E2E e;
     auto const list = e.get("/scim/v2/ResourceTypes").json().as_object();
-    CHECK(list.at("totalResults") == 5);  // User, Group, Site, License, AuditEvent
+    CHECK(list.at("totalResults") == 6);  // User, Group, Site, Device, License, AuditEvent
     auto const& user = list.at("Resources").at(0).as_object();
     CHECK(user.at("endpoint") == "/Users");
     CHECK(user.at("schemaExtensions").as_array().size() == 2);
@@ -38,10 +38,10 @@ TEST_CASE("ResourceTypes lists the served resource types, with their extensions"
     CHECK(e.get("/scim/v2/ResourceTypes/Printer").status == 404);
 }
 
-TEST_CASE("Schemas publishes User, Group, EnterpriseUser, the directory extension, Site, License and AuditEvent") {
+TEST_CASE("Schemas publishes User, Group, EnterpriseUser, the directory extension, Site, License, AuditEvent, Device") {
     E2E e;
     auto const list = e.get("/scim/v2/Schemas").json().as_object();
-    CHECK(list.at("totalResults") == 7);
+    CHECK(list.at("totalResults") == 10);  // and the Device's Ethernet MAB and directory extensions
     auto const directory = e.get("/scim/v2/Schemas/urn:ietf:params:scim:schemas:extension:8x8:1.1:User");
     REQUIRE(directory.status == 200);
     auto const directory_schema = directory.json();

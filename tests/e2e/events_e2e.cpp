@@ -2,6 +2,7 @@
 // order per resource, through receiver outages, 429s, a kill -9 and two instances; and polled (RFC 8936) with acks.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -357,4 +358,33 @@ TEST_CASE("ServiceProviderConfig advertises securityEvents, and bad streams are 
     auto const twice = run_scimd({"events", "stream", "create", "x", "--tenant", "acme", "--poll"}, e.db.url());
     CHECK(twice.exit_code != 0);
     CHECK(twice.err.find("already has an event stream") != std::string::npos);
+}
+
+TEST_CASE("a desk phone's changes are provisioning events: create, deactivate, delete") {
+    E2E e;
+    e.admin({"events", "stream", "create", "phones", "--tenant", "acme", "--poll"});
+    auto const created =
+        e.post("/scim/v2/Devices", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Device"],)"
+                                   R"("active":true,"urn:ietf:params:scim:schemas:extension:)"
+                                   R"(ethernet-mab:2.0:Device":{"deviceMacAddress":"00:04:F2:00:30:01"}})");
+    REQUIRE(created.status == 201);
+    auto const id = std::string(created.json().at("id").as_string());
+    REQUIRE(e.call("PATCH", "/scim/v2/Devices/" + id,
+                   R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                   R"("Operations":[{"op":"replace","path":"active","value":false}]})",
+                   e.acme.write_token, {{"Content-Type", "application/scim+json"}})
+                .status == 200);
+    REQUIRE(e.del("/scim/v2/Devices/" + id).status == 204);
+    auto const polled = e.call("POST", "/scim/v2/Events/phones", R"({"returnImmediately":true,"maxEvents":10})",
+                               e.acme.write_token, {{"Content-Type", "application/json"}});
+    REQUIRE_MESSAGE(polled.status == 200, polled.body);
+    std::vector<std::string> jws;
+    auto const document = polled.json();  // a local: the loop must not range over a temporary's member
+    for (auto const& [jti, set] : document.at("sets").as_object()) jws.emplace_back(set.as_string());
+    auto const events = by_resource(verified(e, jws));
+    auto const uri = "/Devices/" + id;
+    REQUIRE(events.count(uri));
+    auto got = events.at(uri);  // a poll's SETs are keyed by jti, not ordered
+    std::sort(got.begin(), got.end());
+    CHECK(got == Events{{"create:notice"}, {"delete"}, {"patch:notice", "deactivate"}});
 }

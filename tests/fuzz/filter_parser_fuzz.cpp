@@ -20,5 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         (void)storage::filter_sql(bound, storage::users_table(), parameters);
     } catch (scim::Error const&) {
     }
+    try {  // devices: MAC addresses compared in canonical form
+        auto const bound = scim::bind_filter(scim::parse_filter(text), *registry.resource_type("Device"), registry);
+        storage::SqlParameters parameters(1);
+        (void)storage::filter_sql(bound, storage::devices_table(), parameters);
+    } catch (scim::Error const&) {
+    }
     return 0;
 }

@@ -6,13 +6,16 @@
 
 #include "scim/urns.hpp"
 
-TEST_CASE("the built-in registry has the seven published schemas and five resource types") {
+TEST_CASE("the built-in registry has the ten published schemas and six resource types") {
     auto const& r = scim::SchemaRegistry::builtin();
-    CHECK(r.schemas().size() == 7);
-    for (auto urn : {scim::urn::user, scim::urn::group, scim::urn::enterprise_user, scim::urn::directory_user,
-                     scim::urn::site, scim::urn::license})
+    CHECK(r.schemas().size() == 10);
+    for (auto urn :
+         {scim::urn::user, scim::urn::group, scim::urn::enterprise_user, scim::urn::directory_user, scim::urn::site,
+          scim::urn::license, scim::urn::device, scim::urn::ethernet_mab_device, scim::urn::directory_device})
         CHECK(r.schema(urn) != nullptr);
-    CHECK(r.resource_types().size() == 5);
+    CHECK(r.resource_types().size() == 6);
+    CHECK(r.resource_type("Device")->endpoint == "/Devices");
+    CHECK(r.resource_type("Device")->extensions.size() == 2);
     CHECK(r.resource_type("AuditEvent")->endpoint == "/AuditEvents");
     CHECK(r.resource_type("Site")->endpoint == "/Sites");
     CHECK(r.resource_type("License")->endpoint == "/Licenses");

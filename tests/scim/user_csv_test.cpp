@@ -48,7 +48,33 @@ TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an expor
     CHECK(scim::user_csv_header().rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,", 0) == 0);
     CHECK(scim::user_csv_line(stored) ==
           "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,'+442071234500;+"
-          "442071234501\r\n");
+          "442071234501,,\r\n");
+}
+
+TEST_CASE("a user CSV row carries the user's desk phones, and an export line lists them") {
+    auto const read = scim::read_user_csv(
+        "User.FirstName,User.LastName,User.Email,User.Site,Device.MacAddress,Device.Model\n"
+        "Ann,Lee,ann@example.com,London,2c-54-91-88-c9-e2; 0004.f211.2233,Poly VVX 450\n"
+        "Bob,Ray,bob@example.com,London,not-a-mac,\n"
+        "Cy,Dee,cy@example.com,London,,Orphan model\n");
+    REQUIRE(read.rows.size() == 1);
+    REQUIRE(read.rows[0].devices.size() == 2);
+    CHECK(read.rows[0].devices[0].mac_address == "2C:54:91:88:C9:E2");
+    CHECK(read.rows[0].devices[0].model == "Poly VVX 450");
+    CHECK(read.rows[0].devices[1].mac_address == "00:04:F2:11:22:33");
+    CHECK(read.rows[0].devices[1].model.empty());
+    REQUIRE(read.problems.size() == 2);
+    CHECK(read.problems[0].line == 3);
+    CHECK(read.problems[0].detail.find("not-a-mac") != std::string::npos);
+    CHECK(read.problems[1].line == 4);
+
+    auto stored =
+        json::parse(R"({"userName":"ann","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London",
+        "devices":[{"value":"1","macAddress":"2C:54:91:88:C9:E2","model":"Poly VVX 450"},
+                   {"value":"2","macAddress":"00:04:F2:11:22:33","model":"Yealink T54W"}]}})")
+            .as_object();
+    CHECK(scim::user_csv_line(stored) ==
+          ",,,London,ann,,,,,,,2C:54:91:88:C9:E2;00:04:F2:11:22:33,Poly VVX 450;Yealink T54W\r\n");
 }
 
 TEST_CASE("every problem of a user CSV is reported with its line") {
