@@ -48,6 +48,8 @@ int import_csv(ParsedOptions const& o) {
 }
 
 int export_csv(ParsedOptions const& o) {
+    auto const format = scim::contact_format_named(o.get("format"));
+    if (!format) throw UsageError("--format must be csv, outlook, google or vcard");
     auto const& registry = scim::SchemaRegistry::builtin();
     std::optional<scim::BoundFilter> filter;
     if (auto const& text = o.get("filter"); !text.empty())
@@ -60,8 +62,8 @@ int export_csv(ParsedOptions const& o) {
         out = &file;
     }
     return reading_tenant(o, [&](pqxx::transaction_base& tx, storage::Tenant const& tenant) {
-        auto const n = storage::export_user_csv(tx, tenant.id, filter ? &*filter : nullptr,
-                                                [out](std::string const& chunk) { *out << chunk; });
+        auto const n = storage::export_users(tx, tenant.id, filter ? &*filter : nullptr, *format, tenant.name,
+                                             [out](std::string const& chunk) { *out << chunk; });
         out->flush();
         std::cerr << "scimd: exported " << n << " user(s) of tenant " << tenant.name << "\n";
         return 0;
@@ -86,10 +88,12 @@ std::vector<Command> csv_commands() {
         {"Users",
          {"export-csv",
           "",
-          "Writes a tenant's users as the admin console's CSV, in creation order.",
+          "Writes a tenant's users as the admin console's CSV (or as contacts: --format), in creation order.",
           {tenant_option(),
            {"filter", "FILTER", "only the users matching this SCIM filter, e.g. 'title eq \"Chef\"'", ""},
            {"output", "FILE", "write here instead of standard output", ""},
+           {"format", "csv|outlook|google|vcard",
+            "the admin console's CSV, Outlook's or Google Contacts' CSV import template, or vCard 4.0", "csv"},
            database_url_option()},
           0},
          export_csv},

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/support.hpp"
+#include "scim/json_fields.hpp"
 #include "scim/urns.hpp"
 #include "service/devices.hpp"
 #include "storage/filter_sql.hpp"
@@ -13,18 +14,8 @@
 namespace cli {
 namespace {
 
-namespace json = boost::json;
-
-std::string text_at(json::object const& o, std::string_view key) {
-    auto const* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::object const& object_at(json::object const& o, std::string_view key) {
-    static json::object const empty;
-    auto const* v = o.if_contains(key);
-    return v && v->is_object() ? v->get_object() : empty;
-}
+using scim::object_at;
+using scim::text_at;
 
 // One line per device: id, MAC address, model, activation state, assigned user, site, display name.
 void print_device(storage::StoredResource const& d) {

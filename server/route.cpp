@@ -65,6 +65,7 @@ std::string Route::template_name() const {
     if (endpoint == Endpoint::oauth_token) return "/oauth2/token";
     if (endpoint == Endpoint::oauth_jwks) return "/oauth2/jwks.json";
     if (endpoint == Endpoint::oauth_metadata) return "/.well-known/oauth-authorization-server";
+    if (endpoint == Endpoint::directory_page) return "/directory/";
     if (endpoint == Endpoint::none) return "/";
     if (endpoint == Endpoint::devices && rest.size() == 3 && rest[2] == ".activate") return "/Devices/{id}/.activate";
     if (rest.size() > 2) return "unmatched";
@@ -94,6 +95,11 @@ Route resolve_route(boost::urls::url_view const& url) {
     }
     if (parts.size() == 2 && parts[0] == ".well-known" && parts[1] == "oauth-authorization-server") {
         route.endpoint = Endpoint::oauth_metadata;
+        return route;
+    }
+    if (!parts.empty() && parts[0] == "directory") {
+        route.endpoint = Endpoint::directory_page;
+        route.rest.assign(parts.begin() + 1, parts.end());
         return route;
     }
     if (parts.size() == 2 && parts[0] == "oauth2" && (parts[1] == "token" || parts[1] == "jwks.json")) {

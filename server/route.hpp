@@ -39,6 +39,7 @@ enum class Endpoint {
     oauth_token,     // POST /oauth2/token: the token endpoint; the client authenticates itself
     oauth_jwks,      // GET /oauth2/jwks.json: the keys that sign access tokens; no token
     oauth_metadata,  // GET /.well-known/oauth-authorization-server (RFC 8414); no token
+    directory_page,  // GET /directory/ and its files: the company directory page; no token
     unknown,         // 404
 };
 

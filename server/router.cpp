@@ -272,6 +272,7 @@ Reply dispatch(RequestContext& ctx, Route const& route) {
             if (rest.size() != 2) throw scim::Error::not_found("poll an event stream at /Events/{stream}");
             co_return co_await handlers::poll_events(ctx, rest[1]);
         case Endpoint::jwks:
+        case Endpoint::directory_page:
         case Endpoint::oauth_token:
         case Endpoint::oauth_jwks:
         case Endpoint::oauth_metadata:
@@ -371,7 +372,8 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         route_ = resolve_route(url);
         for (auto const& param : url.params()) query_.emplace_back(param.key, param.has_value ? param.value : "");
         if (route_->endpoint == Endpoint::jwks || route_->endpoint == Endpoint::oauth_jwks ||
-            route_->endpoint == Endpoint::oauth_metadata) {  // public documents: no token
+            route_->endpoint == Endpoint::oauth_metadata ||
+            route_->endpoint == Endpoint::directory_page) {  // public documents: no token
             if (head.method != "GET" && head.method != "HEAD")
                 throw scim::Error::method_not_allowed(head.method + " is not allowed on " + route_->template_name() +
                                                       "; use GET");
@@ -439,6 +441,12 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
     auto const sent_method = request.method;
     request.method = effective_method(request.method);
     try {
+        if (route_->endpoint == Endpoint::directory_page) {
+            res = handlers::directory_page(*route_, request.method);
+            request.method = sent_method;
+            request.body.clear();
+            co_return finish(request, std::move(res));
+        }
         if (route_->endpoint == Endpoint::jwks || route_->endpoint == Endpoint::oauth_jwks ||
             route_->endpoint == Endpoint::oauth_metadata || route_->endpoint == Endpoint::oauth_token) {
             if (route_->endpoint == Endpoint::jwks)

@@ -14,6 +14,7 @@
 #include "scim/text.hpp"
 #include "server/error_response.hpp"
 #include "server/http_framing.hpp"
+#include "server/log.hpp"
 #include "server/router.hpp"
 
 namespace server {
@@ -42,6 +43,43 @@ HttpRequest head_of(http::request_header<> const& req) {
     return out;
 }
 
+// Writes a streamed body chunk by chunk, each within the write timeout of its own. A failure while making the body
+// ends the connection before the last chunk: the client sees a truncated response, never a short one that looks
+// whole.
+template <class Stream>
+net::awaitable<beast::error_code> write_stream(Stream& stream, HttpResponse&& res, unsigned version, bool keep_alive) {
+    http::response<http::empty_body> out{static_cast<http::status>(res.status), version};
+    out.set(http::field::server, "scimd");
+    for (auto& [name, value] : res.headers) out.set(name, value);
+    out.keep_alive(keep_alive);
+    out.chunked(true);
+    http::response_serializer<http::empty_body> serializer{out};
+    auto& lowest = beast::get_lowest_layer(stream);
+    auto const write_timeout = std::chrono::seconds(30);
+    lowest.expires_after(write_timeout);
+    if (auto [ec, n] = co_await http::async_write_header(stream, serializer, as_tuple_awaitable); ec) co_return ec;
+    for (;;) {
+        std::optional<std::string> chunk;
+        bool failed = false;
+        try {
+            chunk = co_await res.stream->next();
+        } catch (std::exception const& e) {
+            log_line(std::string("a streamed response failed: ") + e.what(), LogLevel::error);
+            failed = true;
+        }
+        if (failed) co_return beast::error_code(net::error::connection_aborted);
+        if (!chunk) break;
+        if (chunk->empty()) continue;
+        lowest.expires_after(write_timeout);
+        if (auto [ec, n] = co_await net::async_write(stream, http::make_chunk(net::buffer(*chunk)), as_tuple_awaitable);
+            ec)
+            co_return ec;
+    }
+    lowest.expires_after(write_timeout);
+    auto [ec, n] = co_await net::async_write(stream, http::make_chunk_last(), as_tuple_awaitable);
+    co_return ec;
+}
+
 // Writes `res`; to a HEAD request, with the length of the body it would have had and no body (RFC 9110 §9.3.2).
 template <class Stream>
 net::awaitable<beast::error_code> write_response(Stream& stream, HttpResponse&& res, unsigned version, bool keep_alive,
@@ -51,10 +89,11 @@ net::awaitable<beast::error_code> write_response(Stream& stream, HttpResponse&& 
         out.set(http::field::server, "scimd");
         for (auto& [name, value] : res.headers) out.set(name, value);
         out.keep_alive(keep_alive);
-        if (res.status != 204 && res.status != 304) out.content_length(res.body.size());
+        if (res.status != 204 && res.status != 304 && !res.stream) out.content_length(res.body.size());
         auto [ec, n] = co_await http::async_write(stream, out, as_tuple_awaitable);
         co_return ec;
     }
+    if (res.stream) co_return co_await write_stream(stream, std::move(res), version, keep_alive);
     http::response<http::string_body> out{static_cast<http::status>(res.status), version};
     out.set(http::field::server, "scimd");
     for (auto& [name, value] : res.headers) out.set(name, value);

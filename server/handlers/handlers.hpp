@@ -74,6 +74,9 @@ Reply bulk(RequestContext& ctx);
 Reply poll_events(RequestContext& ctx, std::string_view stream);
 /// GET /.well-known/jwks.json: the public keys of every SET signing key; asked without a token.
 Reply signing_keys(App& app);
+
+/// GET /directory/ and its files: the company directory page (web/directory/), public, under a strict CSP.
+HttpResponse directory_page(Route const& route, std::string_view method);
 /// The OAuth endpoints: POST /oauth2/token, GET /oauth2/jwks.json, GET /.well-known/oauth-authorization-server.
 Reply oauth(App& app, Route const& route, HttpRequest const& request);
 

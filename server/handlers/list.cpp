@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include <pqxx/transaction>
 
@@ -16,6 +17,7 @@
 #include "server/page_positions.hpp"
 #include "server/reads.hpp"
 #include "server/responses.hpp"
+#include "storage/user_repository.hpp"
 
 namespace server::handlers {
 namespace {
@@ -35,6 +37,26 @@ struct RenderedPage {
     std::vector<std::string> texts;
 };
 
+// What a token bound to a user lists of the directory, as that person sees it (a filter): nobody hidden from the
+// directory (displayInDirectory false), and an entry whose directoryScope is SITE only at its own site.
+boost::asio::awaitable<std::string> visible_to_user(RequestContext& ctx) {
+    auto const change = ctx.change();
+    auto const site = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
+        auto const viewer = storage::UserRepository(tx, change).find(ctx.grant.user_id);
+        std::string out;
+        if (viewer)
+            if (auto const* ext = viewer->attributes.if_contains(scim::urn::directory_user); ext && ext->is_object())
+                if (auto const* name = ext->get_object().if_contains("site"); name && name->is_string())
+                    out = std::string(name->get_string());
+        return out;
+    });
+    auto const directory = std::string(scim::urn::directory_user);
+    // A SCIM filter's string is a JSON string: the site's name goes in serialized, whatever it holds.
+    co_return directory + ":displayInDirectory eq true and not (" + directory +
+        ":directoryScope eq \"SITE\" and not (" + directory + ":site eq " +
+        boost::json::serialize(boost::json::string(site)) + "))";
+}
+
 HttpResponse list_reply(std::string body) {
     HttpResponse res;
     res.body = std::move(body);
@@ -50,6 +72,11 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     auto const& config = ctx.app.config;
     std::optional<scim::BoundFilter> filter;
     if (request.filter) filter = scim::bind_filter(scim::parse_filter(*request.filter), type, registry);
+    if (type.id == "User" && !ctx.grant.user_id.empty()) {
+        auto const visible = co_await visible_to_user(ctx);
+        filter = scim::bind_filter(
+            scim::parse_filter(request.filter ? "(" + *request.filter + ") and " + visible : visible), type, registry);
+    }
 
     storage::ListQuery query;
     query.filter = filter ? &*filter : nullptr;

@@ -38,22 +38,61 @@ Reply import_users_csv(RequestContext& ctx) {
     co_return res;
 }
 
+namespace {
+
+// The export's pages, each read when the connection is ready for it: memory stays at one page whatever the
+// tenant's size. Each page is a keyset seek of its own.
+class ExportStream : public ResponseStream {
+public:
+    ExportStream(App& app, std::string tenant_id, std::string company, std::optional<scim::BoundFilter> filter,
+                 scim::ContactFormat format)
+        : app_(app),
+          tenant_id_(std::move(tenant_id)),
+          company_(std::move(company)),
+          filter_(std::move(filter)),
+          format_(format) {}
+
+    boost::asio::awaitable<std::optional<std::string>> next() override {
+        if (!header_sent_) {
+            header_sent_ = true;
+            co_return scim::contact_header(format_);
+        }
+        if (position_.done) co_return std::nullopt;
+        auto const page = [this](pqxx::transaction_base& tx) {
+            return storage::export_users_page(tx, tenant_id_, filter_ ? &*filter_ : nullptr, format_, company_,
+                                              position_);
+        };
+        co_return co_await app_.db.run(page);  // a transaction: its pages walk the order's index (see storage)
+    }
+
+private:
+    App& app_;
+    std::string tenant_id_;
+    std::string company_;
+    std::optional<scim::BoundFilter> filter_;
+    scim::ContactFormat format_;
+    bool header_sent_ = false;
+    storage::ExportPosition position_;
+};
+
+}  // namespace
+
 Reply export_users_csv(RequestContext& ctx) {
     auto const& type = *ctx.app.registry.resource_type("User");
+    auto const format_name = ctx.has_query_param("format") ? ctx.query_param("format") : std::string_view("csv");
+    auto const format = scim::contact_format_named(format_name);
+    if (!format)
+        throw scim::Error::invalid_value("format \"" + std::string(format_name) +
+                                         "\" is not one of csv, outlook, google, vcard");
     std::optional<scim::BoundFilter> filter;
     if (auto const text = ctx.query_param("filter"); !text.empty())
         filter = scim::bind_filter(scim::parse_filter(text), type, ctx.app.registry);
-    auto const tenant = ctx.grant.tenant_id;
-    auto const* bound = filter ? &*filter : nullptr;
-    auto text = co_await read_only(ctx, ReadShape::transaction, [&](pqxx::transaction_base& tx) {
-        std::string out;
-        storage::export_user_csv(tx, tenant, bound, [&out](std::string const& chunk) { out += chunk; });
-        return out;
-    });
     HttpResponse res;
-    res.body = std::move(text);
-    res.set_header("Content-Type", "text/csv; charset=utf-8");
-    res.set_header("Content-Disposition", "attachment; filename=\"users.csv\"");
+    res.stream =
+        std::make_shared<ExportStream>(ctx.app, ctx.grant.tenant_id, ctx.grant.tenant_name, std::move(filter), *format);
+    res.set_header("Content-Type", std::string(scim::contact_media_type(*format)));
+    res.set_header("Content-Disposition",
+                   "attachment; filename=\"" + std::string(scim::contact_file_name(*format)) + "\"");
     co_return res;
 }
 

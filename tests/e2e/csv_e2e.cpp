@@ -142,3 +142,33 @@ TEST_CASE("a column the server does not know is skipped and named, unless the te
     CHECK(std::string(strict.json().at("detail").as_string()).find("User.Shoesize") != std::string::npos);
     CHECK(e.count_users("beta") == 0);
 }
+
+TEST_CASE("exports stream page by page, as the admin CSV, Outlook or Google CSV, or vCard") {
+    E2E e;
+    e.seed_users("acme", 2500);  // three pages of a thousand
+    auto const csv = e.get("/scim/v2/Users/.export");
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("Transfer-Encoding") == "chunked");
+    CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 2501);
+    auto const vcard = e.get("/scim/v2/Users/.export?format=vcard&filter=userName%20sw%20%22user1%22");
+    REQUIRE(vcard.status == 200);
+    CHECK(vcard.header("Content-Type") == "text/vcard; charset=utf-8");
+    CHECK(vcard.header("Content-Disposition") == "attachment; filename=\"contacts.vcf\"");
+    std::size_t cards = 0;
+    for (auto at = vcard.body.find("BEGIN:VCARD\r\n"); at != std::string::npos;
+         at = vcard.body.find("BEGIN:VCARD\r\n", at + 1))
+        ++cards;
+    CHECK(cards == 1111);  // user1, user10-19, user100-199, user1000-1999
+    auto const outlook = e.get("/scim/v2/Users/.export?format=outlook");
+    CHECK(outlook.body.rfind("First Name,Last Name,E-mail Address,", 0) == 0);
+    CHECK(outlook.body.find(",mail7@example.com,") != std::string::npos);
+    auto const google = e.get("/scim/v2/Users/.export?format=GOOGLE");
+    CHECK(google.header("Content-Disposition") == "attachment; filename=\"contacts-google.csv\"");
+    auto const bad = e.get("/scim/v2/Users/.export?format=xlsx");
+    CHECK(bad.status == 400);
+    CHECK(bad.json().at("scimType") == "invalidValue");
+    // The command line writes the same formats.
+    CHECK(e.admin(
+               {"export-csv", "--tenant", "acme", "--format", "vcard", "--filter", "userName eq \"user7@example.com\""})
+              .rfind("BEGIN:VCARD\r\nVERSION:4.0\r\n", 0) == 0);
+}
