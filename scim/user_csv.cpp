@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "scim/csv.hpp"
+#include "scim/json_fields.hpp"
 #include "scim/mac_address.hpp"
 #include "scim/text.hpp"
 #include "scim/urns.hpp"
@@ -64,11 +65,6 @@ std::string join(json::value const* list) {
     return out;
 }
 
-std::string string_at(json::object const& o, std::string_view key) {
-    auto const* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 // The value of the entry of a multi-valued attribute with that type, else the primary one, else the first.
 std::string pick(json::object const& attributes, std::string_view attribute, std::string_view type) {
     auto const* v = attributes.if_contains(attribute);
@@ -77,10 +73,10 @@ std::string pick(json::object const& attributes, std::string_view attribute, std
     for (auto const& item : v->get_array()) {
         if (!item.is_object()) continue;
         auto const& o = item.get_object();
-        if (!type.empty() && iequals(string_at(o, "type"), type)) return string_at(o, "value");
+        if (!type.empty() && iequals(text_at(o, "type"), type)) return text_at(o, "value");
         if (!chosen || (o.if_contains("primary") && o.at("primary") == true)) chosen = &o;
     }
-    return chosen && type.empty() ? string_at(*chosen, "value") : std::string();
+    return chosen && type.empty() ? text_at(*chosen, "value") : std::string();
 }
 
 }  // namespace
@@ -205,28 +201,28 @@ std::string user_csv_header() {
 std::string user_csv_line(json::object const& attributes) {
     std::array<std::string, count> v;
     if (auto const* name = attributes.if_contains("name"); name && name->is_object()) {
-        v[first_name] = string_at(name->get_object(), "givenName");
-        v[last_name] = string_at(name->get_object(), "familyName");
+        v[first_name] = text_at(name->get_object(), "givenName");
+        v[last_name] = text_at(name->get_object(), "familyName");
     }
     v[email] = pick(attributes, "emails", "work");
     if (v[email].empty()) v[email] = pick(attributes, "emails", "");
-    v[user_name] = string_at(attributes, "userName");
-    v[title] = string_at(attributes, "title");
+    v[user_name] = text_at(attributes, "userName");
+    v[title] = text_at(attributes, "title");
     v[mobile] = pick(attributes, "phoneNumbers", "mobile");
     if (auto const* e = attributes.if_contains(urn::enterprise_user); e && e->is_object())
-        v[department] = string_at(e->get_object(), "department");
+        v[department] = text_at(e->get_object(), "department");
     if (auto const* d = attributes.if_contains(urn::directory_user); d && d->is_object()) {
         auto const& o = d->get_object();
-        v[site] = string_at(o, "site");
+        v[site] = text_at(o, "site");
         v[license] = join(o.if_contains("licenses"));
-        v[extension] = string_at(o, "extensionNumber");
+        v[extension] = text_at(o, "extensionNumber");
         v[voice] = join(o.if_contains("didNumbers"));
         if (auto const* devices = o.if_contains("devices"); devices && devices->is_array()) {
             for (auto const& phone : devices->get_array()) {
                 if (!phone.is_object()) continue;
                 auto const sep = [](std::string const& text) { return text.empty() ? "" : ";"; };
-                v[device_mac] += sep(v[device_mac]) + string_at(phone.get_object(), "macAddress");
-                auto const model = string_at(phone.get_object(), "model");
+                v[device_mac] += sep(v[device_mac]) + text_at(phone.get_object(), "macAddress");
+                auto const model = text_at(phone.get_object(), "model");
                 if (!model.empty()) v[device_model] += sep(v[device_model]) + model;
             }
         }

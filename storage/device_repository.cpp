@@ -7,6 +7,7 @@
 
 #include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
+#include "scim/json_fields.hpp"
 #include "scim/mac_address.hpp"
 #include "scim/text.hpp"
 #include "scim/urns.hpp"
@@ -26,6 +27,22 @@ struct DeviceRepository::Fields {
 namespace {
 
 std::string const device_columns = std::string(detail::resource_columns);
+
+// What a stored device's document says of it: its user, whether it is active, whether its MAC address is known.
+std::optional<std::string> assigned_user_of(json::object const& device) {
+    auto user =
+        scim::text_at(scim::object_at(scim::object_at(device, scim::urn::directory_device), "assignedUser"), "value");
+    return user.empty() ? std::nullopt : std::optional<std::string>(std::move(user));
+}
+
+bool is_active(json::object const& device) {
+    auto const* active = device.if_contains("active");
+    return active && active->is_bool() && active->get_bool();
+}
+
+bool has_mac_address(json::object const& device) {
+    return !scim::text_at(scim::object_at(device, scim::urn::ethernet_mab_device), "deviceMacAddress").empty();
+}
 
 scim::Error no_such_device(std::string_view id) {
     return scim::Error::not_found("no device with id \"" + std::string(id) + "\" in this tenant");
@@ -189,10 +206,6 @@ StoredResource DeviceRepository::update_resource(std::string_view id, json::obje
     if (!current) throw no_such_device(id);
     auto const f = fields_of(attributes);
     if (f.mac) check_mac_free(*f.mac, id);
-    auto const before_user = detail::exec_sql1(tx_,
-                                               "SELECT assigned_user::text FROM devices WHERE tenant_id = $1 AND id = "
-                                               "$2::uuid",
-                                               tenant_id_, std::string(id))[0];
     // Deactivated, or active with a MAC address: no code is needed any more. Otherwise an outstanding code keeps
     // the device pending.
     auto device = detail::resource_from(detail::exec_sql1(
@@ -224,7 +237,7 @@ StoredResource DeviceRepository::update_resource(std::string_view id, json::obje
     }
     record(device, operation, current->attributes);
     std::vector<std::string> users;
-    if (!before_user.is_null()) users.push_back(before_user.as<std::string>());
+    if (auto const before_user = assigned_user_of(current->attributes)) users.push_back(*before_user);
     if (f.user && std::find(users.begin(), users.end(), *f.user) == users.end()) users.push_back(*f.user);
     refresh_users(users);
     return device;
@@ -243,13 +256,10 @@ void DeviceRepository::remove(std::string_view id) {
 std::pair<StoredResource, std::optional<ActivationCode>> DeviceRepository::activate(std::string_view id) {
     auto const current = find_resource(id, true);
     if (!current) throw no_such_device(id);
-    auto const row = detail::exec_sql1(
-        tx_, "SELECT active, mac_address IS NOT NULL FROM devices WHERE tenant_id = $1 AND id = $2::uuid", tenant_id_,
-        std::string(id));
-    if (!row[0].as<bool>())
+    if (!is_active(current->attributes))
         throw scim::Error::conflict("device \"" + std::string(id) +
                                     "\" is deactivated (active false): set active to true first");
-    if (row[1].as<bool>()) {
+    if (has_mac_address(current->attributes)) {
         auto device = detail::resource_from(detail::exec_sql1(
             tx_,
             "UPDATE devices SET activation_state = 'active', code_lookup = NULL, code_hash = NULL,"
@@ -342,9 +352,7 @@ std::optional<StoredResource> DeviceRepository::redeem(std::string_view code_tex
             device_columns,
         tenant_id_, id, *mac, format_timestamp(context_.now)));
     record(device, ChangeOperation::update, current->attributes);
-    auto const user = detail::exec_sql1(
-        tx_, "SELECT assigned_user::text FROM devices WHERE tenant_id = $1 AND id = $2::uuid", tenant_id_, id)[0];
-    if (!user.is_null()) refresh_users({user.as<std::string>()});
+    if (auto const user = assigned_user_of(device.attributes)) refresh_users({*user});
     return device;
 }
 
