@@ -40,6 +40,7 @@ int stream_create(ParsedOptions const& o) {
     if (poll == !o.get("push").empty()) throw UsageError("give either --push URL or --poll");
     s.push = !poll;
     s.endpoint = o.get("push");
+    if (s.push) check_outbound_url(o, s.endpoint, "--push");
     s.authorization = authorization_from(o.get("secret-file"));
     s.event_uris = split_list(o.get("events"));
     s.full_data = o.is_set("full");
@@ -118,19 +119,19 @@ CommandSpec stream_command(std::string const& verb, std::string const& summary) 
 std::vector<Command> event_commands() {
     return {
         {"Change events",
-         {"events stream create",
-          "NAME",
+         {"events stream create", "NAME",
           "Sends the tenant's changes as RFC 9967 Security Event Tokens: pushed to a receiver (RFC 8935) or polled by "
           "it at /Events/NAME (RFC 8936).",
-          {tenant_option(),
-           {"push", "URL", "the receiver's URL: SETs are POSTed there", ""},
-           {"poll", "", "the receiver polls POST /Events/NAME instead", ""},
-           {"secret-file", "FILE", "the Authorization header the receiver expects (a bare secret is sent as Bearer)",
-            ""},
-           {"events", "URI,...", "only these event URIs (default: all)", ""},
-           {"full", "", "create, put and patch events carry the resource (:full) instead of attribute names", ""},
-           {"retry-hours", "N", "how long a receiver may fail before the stream is marked failing", "72"},
-           database_url_option()},
+          with_egress_options(
+              {tenant_option(),
+               {"push", "URL", "the receiver's URL: SETs are POSTed there", ""},
+               {"poll", "", "the receiver polls POST /Events/NAME instead", ""},
+               {"secret-file", "FILE",
+                "the Authorization header the receiver expects (a bare secret is sent as Bearer)", ""},
+               {"events", "URI,...", "only these event URIs (default: all)", ""},
+               {"full", "", "create, put and patch events carry the resource (:full) instead of attribute names", ""},
+               {"retry-hours", "N", "how long a receiver may fail before the stream is marked failing", "72"},
+               database_url_option()}),
           1},
          stream_create},
         {"Change events",

@@ -25,6 +25,7 @@ int client_create(ParsedOptions const& o) {
     auto const& key_file = o.get("public-key");
     client.jwks_url = o.get("jwks-url");
     if (!key_file.empty() && !client.jwks_url.empty()) throw UsageError("give --public-key or --jwks-url, not both");
+    if (!client.jwks_url.empty()) check_outbound_url(o, client.jwks_url, "--jwks-url");
     if (!key_file.empty()) {
         std::ifstream in(key_file);
         if (!in) throw UsageError("cannot read the public key file " + key_file);
@@ -94,6 +95,7 @@ int tenant_trust(ParsedOptions const& o) {
     trust.audience = required(o, "audience");
     trust.jwks_uri = o.get("jwks-uri").empty() ? default_jwks_uri(trust.issuer) : o.get("jwks-uri");
     if (trust.jwks_uri.empty()) throw UsageError("--jwks-uri is required for an issuer other than Microsoft Entra ID");
+    check_outbound_url(o, trust.jwks_uri, "--jwks-uri");
     trust.scope = scope_option(o);
     boost::json::object claims;
     std::stringstream list(o.get("claim"));
@@ -149,17 +151,17 @@ int oauth_key_rotate(ParsedOptions const& o) {
 std::vector<Command> oauth_commands() {
     return {
         {"OAuth",
-         {"client create",
-          "",
+         {"client create", "",
           "Registers an OAuth client of a tenant (client credentials grant at /oauth2/token) and prints its client_id "
           "and, for a secret client, its secret, shown only now.",
-          {tenant_option(),
-           {"label", "LABEL", "a name for the client, unique among the tenant's active clients", ""},
-           {"scope", "read|write|audit", "what its tokens may do (scim:read, scim:write, scim:audit)", "write"},
-           {"public-key", "FILE", "private_key_jwt: the client's PEM public key (RSA or P-256)", ""},
-           {"jwks-url", "URL", "private_key_jwt: where the client publishes its keys", ""},
-           {"user", "USERNAME", "bind the client to this user of the tenant: /Me is that user (scim:me)", ""},
-           database_url_option()},
+          with_egress_options(
+              {tenant_option(),
+               {"label", "LABEL", "a name for the client, unique among the tenant's active clients", ""},
+               {"scope", "read|write|audit", "what its tokens may do (scim:read, scim:write, scim:audit)", "write"},
+               {"public-key", "FILE", "private_key_jwt: the client's PEM public key (RSA or P-256)", ""},
+               {"jwks-url", "URL", "private_key_jwt: where the client publishes its keys", ""},
+               {"user", "USERNAME", "bind the client to this user of the tenant: /Me is that user (scim:me)", ""},
+               database_url_option()}),
           0},
          client_create},
         {"OAuth",
@@ -177,16 +179,15 @@ std::vector<Command> oauth_commands() {
           0},
          client_revoke},
         {"OAuth",
-         {"tenant trust",
-          "",
-          "Accepts the bearer JWTs of an external issuer (Microsoft Entra ID) for a tenant.",
-          {tenant_option(),
-           {"issuer", "URL", "the exact iss of its tokens", ""},
-           {"audience", "AUD", "the aud its tokens must carry", ""},
-           {"jwks-uri", "URL", "where its keys are (default for Entra issuers: its common keys)", ""},
-           {"claim", "NAME=VALUE,...", "claims its tokens must have, such as tid=<Entra tenant id>", ""},
-           {"scope", "read|write|audit", "what its tokens may do", "write"},
-           database_url_option()},
+         {"tenant trust", "", "Accepts the bearer JWTs of an external issuer (Microsoft Entra ID) for a tenant.",
+          with_egress_options(
+              {tenant_option(),
+               {"issuer", "URL", "the exact iss of its tokens", ""},
+               {"audience", "AUD", "the aud its tokens must carry", ""},
+               {"jwks-uri", "URL", "where its keys are (default for Entra issuers: its common keys)", ""},
+               {"claim", "NAME=VALUE,...", "claims its tokens must have, such as tid=<Entra tenant id>", ""},
+               {"scope", "read|write|audit", "what its tokens may do", "write"},
+               database_url_option()}),
           0},
          tenant_trust},
         {"OAuth",

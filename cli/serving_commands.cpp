@@ -57,6 +57,8 @@ CommandSpec serve_spec() {
          {"oauth-token-lifetime", "SECONDS", "how long an OAuth access token is valid", "3600"},
          {"oauth-ca-file", "FILE", "PEM CAs trusted, besides the system's, for trusted issuers' and clients' JWKS URLs",
           ""},
+         egress_options()[0],
+         egress_options()[1],
          {"oauth-jwks-refresh", "SECONDS",
           "the least time between two fetches of an issuer's JWKS (a token with an unknown kid asks for one)", "60"},
          {"audit-retention-interval", "SECONDS",
@@ -105,6 +107,7 @@ int run_serve(ParsedOptions const& o) {
     c.read_database_url = o.get("read-database-url");
     c.read_db_connections = static_cast<std::size_t>(o.get_number("read-db-connections", 0, 1000));
     c.read_your_writes_window = std::chrono::milliseconds(o.get_number("read-your-writes-window", 0, 3600000));
+    c.egress = egress_policy(o);
     c.tls_cert = o.get("tls-cert");
     c.tls_key = o.get("tls-key");
     c.no_tls = o.is_set("no-tls");

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/url/parse.hpp>
+
 namespace cli {
 namespace {
 
@@ -41,6 +43,40 @@ OptionSpec const& config_option() {
 OptionSpec const& tenant_option() {
     static OptionSpec const option{"tenant", "NAME", "the tenant", ""};
     return option;
+}
+
+std::vector<OptionSpec> const& egress_options() {
+    static std::vector<OptionSpec> const options{
+        {"allow-private-egress", "",
+         "let push receivers and JWKS URLs be at loopback, private and link-local addresses (never by default)", ""},
+        {"egress-allow", "CIDR,...", "ranges that push receivers and JWKS URLs may be in although not public", ""}};
+    return options;
+}
+
+std::vector<OptionSpec> with_egress_options(std::vector<OptionSpec> options) {
+    options.insert(options.end(), egress_options().begin(), egress_options().end());
+    return options;
+}
+
+server::EgressPolicy egress_policy(ParsedOptions const& options) {
+    try {
+        return server::EgressPolicy(options.is_set("allow-private-egress"), options.get("egress-allow"));
+    } catch (std::invalid_argument const& e) {
+        throw UsageError(std::string("--egress-allow: ") + e.what());
+    }
+}
+
+void check_outbound_url(ParsedOptions const& options, std::string const& url, std::string const& flag) {
+    auto const parsed = boost::urls::parse_uri(url);
+    if (!parsed || !parsed->has_authority() || parsed->host().empty() ||
+        (parsed->scheme() != "https" && parsed->scheme() != "http"))
+        throw UsageError(flag + " must be an http:// or https:// URL with a host, not \"" + url + "\"");
+    if (parsed->has_userinfo()) throw UsageError(flag + " must not hold a user name or password: \"" + url + "\"");
+    auto host = std::string(parsed->host());
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (auto const why = egress_policy(options).refusal(host))
+        throw UsageError(flag + " " + url + " points at " + *why + ", which scimd does not connect to unless " +
+                         server::EgressPolicy::how_to_allow + " allows it");
 }
 
 storage::TokenScope scope_option(ParsedOptions const& options) {

@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
 #include "cli/options.hpp"
 #include "scim/error.hpp"
+#include "server/egress_policy.hpp"
 #include "service/writes.hpp"
 #include "storage/database.hpp"
 #include "storage/tenant_repository.hpp"
@@ -23,6 +25,17 @@ OptionSpec const& database_url_option();
 OptionSpec const& config_option();
 /// --tenant NAME.
 OptionSpec const& tenant_option();
+
+/// --allow-private-egress and --egress-allow: where outbound URLs (push receivers, JWKS) may point. `scimd serve`
+/// enforces them on every connection; the commands that store such a URL check a literal address in it against them.
+std::vector<OptionSpec> const& egress_options();
+/// `options` followed by the egress options.
+std::vector<OptionSpec> with_egress_options(std::vector<OptionSpec> options);
+/// The policy those options give. @throws UsageError for a malformed range.
+server::EgressPolicy egress_policy(ParsedOptions const& options);
+/// Refuses (UsageError naming `flag`) a URL whose host is an IP address the policy refuses; a name is checked by
+/// `scimd serve` when it connects.
+void check_outbound_url(ParsedOptions const& options, std::string const& url, std::string const& flag);
 
 /// The --scope option: read, write or audit. @throws UsageError for anything else.
 storage::TokenScope scope_option(ParsedOptions const& options);

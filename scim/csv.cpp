@@ -14,10 +14,28 @@ bool starts_like_formula(std::string_view value) noexcept {
 
 namespace {
 
-// Apostrophes, then a formula character: what csv_field guards with one more apostrophe.
+// A spreadsheet in a locale whose list separator is ';' (or one reading tab-separated text) splits an unquoted field at
+// it: a formula character right after any separator starts a cell of its own.
+bool formula_after_separator(std::string_view value) noexcept {
+    for (std::size_t i = 0; i + 1 < value.size(); ++i)
+        if ((value[i] == ',' || value[i] == ';' || value[i] == '\t') && starts_like_formula(value.substr(i + 1)))
+            return true;
+    return false;
+}
+
+// What csv_field guards with a leading apostrophe.
+bool needs_guard(std::string_view value) noexcept {
+    return starts_like_formula(value) || formula_after_separator(value);
+}
+
+// An apostrophe before a value that needs a guard or already has one: what csv_field guards with one more
+// apostrophe, so that the value reads back whole.
 bool guarded_shape(std::string_view value) noexcept {
-    auto const first = value.find_first_not_of('\'');
-    return first != 0 && first != std::string_view::npos && starts_like_formula(value.substr(first));
+    while (!value.empty() && value.front() == '\'') {
+        value.remove_prefix(1);
+        if (needs_guard(value)) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -102,10 +120,10 @@ std::vector<CsvRecord> parse_csv(std::string_view text) {
 std::string csv_field(std::string_view value) {
     std::string text(value);
     // A value that already looks guarded keeps its own ' behind one more, so it reads back whole.
-    if (starts_like_formula(text) || guarded_shape(text)) text = "'" + text;
-    // Quoted when it holds what delimits fields, or starts with a byte-order mark (which parse_csv would take as
-    // the file's).
-    if (text.find_first_of(",\"\r\n") == std::string::npos && !text.starts_with("\xEF\xBB\xBF")) return text;
+    if (needs_guard(text) || guarded_shape(text)) text = "'" + text;
+    // Quoted when it holds what delimits fields in any locale (',' or ';'), a tab, a quote or a line break, or starts
+    // with a byte-order mark (which parse_csv would take as the file's).
+    if (text.find_first_of(",;\t\"\r\n") == std::string::npos && !text.starts_with("\xEF\xBB\xBF")) return text;
     std::string out = "\"";
     for (char c : text) {
         if (c == '"') out += '"';

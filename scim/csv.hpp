@@ -22,8 +22,9 @@ std::vector<CsvRecord> parse_csv(std::string_view text);
 /// (OWASP's CSV injection guidance).
 bool starts_like_formula(std::string_view value) noexcept;
 
-/// `value` as one CSV field: quoted when it holds a comma, quote or line break; a value that starts like a formula
-/// gets a leading ' so that a spreadsheet shows it as text (E.164 numbers too: "'+442071234500").
+/// `value` as one CSV field: quoted when it holds a comma, semicolon, tab, quote or line break; a value that starts
+/// like a formula, or holds a separator followed by a formula character (a cell of its own where ';' separates), gets a
+/// leading ' so that a spreadsheet shows it as text (E.164 numbers too: "'+442071234500").
 std::string csv_field(std::string_view value);
 
 /// A field as written by csv_field, without the ' that guarded a formula-like value; other text as it is.

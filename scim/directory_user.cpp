@@ -67,6 +67,12 @@ void write_directory_fields(json::object& attributes, DirectoryFields const& fie
     attributes[urn::directory_user] = std::move(ext);
 }
 
+bool shown_in_directory(DirectoryFields const& person, std::string_view viewer_site) {
+    if (person.display_in_directory != true) return false;
+    if (!person.directory_scope || !iequals(*person.directory_scope, "SITE")) return true;
+    return person.site && iequals(*person.site, viewer_site);
+}
+
 bool is_digits(std::string_view text) noexcept {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }

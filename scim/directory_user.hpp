@@ -31,6 +31,11 @@ DirectoryFields read_directory_fields(boost::json::object const& attributes);
 void write_directory_fields(boost::json::object& attributes, DirectoryFields const& fields,
                             std::string const& fq_extension);
 
+/// Whether a person whose directory attributes are `person` is shown to someone at `viewer_site` (what a token bound
+/// to a user reads of the directory): not hidden (displayInDirectory true), and an entry scoped to its SITE only at
+/// that site. The same rule as the filter that narrows such a token's lists.
+bool shown_in_directory(DirectoryFields const& person, std::string_view viewer_site);
+
 /// Whether `number` is an E.164 telephone number: "+", a non-zero digit, 7 to 15 digits in all.
 bool is_e164(std::string_view number) noexcept;
 

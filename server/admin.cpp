@@ -1,7 +1,7 @@
 // Serving /livez, /readyz and /metrics over plain HTTP.
 #include "server/admin.hpp"
 
-#include <atomic>
+#include <list>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -21,8 +21,13 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_connections = 64;  // nobody authenticates here: bound what they can hold
-constexpr auto timeout = std::chrono::seconds(10);
+// Nobody authenticates here, and a probe must be answered whatever else connects: connections are bounded in all and
+// per source address, a request's header must arrive within a short time, and a new connection that finds the bound
+// reached closes the oldest one that is waiting for a request rather than being refused itself.
+constexpr std::size_t max_connections = 64;
+constexpr std::size_t max_connections_per_source = 16;
+constexpr auto header_timeout = std::chrono::seconds(2);
+constexpr auto timeout = std::chrono::seconds(10);  // to send an answer
 inline constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
 
 }  // namespace
@@ -34,8 +39,36 @@ struct AdminListener::State {
     ServerMetrics& metrics;
     net::io_context ioc{1};
     tcp::acceptor acceptor;
-    std::atomic<std::size_t> connections{0};
     std::thread thread;
+
+    // The open connections, oldest first; only the listener's one thread touches them.
+    struct Connection {
+        beast::tcp_stream* stream = nullptr;
+        net::ip::address source;
+        bool waiting = true;   // for a request's header: nothing lost when closed
+        bool closing = false;  // closed to make room; it goes from the list when its coroutine ends
+    };
+    std::list<Connection> open;
+
+    // Makes room for a connection from `source`: closes the oldest waiting connection (of that source when it holds
+    // its share). False when every connection is busy answering: the new one is refused.
+    bool make_room(net::ip::address const& source) {
+        std::size_t all = 0, from_source = 0;
+        for (auto const& c : open) {
+            if (c.closing) continue;
+            ++all;
+            if (c.source == source) ++from_source;
+        }
+        bool const source_full = from_source >= max_connections_per_source;
+        if (!source_full && all < max_connections) return true;
+        for (auto& c : open) {
+            if (c.closing || !c.waiting || (source_full && c.source != source)) continue;
+            c.closing = true;
+            c.stream->close();
+            return true;
+        }
+        return false;
+    }
 
     http::response<http::string_body> answer(http::request<http::empty_body> const& req) const {
         http::response<http::string_body> res{http::status::ok, req.version()};
@@ -64,15 +97,19 @@ struct AdminListener::State {
         return res;
     }
 
-    net::awaitable<void> serve(tcp::socket socket) {
+    net::awaitable<void> serve(tcp::socket socket, net::ip::address source) {
         beast::tcp_stream stream(std::move(socket));
+        auto const self = open.insert(open.end(), Connection{&stream, source});
         beast::flat_buffer buffer;
-        for (int served = 0; served < 1000; ++served) {
-            stream.expires_after(timeout);
+        for (int served = 0; served < 1000 && !self->closing; ++served) {
+            self->waiting = true;
+            stream.expires_after(header_timeout);
             http::request_parser<http::empty_body> parser;
             parser.header_limit(8 * 1024);
             auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
-            if (ec) break;
+            if (ec || self->closing) break;
+            self->waiting = false;
+            stream.expires_after(timeout);
             auto const& req = parser.get();
             // Only GET and HEAD without a body are served: anything else is answered and the connection closed,
             // without reading what was sent.
@@ -104,7 +141,7 @@ struct AdminListener::State {
         }
         beast::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        --connections;
+        open.erase(self);
     }
 
     net::awaitable<void> accept() {
@@ -116,9 +153,10 @@ struct AdminListener::State {
                 co_await pause.async_wait(as_tuple_awaitable);
                 continue;
             }
-            if (connections.load() >= max_connections) continue;  // the socket closes as it goes out of scope
-            ++connections;
-            net::co_spawn(ioc, serve(std::move(socket)), net::detached);
+            boost::system::error_code peer_error;
+            auto const source = socket.remote_endpoint(peer_error).address();
+            if (peer_error || !make_room(source)) continue;  // the socket closes as it goes out of scope
+            net::co_spawn(ioc, serve(std::move(socket), source), net::detached);
         }
     }
 };

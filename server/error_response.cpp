@@ -28,4 +28,17 @@ HttpResponse error_response(scim::Error const& e) {
     return res;
 }
 
+HttpResponse oauth_error_response(scim::Error const& e) {
+    HttpResponse res;
+    res.status = e.status();
+    auto const code = e.status() == 429 || e.status() == 503 ? "temporarily_unavailable"
+                      : e.status() >= 500                    ? "server_error"
+                                                             : "invalid_request";
+    res.body = boost::json::serialize(boost::json::object{{"error", code}, {"error_description", e.detail()}});
+    res.set_header("Content-Type", "application/json");
+    res.set_header("Cache-Control", "no-store");
+    if (e.retry_after_seconds() > 0) res.set_header("Retry-After", std::to_string(e.retry_after_seconds()));
+    return res;
+}
+
 }  // namespace server

@@ -18,4 +18,8 @@ std::string quotable(std::string_view text);
 /// The response for `e`: its status, an application/scim+json error body, and WWW-Authenticate on 401.
 HttpResponse error_response(scim::Error const& e);
 
+/// The same for the OAuth token endpoint, whose clients read RFC 6749 §5.2 bodies: {"error", "error_description"}
+/// ("temporarily_unavailable" with Retry-After for 429 and 503, "invalid_request" for the rest).
+HttpResponse oauth_error_response(scim::Error const& e);
+
 }  // namespace server

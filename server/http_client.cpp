@@ -57,10 +57,18 @@ net::awaitable<HttpClientResult> HttpClient::request(http::verb method, std::str
             result = co_await exchange(*secure_, req);
         else
             result = co_await exchange(*plain_, req);
-        if (result.status != 0 || fresh) co_return result;
+        if (result.status != 0 || fresh || cancelled_) co_return result;
         close();
     }
     co_return HttpClientResult{0, {}, "the connection failed", "connect", {}};
+}
+
+void HttpClient::cancel() {
+    cancelled_ = true;
+    if (resolver_) resolver_->cancel();
+    boost::system::error_code ignored;
+    if (plain_) plain_->socket().close(ignored);
+    if (secure_) beast::get_lowest_layer(*secure_).socket().close(ignored);
 }
 
 void HttpClient::close() {
@@ -69,15 +77,35 @@ void HttpClient::close() {
 }
 
 net::awaitable<std::optional<HttpClientResult>> HttpClient::open() {
-    tcp::resolver resolver(executor_);
-    auto [rec, found] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, as_tuple_awaitable);
+    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}};
+    resolver_.emplace(executor_);
+    auto [rec, found] = co_await resolver_->async_resolve(endpoint_.host, endpoint_.port, as_tuple_awaitable);
+    resolver_.reset();
+    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}};
+    // Only the permitted addresses are tried: the check is on what the name resolves to now, not on the name.
+    std::vector<tcp::endpoint> permitted;
+    std::string refused;
+    for (auto const& entry : found) {
+        auto const address = entry.endpoint().address();
+        if (auto const why = egress_.refusal(address.to_string()))
+            refused = endpoint_.host + " resolves to " + address.to_string() + ", " + *why;
+        else
+            permitted.push_back(entry.endpoint());
+    }
+    if (permitted.empty())
+        co_return HttpClientResult{
+            0,
+            {},
+            "refused by the egress policy: " + refused + " (allow with " + EgressPolicy::how_to_allow + ")",
+            "refused",
+            {}};
     if (rec)
         co_return HttpClientResult{0, {}, "cannot resolve " + endpoint_.host + ": " + rec.message(), "connect", {}};
     if (endpoint_.https) {
         secure_.emplace(executor_, tls_);
         auto& lowest = beast::get_lowest_layer(*secure_);
         lowest.expires_after(timeout_);
-        auto [cec, ep] = co_await lowest.async_connect(found, as_tuple_awaitable);
+        auto [cec, ep] = co_await lowest.async_connect(permitted, as_tuple_awaitable);
         if (cec) co_return failed("cannot connect to " + endpoint_.host + ": " + cec.message(), cec);
         // SNI; OpenSSL's macro casts in the C way, so call what it expands to.
         SSL_ctrl(secure_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
@@ -88,7 +116,7 @@ net::awaitable<std::optional<HttpClientResult>> HttpClient::open() {
     } else {
         plain_.emplace(executor_);
         plain_->expires_after(timeout_);
-        auto [cec, ep] = co_await plain_->async_connect(found, as_tuple_awaitable);
+        auto [cec, ep] = co_await plain_->async_connect(permitted, as_tuple_awaitable);
         if (cec) co_return failed("cannot connect to " + endpoint_.host + ": " + cec.message(), cec);
     }
     co_return std::nullopt;

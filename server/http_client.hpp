@@ -8,11 +8,14 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "server/egress_policy.hpp"
 
 namespace server {
 
@@ -37,18 +40,24 @@ struct HttpClientResult {
 
 class HttpClient {
 public:
+    /// Connects only to addresses `egress` permits (a name is resolved at each connect, then checked).
     HttpClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, HttpEndpoint endpoint,
-               std::chrono::seconds timeout, std::size_t body_limit = 64 * 1024)
+               std::chrono::seconds timeout, EgressPolicy const& egress, std::size_t body_limit = 64 * 1024)
         : executor_(std::move(executor)),
           tls_(tls),
           endpoint_(std::move(endpoint)),
           timeout_(timeout),
+          egress_(egress),
           body_limit_(body_limit) {}
 
     /// Sends one request to the endpoint's target; a kept-alive connection the server closed is reopened once.
     boost::asio::awaitable<HttpClientResult> request(boost::beast::http::verb method, std::string const& body = {},
                                                      std::string const& content_type = {},
                                                      std::string const& authorization = {});
+
+    /// Ends what the client is doing (resolving, connecting, sending or waiting): its request completes with an
+    /// error at once. For shutting down.
+    void cancel();
 
 private:
     void close();
@@ -61,8 +70,11 @@ private:
     boost::asio::ssl::context& tls_;
     HttpEndpoint endpoint_;
     std::chrono::seconds timeout_;
+    EgressPolicy const& egress_;
     std::size_t body_limit_;
     boost::beast::flat_buffer buffer_;
+    std::optional<boost::asio::ip::tcp::resolver> resolver_;
+    bool cancelled_ = false;
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
 };

@@ -6,14 +6,15 @@
 #include <boost/json.hpp>
 
 #include "server/http_client.hpp"
+#include "server/log.hpp"
 
 namespace server {
 
 namespace net = boost::asio;
 namespace json = boost::json;
 
-JwksCache::JwksCache(std::string const& ca_file, std::chrono::seconds refresh_interval)
-    : tls_(net::ssl::context::tls_client), refresh_interval_(refresh_interval) {
+JwksCache::JwksCache(std::string const& ca_file, std::chrono::seconds refresh_interval, EgressPolicy egress)
+    : tls_(net::ssl::context::tls_client), refresh_interval_(refresh_interval), egress_(std::move(egress)) {
     tls_.set_default_verify_paths();
     if (!ca_file.empty()) tls_.load_verify_file(ca_file);
     tls_.set_verify_mode(net::ssl::verify_peer);
@@ -48,12 +49,13 @@ net::awaitable<std::pair<std::optional<std::string>, std::string>> JwksCache::ke
     }
     if (due) co_await fetch(url);
     if (auto found = lookup()) co_return std::pair{found, std::string()};
+    // The caller may be anyone who knows a client id or an issuer's name: what went wrong with the fetch (the URL, what
+    // its server answered) is for the operator's log, not for them.
     std::lock_guard lock(mutex_);
-    auto const& error = documents_[url].error;
+    if (!documents_[url].error.empty()) co_return std::pair{std::optional<std::string>(), std::string(unavailable)};
     co_return std::pair{std::optional<std::string>(),
-                        !error.empty() ? error
-                                       : "no key " + (kid.empty() ? std::string("without a kid") : "\"" + kid + "\"") +
-                                             " in the JWKS at " + url};
+                        "no key " + (kid.empty() ? std::string("without a kid") : "\"" + kid.substr(0, 64) + "\"") +
+                            " is published by its issuer"};
 }
 
 net::awaitable<void> JwksCache::fetch(std::string const& url) {
@@ -67,7 +69,8 @@ net::awaitable<void> JwksCache::fetch(std::string const& url) {
     if (!endpoint || (!endpoint->https && !loopback)) {
         error = "the JWKS URL " + url + " is not an https URL";
     } else {
-        HttpClient client(co_await net::this_coro::executor, tls_, *endpoint, std::chrono::seconds(5), 256 * 1024);
+        HttpClient client(co_await net::this_coro::executor, tls_, *endpoint, std::chrono::seconds(5), egress_,
+                          256 * 1024);
         auto const result = co_await client.request(boost::beast::http::verb::get);
         if (result.status != 200) {
             error = "cannot fetch the JWKS at " + url + ": " + (result.error.empty() ? "no answer" : result.error);
@@ -88,6 +91,7 @@ net::awaitable<void> JwksCache::fetch(std::string const& url) {
             }
         }
     }
+    if (!error.empty()) log_line("JWKS: " + error, LogLevel::warning);  // at most once a refresh interval per URL
     std::lock_guard lock(mutex_);
     auto& document = documents_[url];
     if (error.empty()) document.keys = std::move(keys);  // a failed refresh keeps the keys known so far

@@ -13,17 +13,24 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "server/egress_policy.hpp"
+
 namespace server {
 
 class JwksCache {
 public:
+    /// What a caller is told when the document could not be fetched or read; the reason goes to the log.
+    static constexpr char const* unavailable = "the issuer's signing keys could not be obtained; try again later";
+
     /// TLS verifies servers against the system's CAs and, when given, those in `ca_file` (a private PKI). Plain
     /// http:// is accepted for loopback addresses only (a local issuer in development and tests).
+    /// Fetches only from addresses `egress` permits.
     explicit JwksCache(std::string const& ca_file = {},
-                       std::chrono::seconds refresh_interval = std::chrono::seconds(60));
+                       std::chrono::seconds refresh_interval = std::chrono::seconds(60), EgressPolicy egress = {});
 
     /// The JWK (JSON) with `kid` from the document at `url` (with an empty kid: the document's only key), or why
-    /// there is none ("no key ... at URL", "cannot fetch URL: ...").
+    /// there is none, fit for an unauthenticated caller: `unavailable`, or that no such key is published. A fetch that
+    /// fails is logged with its reason.
     boost::asio::awaitable<std::pair<std::optional<std::string>, std::string>> key(std::string const& url,
                                                                                    std::string const& kid);
 
@@ -37,6 +44,7 @@ private:
 
     boost::asio::ssl::context tls_;
     std::chrono::seconds refresh_interval_;
+    EgressPolicy egress_;
     std::mutex mutex_;
     std::map<std::string, Document> documents_;
 };

@@ -61,6 +61,29 @@ std::string json_string(std::string_view text) {
     return out + "\"";
 }
 
+std::string log_text(std::string_view text) {
+    bool const utf8 = scim::is_valid_utf8(text);
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        auto const u = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
+            out += escaped;
+        } else {
+            out += (u >= 0x80 && !utf8) ? '?' : c;
+        }
+    }
+    return out;
+}
+
 void log_line(std::string_view msg, LogLevel level, std::string_view request_id) {
     if (format == LogFormat::json) {
         std::string line = "{\"ts\":" + json_string(now_text()) + ",\"level\":\"" + std::string(level_name(level)) +
@@ -70,9 +93,9 @@ void log_line(std::string_view msg, LogLevel level, std::string_view request_id)
         return;
     }
     std::string line = now_text() + " ";
-    if (!request_id.empty()) line += std::string(request_id) + " ";
+    if (!request_id.empty()) line += log_text(request_id) + " ";
     if (level != LogLevel::info) line += std::string(level_name(level)) + ": ";
-    write(line + std::string(msg));
+    write(line + log_text(msg));
 }
 
 void log_access(AccessRecord const& r) {
@@ -87,11 +110,11 @@ void log_access(AccessRecord const& r) {
         write(line + "}");
         return;
     }
-    std::string line = now_text() + " " + std::string(r.request_id) + " " + std::string(r.method) + " " +
-                       std::string(r.path) + " " + std::to_string(r.status) + " " + number(r.duration_ms) + "ms " +
-                       std::to_string(r.bytes) + "B";
-    if (!r.tenant.empty()) line += " tenant=" + std::string(r.tenant);
-    if (!r.ignored.empty()) line += " ignored=" + std::string(r.ignored);
+    std::string line = now_text() + " " + log_text(r.request_id) + " " + log_text(r.method) + " " + log_text(r.path) +
+                       " " + std::to_string(r.status) + " " + number(r.duration_ms) + "ms " + std::to_string(r.bytes) +
+                       "B";
+    if (!r.tenant.empty()) line += " tenant=" + log_text(r.tenant);
+    if (!r.ignored.empty()) line += " ignored=" + log_text(r.ignored);
     write(line);
 }
 

@@ -34,6 +34,10 @@ struct AccessRecord {
 /// json: {"ts","level","msg":"request","request_id","tenant","method","route","path","status","duration_ms","bytes"}.
 void log_access(AccessRecord const& record);
 
+/// `text` as one line of a text log: control characters (line breaks among them) written as \n, \r, \t or \xNN, and
+/// bytes that are not UTF-8 text as '?', so that text from a client or a remote system can never forge a line.
+std::string log_text(std::string_view text);
+
 /// `text` as a JSON string literal, quotes included; bytes that are not UTF-8 text become '?'.
 std::string json_string(std::string_view text);
 

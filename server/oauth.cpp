@@ -101,7 +101,7 @@ std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
 OAuth::OAuth(DbPool& db, OAuthOptions options)
     : db_(db),
       options_(std::move(options)),
-      others_(options_.ca_file, options_.jwks_refresh),
+      others_(options_.ca_file, options_.jwks_refresh, options_.egress),
       keys_(std::make_unique<Keys>()) {}
 
 OAuth::~OAuth() = default;
@@ -272,6 +272,14 @@ net::awaitable<TokenReply> OAuth::token(std::string_view authorization, std::str
         if (client->secret_sha256.empty())
             co_return reply_of({401, "invalid_client", "this client authenticates with private_key_jwt, not a secret"});
         if (!same_secret(sha256_hex(secret), client->secret_sha256)) co_return reply_of(unknown);
+    }
+
+    if (!client->user_id.empty()) {  // a client acting for a person who was deactivated gets nothing more
+        bool const active = co_await db_.read([&](pqxx::transaction_base& tx) {
+            return storage::OAuthRepository(tx).user_active(client->tenant_id, client->user_id);
+        });
+        if (!active)
+            co_return reply_of({401, "invalid_client", "the user this client acts for is deactivated or deleted"});
     }
 
     auto const allowed = scopes_allowed(client->scope, !client->user_id.empty());

@@ -25,6 +25,7 @@ struct OAuthOptions {
     std::chrono::seconds token_lifetime{3600};  // of an access token
     std::string ca_file;                        // extra CAs for JWKS URLs
     std::chrono::seconds jwks_refresh{60};      // the least time between two fetches of one JWKS URL
+    EgressPolicy egress;                        // where JWKS URLs may be
 };
 
 /// The token endpoint's answer: 200 with the token, or an RFC 6749 §5.2 error.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,13 @@
 
 namespace server {
 
+/// The person a user-bound token acts for, as the directory rules need them: reads show only whom the directory shows
+/// them (scim::shown_in_directory), and always themselves.
+struct DirectoryViewer {
+    std::string user_id;
+    std::string site;  // empty when they have none
+};
+
 struct RequestContext {
     App& app;
     HttpRequest const& request;
@@ -23,6 +31,7 @@ struct RequestContext {
     storage::TokenGrant grant;
     std::string base_url;  // absolute URL of the SCIM root the client used, e.g. "https://host/scim/v2"
     std::vector<std::pair<std::string, std::string>> query;  // percent-decoded once
+    std::optional<DirectoryViewer> viewer;                   // set for a token bound to a user
 
     /// The value of a query parameter, matched case-insensitively; empty when absent.
     std::string_view query_param(std::string_view name) const;

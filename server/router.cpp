@@ -15,6 +15,7 @@
 #include "server/crypto.hpp"
 #include "server/error_response.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/views.hpp"
 #include "server/log.hpp"
 #include "server/request_context.hpp"
 #include "server/responses.hpp"
@@ -428,7 +429,8 @@ boost::asio::awaitable<std::optional<HttpResponse>> Exchange::admit(HttpRequest 
         if (has_body(method)) check_media_type(head, *route_);
         co_return std::nullopt;
     } catch (scim::Error const& e) {
-        co_return finish(head, error_response(e));
+        bool const token_endpoint = route_ && route_->endpoint == Endpoint::oauth_token;
+        co_return finish(head, token_endpoint ? oauth_error_response(e) : error_response(e));
     } catch (std::exception const& e) {
         co_return finish(head, internal_error(e));
     }
@@ -462,7 +464,8 @@ boost::asio::awaitable<HttpResponse> Exchange::answer(HttpRequest request) {
         RequestContext ctx{app_,        request,
                            request_id_, std::chrono::system_clock::now(),
                            *grant_,     origin_of(app_, request, tls_) + route_->prefix,
-                           query_};
+                           query_,      std::nullopt};
+        if (!grant_->user_id.empty()) ctx.viewer = co_await handlers::directory_viewer(ctx);
         // A token's reads go to the primary from the moment it begins to write until the window after it ended.
         writes = app_.replica && is_write(request.method, *route_);
         if (writes) app_.replica->wrote(grant_->token_id, std::chrono::steady_clock::now());

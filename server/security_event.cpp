@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "scim/etag.hpp"
+#include "scim/urns.hpp"
 
 namespace server {
 
@@ -92,6 +93,24 @@ std::string set_claims(storage::PendingEvent const& e, std::string const& issuer
             payload["data"] = ec ? json::value(json::object{}) : std::move(data);
         }
         if ((ends_with(":notice") || ends_with(":full")) && e.version) payload["version"] = scim::weak_etag(*e.version);
+        if (ends_with(":deactivate") && !directory.empty()) {
+            // What a phone platform must end for a deactivated person: registrations of their extension and phones.
+            json::object held;
+            for (auto const* name : {"extensionNumber", "fqExtensionNumber", "didNumbers"})
+                if (auto const* v = directory.if_contains(name)) held[name] = *v;
+            if (auto const* devices = directory.if_contains("devices"); devices && devices->is_array()) {
+                json::array phones;
+                for (auto const& d : devices->get_array()) {
+                    if (!d.is_object()) continue;
+                    json::object phone;
+                    for (auto const* name : {"value", "macAddress"})
+                        if (auto const* v = d.get_object().if_contains(name)) phone[name] = *v;
+                    phones.push_back(std::move(phone));
+                }
+                held["devices"] = std::move(phones);
+            }
+            payload[scim::urn::directory_user] = std::move(held);
+        }
         events[uri] = std::move(payload);
     }
     json::object claims{{"jti", e.jti},

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "server/egress_policy.hpp"
 #include "server/rate_limiter.hpp"
 
 namespace server {
@@ -18,6 +19,7 @@ struct ServeConfig {
     std::chrono::seconds oauth_token_lifetime{3600};      // of an access token
     std::string oauth_ca_file;                            // extra CAs for trusted issuers' and clients' JWKS URLs
     std::chrono::seconds oauth_jwks_refresh{60};          // the least time between two fetches of one JWKS URL
+    EgressPolicy egress;                                  // where push receivers and JWKS URLs may be
     std::chrono::seconds audit_retention_interval{3600};  // how often expired change records are deleted
     std::string database_url = "postgresql:///scimd";
     std::string read_database_url;                            // a streaming replica for reads; empty: none

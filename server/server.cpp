@@ -113,14 +113,15 @@ int serve(ServeConfig const& config) {
     if (config.oauth) {
         if (!config.oauth_ca_file.empty() && !std::filesystem::exists(config.oauth_ca_file))
             throw StartupError("--oauth-ca-file " + config.oauth_ca_file + " does not exist");
-        app.oauth = std::make_unique<OAuth>(app.db, OAuthOptions{app.events_issuer, config.oauth_token_lifetime,
-                                                                 config.oauth_ca_file, config.oauth_jwks_refresh});
+        app.oauth = std::make_unique<OAuth>(
+            app.db, OAuthOptions{app.events_issuer, config.oauth_token_lifetime, config.oauth_ca_file,
+                                 config.oauth_jwks_refresh, config.egress});
         app.auth.use_oauth(app.oauth.get());
     }
     std::unique_ptr<EventDelivery> delivery;
     if (config.events_delivery)
         delivery = std::make_unique<EventDelivery>(config.database_url, app.events_issuer, app.metrics,
-                                                   EventDeliveryOptions{});
+                                                   EventDeliveryOptions{}, config.egress);
     AuditRetention retention(config.database_url, config.audit_retention_interval);
     log_line("listening on " + origin + "/scim/v2");
 

@@ -4,6 +4,7 @@
 
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
+#include "scim/text.hpp"
 #include "scim/urns.hpp"
 #include "storage/device_repository.hpp"
 #include "storage/tenant_repository.hpp"
@@ -30,18 +31,51 @@ storage::StoredResource lock_for_change(storage::UserRepository& users, std::str
 }
 
 // A token bound to a user changes that person's own details, not what admins assign: the directory extension
-// (site, licences, extension, numbers, visibility), active, roles and entitlements.
-void check_self_service(Caller const& caller, json::object const& before, json::object const& after) {
-    if (caller.acting_user.empty()) return;
-    for (std::string_view const key : {scim::urn::directory_user, std::string_view("active"), std::string_view("roles"),
-                                       std::string_view("entitlements")}) {
-        auto const* was = before.if_contains(key);
-        auto const* is = after.if_contains(key);
-        if ((was == nullptr) != (is == nullptr) || (was && *was != *is))
-            throw scim::Error::forbidden("\"" + std::string(key) +
-                                         "\" is set by the tenant's admins; a token bound to a "
-                                         "user cannot change it");
+// (site, licences, extension, numbers, visibility), active, roles and entitlements; nor the keys identity providers
+// and HR systems match people on (userName, externalId, the enterprise employeeNumber and manager, the primary e-mail):
+// an employee who took a future hire's userName would receive that hire's groups and licences at the next sync.
+json::value const* member(json::object const& o, std::string_view key) { return o.if_contains(key); }
+
+json::value const* enterprise_member(json::object const& o, std::string_view key) {
+    auto const* ext = o.if_contains(scim::urn::enterprise_user);
+    return ext && ext->is_object() ? ext->get_object().if_contains(key) : nullptr;
+}
+
+std::string primary_email(json::object const& o) {
+    auto const* emails = o.if_contains("emails");
+    if (!emails || !emails->is_array()) return {};
+    for (auto const& e : emails->get_array()) {
+        if (!e.is_object()) continue;
+        auto const* primary = e.get_object().if_contains("primary");
+        auto const* value = e.get_object().if_contains("value");
+        if (primary && primary->is_bool() && primary->get_bool() && value && value->is_string())
+            return scim::to_lower(value->get_string());
     }
+    return {};
+}
+
+void refuse_self_service_change(std::string_view name) {
+    throw scim::Error::forbidden("\"" + std::string(name) +
+                                 "\" is set by the tenant's admins; a token bound to a user cannot change it");
+}
+
+void check_self_service(Caller const& caller, json::object const& before, json::object const& after,
+                        bool directory_applied) {
+    if (caller.acting_user.empty()) return;
+    auto const differ = [](json::value const* was, json::value const* is) {
+        return (was == nullptr) != (is == nullptr) || (was && *was != *is);
+    };
+    if (directory_applied) {  // the directory extension as its rules left it
+        if (differ(member(before, scim::urn::directory_user), member(after, scim::urn::directory_user)))
+            refuse_self_service_change(scim::urn::directory_user);
+        return;
+    }
+    for (std::string_view const key : {"userName", "externalId", "active", "roles", "entitlements"})
+        if (differ(member(before, key), member(after, key))) refuse_self_service_change(key);
+    for (std::string_view const key : {"employeeNumber", "manager"})
+        if (differ(enterprise_member(before, key), enterprise_member(after, key)))
+            refuse_self_service_change(std::string(scim::urn::enterprise_user) + ":" + std::string(key));
+    if (primary_email(before) != primary_email(after)) refuse_self_service_change("emails[primary eq true].value");
 }
 
 bool is_active(json::object const& user) {
@@ -72,8 +106,9 @@ storage::StoredResource replace_user(pqxx::transaction_base& tx, Caller const& c
     auto current = lock_for_change(users, id, if_match);
     auto merged =
         scim::merge_for_replace(current.attributes, input.attributes, user_type(), scim::SchemaRegistry::builtin());
+    check_self_service(caller, current.attributes, merged, false);
     auto const user = users.directory().apply(std::move(merged), &current.attributes);
-    check_self_service(caller, current.attributes, user.attributes);
+    check_self_service(caller, current.attributes, user.attributes, true);
     bool const new_password = input.password && hash;
     if (user.attributes == current.attributes && !new_password) return current;  // nothing changes: same version
     auto updated = users.update(id, user, new_password ? hash : std::nullopt, current.attributes,
@@ -89,8 +124,9 @@ storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& cal
     auto outcome =
         scim::apply_patch(current.attributes, request, user_type(), scim::SchemaRegistry::builtin(), caller.read);
     if (!outcome.changed) return current;  // same version
+    check_self_service(caller, current.attributes, outcome.attributes, false);
     auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
-    check_self_service(caller, current.attributes, user.attributes);
+    check_self_service(caller, current.attributes, user.attributes, true);
     if (user.attributes == current.attributes && !outcome.password) return current;
     auto updated = users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes,
                                 storage::ChangeOperation::patch);

@@ -367,6 +367,18 @@ void DeviceRepository::user_activity_changed(std::string const& user_id, bool ac
     for (auto const& row : r)
         log.record(scim::ResourceKind::device, row[0].as<std::string>(), ChangeOperation::update,
                    row[1].as<std::int64_t>(), {std::string(scim::urn::directory_device) + ":emergencyCallsOnly"});
+    if (active) return;
+    // A deactivated person activates no phone: an activation code handed out for one of theirs is void.
+    auto const voided = detail::exec_sql(
+        tx_,
+        "UPDATE devices SET code_lookup = NULL, code_hash = NULL, code_expires_at = NULL, code_failures = 0,"
+        " activation_state = 'unassigned', version = version + 1, modified_at = $3::timestamptz"
+        " WHERE tenant_id = $1 AND assigned_user = $2::uuid AND activation_state = 'pending' AND code_hash IS NOT NULL"
+        " RETURNING id::text, version",
+        tenant_id_, user_id, format_timestamp(context_.now));
+    for (auto const& row : voided)
+        log.record(scim::ResourceKind::device, row[0].as<std::string>(), ChangeOperation::update,
+                   row[1].as<std::int64_t>(), {std::string(scim::urn::directory_device) + ":activationState"});
 }
 
 void DeviceRepository::user_deleted(std::string const& user_id) {

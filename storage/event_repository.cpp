@@ -6,6 +6,7 @@
 #include <pqxx/except>
 
 #include "scim/error.hpp"
+#include "scim/urns.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/signing_keys.hpp"
 #include "storage/detail/statements.hpp"
@@ -138,13 +139,41 @@ std::vector<std::string> EventRepository::published_keys() {
     return out;
 }
 
-std::optional<EventStream> EventRepository::claim_due_push_stream() {
-    auto const rows = detail::exec_sql(
-        tx_,
-        "SELECT " + stream_columns +
-            " FROM event_streams s WHERE s.delivery = 'push' AND s.state <> 'paused' AND s.next_attempt_at <= now()"
-            " AND EXISTS (SELECT 1 FROM event_outbox o WHERE o.stream_id = s.id)"
-            " ORDER BY s.next_attempt_at LIMIT 1 FOR NO KEY UPDATE OF s SKIP LOCKED");
+namespace {
+
+// The first key of every delivery lock: advisory locks are one namespace per database, shared with anything else.
+constexpr int delivery_lock_class = 0x5343494d;  // "SCIM"
+std::string const due_condition =
+    "s.delivery = 'push' AND s.state <> 'paused' AND s.next_attempt_at <= now()"
+    " AND EXISTS (SELECT 1 FROM event_outbox o WHERE o.stream_id = s.id)";
+
+}  // namespace
+
+std::vector<DueStream> EventRepository::due_push_streams(int limit) {
+    std::vector<DueStream> out;
+    for (auto const& row : detail::exec_sql(tx_,
+                                            "SELECT s.id, s.tenant_id, s.attempts FROM event_streams s WHERE " +
+                                                due_condition + " ORDER BY s.attempts > 0, s.next_attempt_at LIMIT $1",
+                                            limit))
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>()});
+    return out;
+}
+
+bool EventRepository::try_lock_delivery(std::string const& stream_id) {
+    return detail::exec_sql1(tx_, "SELECT pg_try_advisory_lock($1, hashtext($2))", delivery_lock_class, stream_id)[0]
+        .as<bool>();
+}
+
+void EventRepository::unlock_delivery(std::string const& stream_id) {
+    detail::exec_sql(tx_, "SELECT pg_advisory_unlock($1, hashtext($2))", delivery_lock_class, stream_id);
+}
+
+std::optional<EventStream> EventRepository::due_push_stream(std::string const& stream_id) {
+    auto const rows =
+        detail::exec_sql(tx_,
+                         "SELECT " + stream_columns_without_counts +
+                             ", 0::bigint, 0::float8 FROM event_streams s WHERE s.id = $1 AND " + due_condition,
+                         stream_id);
     if (rows.empty()) return std::nullopt;
     return stream_of(rows[0]);
 }
@@ -155,13 +184,16 @@ std::vector<PendingEvent> EventRepository::pending(std::string const& stream_id,
              tx_,
              "SELECT o.id, o.jti, array_to_json(o.events)::text, coalesce(o.external_id, ''), coalesce(o.data::text, "
              "''),"
-             " coalesce(o.directory::text, ''),"
+             // A user's deactivation carries what the phone platform must cut off (extension, phones): read now.
+             " coalesce(o.directory::text, CASE WHEN c.resource_type = 'User' AND"
+             "   'urn:ietf:params:scim:event:prov:deactivate' = ANY (o.events) THEN (SELECT (u.data -> $3)::text"
+             "   FROM users u WHERE u.tenant_id = c.tenant_id AND u.id = c.resource_id::uuid) END, ''),"
              " c.resource_type, c.resource_id, c.operation, c.version, coalesce(c.request_id, ''), c.id, " +
                  detail::rfc3339_sql("c.occurred_at") +
                  ", array_to_json(c.attributes)::text, extract(epoch FROM now() - c.occurred_at)::float8"
                  " FROM event_outbox o JOIN changes c ON c.id = o.change_id WHERE o.stream_id = $1 ORDER BY o.id LIMIT "
                  "$2",
-             stream_id, limit)) {
+             stream_id, limit, std::string(scim::urn::directory_user))) {
         PendingEvent e;
         e.outbox_id = row[0].as<std::int64_t>();
         e.jti = row[1].as<std::string>();
@@ -209,17 +241,17 @@ void EventRepository::delivery_succeeded(std::string const& stream_id) {
 
 bool EventRepository::delivery_failed(std::string const& stream_id, std::string const& error,
                                       std::int64_t retry_in_ms) {
-    auto const row =
-        detail::exec_sql1(tx_,
-                          "WITH before AS (SELECT state FROM event_streams WHERE id = $1)"
-                          " UPDATE event_streams s SET attempts = s.attempts + 1, last_error = $2,"
-                          " failing_since = coalesce(s.failing_since, now()),"
-                          " next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),"
-                          " state = CASE WHEN s.state = 'active' AND now() - coalesce(s.failing_since, now())"
-                          " >= make_interval(secs => s.retry_seconds) THEN 'failing' ELSE s.state END"
-                          " FROM before WHERE s.id = $1 RETURNING before.state <> 'failing' AND s.state = 'failing'",
-                          stream_id, error, retry_in_ms);
-    return row[0].as<bool>();
+    auto const rows =
+        detail::exec_sql(tx_,
+                         "WITH before AS (SELECT state FROM event_streams WHERE id = $1)"
+                         " UPDATE event_streams s SET attempts = s.attempts + 1, last_error = $2,"
+                         " failing_since = coalesce(s.failing_since, now()),"
+                         " next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),"
+                         " state = CASE WHEN s.state = 'active' AND now() - coalesce(s.failing_since, now())"
+                         " >= make_interval(secs => s.retry_seconds) THEN 'failing' ELSE s.state END"
+                         " FROM before WHERE s.id = $1 RETURNING before.state <> 'failing' AND s.state = 'failing'",
+                         stream_id, error, retry_in_ms);
+    return !rows.empty() && rows[0][0].as<bool>();  // a stream deleted meanwhile has no row
 }
 
 std::int64_t EventRepository::failing_streams() {

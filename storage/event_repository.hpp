@@ -32,6 +32,13 @@ struct EventStream {
     double oldest_pending_seconds = 0;
 };
 
+/// A push stream ready for delivery, as the worker picks among them.
+struct DueStream {
+    std::string id;
+    std::string tenant_id;
+    int attempts = 0;  // failures in a row
+};
+
 /// One SET waiting in a stream, with the change record it comes from.
 struct PendingEvent {
     std::int64_t outbox_id = 0;
@@ -78,10 +85,16 @@ public:
     /// The public JWKs of every key, current first, for the JWKS document.
     std::vector<std::string> published_keys();
 
-    /// Locks one push stream that is due and has SETs waiting, skipping streams another instance holds
-    /// (FOR NO KEY UPDATE SKIP LOCKED): the caller delivers its SETs within this transaction. The lock is the weaker
-    /// one on purpose: writes add to the stream's outbox meanwhile, and their foreign-key check must not wait.
-    std::optional<EventStream> claim_due_push_stream();
+    /// Push streams that are due and have SETs waiting, healthy ones (no failure in a row) first, then by when they
+    /// became due: the candidates a delivery worker tries to lock.
+    std::vector<DueStream> due_push_streams(int limit);
+    /// Takes the delivery lock of a stream for this database session, without waiting: false when another session
+    /// (another instance) holds it. A session-level advisory lock, so no transaction stays open while its SETs are
+    /// sent, and a worker that dies (its connection with it) frees its streams at once.
+    bool try_lock_delivery(std::string const& stream_id);
+    void unlock_delivery(std::string const& stream_id);
+    /// The stream, read again once its lock is held: nullopt when it is no longer due or has nothing waiting.
+    std::optional<EventStream> due_push_stream(std::string const& stream_id);
     /// The oldest SETs of a stream, in the order their writes committed.
     std::vector<PendingEvent> pending(std::string const& stream_id, int limit);
     /// Removes delivered SETs, in one statement.

@@ -10,6 +10,7 @@
 
 #include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
+#include "scim/urns.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
@@ -273,20 +274,23 @@ void GroupRepository::add_user_groups(std::vector<StoredResource>& users) {
         if (!u.user_groups) u.user_groups = groups.contains(u.id) ? groups[u.id] : "[]";
 }
 
-void GroupRepository::for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each) {
+void GroupRepository::for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each,
+                                      bool with_directory) {
     // A server-side cursor: a 100,000-member group is read in batches, never held whole.
     tx_.exec_params(
         "DECLARE scimd_members NO SCROLL CURSOR FOR "
-        "SELECT m.member_id::text, m.member_type, coalesce(u.display_name, u.user_name, g.display_name, '') "
+        "SELECT m.member_id::text, m.member_type, coalesce(u.display_name, u.user_name, g.display_name, ''), "
+        "CASE WHEN $3 THEN coalesce((u.data -> $4)::text, '') ELSE '' END "
         "FROM group_members m "
         "LEFT JOIN users u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
         "LEFT JOIN groups g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
         "WHERE m.tenant_id = $1 AND m.group_id = $2 ORDER BY m.member_id",
-        context_.tenant_id, std::string(group_id));
+        context_.tenant_id, std::string(group_id), with_directory, std::string(scim::urn::directory_user));
     for (;;) {
         auto const batch = tx_.exec("FETCH 5000 FROM scimd_members");
         for (auto const& row : batch)
-            each({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+            each({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                  row[3].as<std::string>()});
         if (batch.size() < 5000) break;
     }
     tx_.exec("CLOSE scimd_members");

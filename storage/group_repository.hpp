@@ -23,8 +23,9 @@ struct MemberRef {
 /// A member as stored, with what responses show of it.
 struct Member {
     std::string id;
-    std::string type;     // "User" or "Group"
-    std::string display;  // the user's displayName (else userName), or the group's displayName
+    std::string type;       // "User" or "Group"
+    std::string display;    // the user's displayName (else userName), or the group's displayName
+    std::string directory;  // a user's directory attributes as JSON text, when asked for; else empty
 };
 
 /// The SQL of one text column: the groups of the user whose id is `user_id` (an SQL expression) in tenant `tenant_id`
@@ -67,7 +68,9 @@ public:
     /// Sets the user_groups of each of `users` that was read without them, in one statement.
     void add_user_groups(std::vector<StoredResource>& users);
     /// Calls `each` for every member, in id order, without holding them all.
-    void for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each);
+    /// `with_directory`: each user member comes with its directory attributes (for who may see it).
+    void for_each_member(std::string_view group_id, std::function<void(Member const&)> const& each,
+                         bool with_directory = false);
 
 private:
     pqxx::transaction_base& tx_;

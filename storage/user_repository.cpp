@@ -204,6 +204,21 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
     return resource_from(r[0]);
 }
 
+std::map<std::string, std::string> UserRepository::directory_attributes(std::vector<std::string> const& ids) {
+    std::map<std::string, std::string> out;
+    std::vector<std::string> uuids;
+    for (auto const& id : ids)
+        if (is_uuid(id)) uuids.push_back(id);
+    if (uuids.empty()) return out;
+    for (auto const& row :
+         detail::exec_sql(tx_,
+                          "SELECT id::text, coalesce((data -> $3)::text, '') FROM users"
+                          " WHERE tenant_id = $1 AND id IN (SELECT json_array_elements_text($2::json)::uuid)",
+                          context_.tenant_id, detail::json_text_array(uuids), std::string(scim::urn::directory_user)))
+        out[row[0].as<std::string>()] = row[1].as<std::string>();
+    return out;
+}
+
 std::optional<StoredResource> UserRepository::find_with_groups(std::string_view id) {
     if (!is_uuid(id)) return std::nullopt;
     auto const r = detail::exec_sql(tx_,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,9 @@ public:
     /// The userNames (lower case) of the tenant that are one of `stems` or start with a stem and a dot: what an
     /// invented name "<stem>.<n>" must avoid. One statement for all stems.
     std::vector<std::string> names_with_stems(std::vector<std::string> const& stems);
+
+    /// The directory attributes (JSON text, empty when none) of each of these users that exists, by id.
+    std::map<std::string, std::string> directory_attributes(std::vector<std::string> const& ids);
 
     /// The id of the user with that userName (in any case), or nullopt.
     std::optional<std::string> id_of(std::string_view user_name);

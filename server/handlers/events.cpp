@@ -31,6 +31,16 @@ struct PollRequest {
     bool return_immediately = false;
 };
 
+// A jti as this server issues them (a UUID) and as any receiver could echo one: 1 to 256 printable ASCII characters.
+std::string const& checked_jti(std::string const& jti, std::string_view member) {
+    bool ok = !jti.empty() && jti.size() <= 256;
+    for (char c : jti) ok = ok && c > 0x20 && c < 0x7f;
+    if (!ok)
+        throw scim::Error::invalid_value("every jti in \"" + std::string(member) +
+                                         "\" is 1 to 256 printable ASCII characters, as the SETs' jti are");
+    return jti;
+}
+
 PollRequest poll_request(std::string const& body) {
     PollRequest out;
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) return out;
@@ -40,13 +50,13 @@ PollRequest poll_request(std::string const& body) {
             if (!value.is_array()) throw scim::Error::invalid_syntax("\"ack\" is an array of jti strings");
             for (auto const& jti : value.as_array()) {
                 if (!jti.is_string()) throw scim::Error::invalid_syntax("\"ack\" is an array of jti strings");
-                out.acknowledged.emplace_back(jti.as_string());
+                out.acknowledged.push_back(checked_jti(std::string(jti.as_string()), "ack"));
             }
         } else if (key == "setErrs") {
             if (!value.is_object())
                 throw scim::Error::invalid_syntax("\"setErrs\" is an object of jti: {\"err\", \"description\"}");
             for (auto const& [jti, error] : value.as_object()) {
-                out.acknowledged.emplace_back(jti);
+                out.acknowledged.push_back(checked_jti(std::string(jti), "setErrs"));
                 out.errors.emplace_back(jti, json::serialize(error).substr(0, 200));
             }
         } else if (key == "maxEvents") {

@@ -38,23 +38,26 @@ struct RenderedPage {
 };
 
 // What a token bound to a user lists of the directory, as that person sees it (a filter): nobody hidden from the
-// directory (displayInDirectory false), and an entry whose directoryScope is SITE only at its own site.
-boost::asio::awaitable<std::string> visible_to_user(RequestContext& ctx) {
-    auto const change = ctx.change();
-    auto const site = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
-        auto const viewer = storage::UserRepository(tx, change).find(ctx.grant.user_id);
-        std::string out;
-        if (viewer)
-            if (auto const* ext = viewer->attributes.if_contains(scim::urn::directory_user); ext && ext->is_object())
-                if (auto const* name = ext->get_object().if_contains("site"); name && name->is_string())
-                    out = std::string(name->get_string());
-        return out;
-    });
+// directory (displayInDirectory false), and an entry whose directoryScope is SITE only at its own site; the rule of
+// scim::shown_in_directory.
+std::string visible_to_viewer(DirectoryViewer const& viewer) {
     auto const directory = std::string(scim::urn::directory_user);
     // A SCIM filter's string is a JSON string: the site's name goes in serialized, whatever it holds.
-    co_return directory + ":displayInDirectory eq true and not (" + directory +
-        ":directoryScope eq \"SITE\" and not (" + directory + ":site eq " +
-        boost::json::serialize(boost::json::string(site)) + "))";
+    return directory + ":displayInDirectory eq true and not (" + directory + ":directoryScope eq \"SITE\" and not (" +
+           directory + ":site eq " + boost::json::serialize(boost::json::string(viewer.site)) + "))";
+}
+
+// The filter of a list of `type`: the client's, narrowed to whom a user-bound token's person sees.
+std::optional<scim::BoundFilter> list_filter(RequestContext const& ctx, std::optional<std::string> const& filter,
+                                             scim::ResourceType const& type) {
+    auto const& registry = ctx.app.registry;
+    if (type.id == "User" && ctx.viewer) {
+        auto const visible = visible_to_viewer(*ctx.viewer);
+        return scim::bind_filter(scim::parse_filter(filter ? "(" + *filter + ") and " + visible : visible), type,
+                                 registry);
+    }
+    if (filter) return scim::bind_filter(scim::parse_filter(*filter), type, registry);
+    return std::nullopt;
 }
 
 HttpResponse list_reply(std::string body) {
@@ -70,13 +73,7 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
                      ListRequest const& request) {
     auto const& registry = ctx.app.registry;
     auto const& config = ctx.app.config;
-    std::optional<scim::BoundFilter> filter;
-    if (request.filter) filter = scim::bind_filter(scim::parse_filter(*request.filter), type, registry);
-    if (type.id == "User" && !ctx.grant.user_id.empty()) {
-        auto const visible = co_await visible_to_user(ctx);
-        filter = scim::bind_filter(
-            scim::parse_filter(request.filter ? "(" + *request.filter + ") and " + visible : visible), type, registry);
-    }
+    auto const filter = list_filter(ctx, request.filter, type);
 
     storage::ListQuery query;
     query.filter = filter ? &*filter : nullptr;
@@ -92,8 +89,10 @@ Reply list_resources(RequestContext& ctx, scim::ResourceType const& type, storag
     bool const cursor_mode = request.cursor.has_value();
     std::int64_t start_index = 1;
     // The query a cursor or a remembered page position belongs to.
-    auto const binding = ctx.grant.tenant_id + "\n" + type.id + "\n" + request.filter.value_or("") + "\n" +
-                         scim::to_lower(request.sort_by) + "\n" + (query.descending ? "d" : "a");
+    // A user-bound token's lists are its person's view: their positions are theirs.
+    auto const binding = ctx.grant.tenant_id + "\n" + (ctx.viewer ? ctx.viewer->user_id : "") + "\n" + type.id + "\n" +
+                         request.filter.value_or("") + "\n" + scim::to_lower(request.sort_by) + "\n" +
+                         (query.descending ? "d" : "a");
     if (cursor_mode) {
         if (request.start_index) throw scim::Error::invalid_value("use either cursor or startIndex to page, not both");
         if (!request.cursor->empty()) {
@@ -152,9 +151,12 @@ Reply search_all(RequestContext& ctx, ListRequest const& request) {
     // A filter naming an attribute one type does not have matches nothing of that type (RFC 7644 §3.4.3).
     std::optional<scim::Error> refused;
     for (auto& kind : kinds) {
-        if (!request.filter) continue;
+        if (!request.filter) {
+            kind.filter = list_filter(ctx, request.filter, *kind.type);
+            continue;
+        }
         try {
-            kind.filter = scim::bind_filter(scim::parse_filter(*request.filter), *kind.type, registry);
+            kind.filter = list_filter(ctx, request.filter, *kind.type);
         } catch (scim::UnknownAttributeError const& e) {
             kind.applies = false;
             refused = e;

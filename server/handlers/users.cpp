@@ -62,9 +62,9 @@ Reply get_user(RequestContext& ctx, std::string_view id) {
     auto const change = ctx.change();
     auto const found = co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
         storage::UserRepository users(tx, change);
-        return render_for_get(tx, ctx, type,
-                              wants_user_groups(ctx, type, selection) ? users.find_with_groups(id) : users.find(id),
-                              selection);
+        auto user = wants_user_groups(ctx, type, selection) ? users.find_with_groups(id) : users.find(id);
+        if (user && !shown_to_viewer(ctx, user->id, user->attributes)) user.reset();  // hidden from this person
+        return render_for_get(tx, ctx, type, std::move(user), selection);
     });
     if (!found) throw no_such_user(id);
     co_return get_response(ctx, type, *found);

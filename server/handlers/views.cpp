@@ -4,12 +4,15 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "scim/directory_user.hpp"
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
 #include "scim/urns.hpp"
 #include "server/error_response.hpp"
+#include "server/reads.hpp"
 #include "server/responses.hpp"
 #include "storage/group_repository.hpp"
+#include "storage/user_repository.hpp"
 
 namespace server::handlers {
 namespace {
@@ -18,6 +21,46 @@ namespace json = boost::json;
 
 bool selected(scim::Selection const& selection, std::string_view path, scim::Attribute const* attr) {
     return attr && scim::pick(selection, path, attr->returned) != scim::Pick::none;
+}
+
+bool shown_to(DirectoryViewer const& viewer, std::string_view user_id, std::string_view directory_json) {
+    if (user_id == viewer.user_id) return true;
+    json::object attributes;
+    if (!directory_json.empty()) {
+        boost::system::error_code ec;
+        auto parsed = json::parse(directory_json, ec);
+        if (!ec) attributes[scim::urn::directory_user] = std::move(parsed);
+    }
+    return scim::shown_in_directory(scim::read_directory_fields(attributes), viewer.site);
+}
+
+// A manager the viewer may not see is left out of what they read: its id and name would reveal them.
+void hide_unseen_managers(pqxx::transaction_base& tx, RequestContext const& ctx,
+                          std::vector<storage::StoredResource>& users) {
+    auto const manager_of = [](storage::StoredResource& user) -> json::object* {
+        auto* ext = user.attributes.if_contains(scim::urn::enterprise_user);
+        if (!ext || !ext->is_object()) return nullptr;
+        auto* manager = ext->get_object().if_contains("manager");
+        return manager && manager->is_object() ? &manager->get_object() : nullptr;
+    };
+    std::vector<std::string> ids;
+    for (auto& user : users)
+        if (auto* manager = manager_of(user))
+            if (auto const* id = manager->if_contains("value"); id && id->is_string())
+                ids.emplace_back(id->get_string());
+    if (ids.empty()) return;
+    auto const change = ctx.change();
+    auto const directories = storage::UserRepository(tx, change).directory_attributes(ids);
+    for (auto& user : users) {
+        auto* manager = manager_of(user);
+        if (!manager) continue;
+        auto const* id = manager->if_contains("value");
+        auto const known = id && id->is_string() ? directories.find(std::string(id->get_string())) : directories.end();
+        if (known != directories.end() && shown_to(*ctx.viewer, known->first, known->second)) continue;
+        auto& ext = user.attributes[scim::urn::enterprise_user].get_object();
+        ext.erase("manager");
+        if (ext.empty()) user.attributes.erase(scim::urn::enterprise_user);
+    }
 }
 
 void add_user_groups(pqxx::transaction_base& tx, RequestContext const& ctx,
@@ -94,28 +137,33 @@ std::string group_text(pqxx::transaction_base& tx, RequestContext const& ctx, sc
         auto const before_members = text.size();
         text += ",\"members\":[";
         bool first = true;
-        groups.for_each_member(group.id, [&](storage::Member const& m) {
-            if (filtered &&
-                !selection.keeps_value(
-                    "members",
-                    json::object{{"value", m.id}, {"$ref", ref_of(m)}, {"type", m.type}, {"display", m.display}}))
-                return;
-            text += first ? "{" : ",{";
-            first = false;
-            bool field = false;
-            auto const put = [&](char const* key, std::string const& v) {
-                text += field ? ",\"" : "\"";
-                text += key;
-                text += "\":";
-                text += json::serialize(json::string_view(v));
-                field = true;
-            };
-            if (value) put("value", m.id);
-            if (ref) put("$ref", ref_of(m));
-            if (kind) put("type", m.type);
-            if (display && !m.display.empty()) put("display", m.display);
-            text += "}";
-        });
+        bool const viewed = ctx.viewer.has_value();
+        groups.for_each_member(
+            group.id,
+            [&](storage::Member const& m) {
+                if (viewed && m.type == "User" && !shown_to(*ctx.viewer, m.id, m.directory)) return;
+                if (filtered &&
+                    !selection.keeps_value(
+                        "members",
+                        json::object{{"value", m.id}, {"$ref", ref_of(m)}, {"type", m.type}, {"display", m.display}}))
+                    return;
+                text += first ? "{" : ",{";
+                first = false;
+                bool field = false;
+                auto const put = [&](char const* key, std::string const& v) {
+                    text += field ? ",\"" : "\"";
+                    text += key;
+                    text += "\":";
+                    text += json::serialize(json::string_view(v));
+                    field = true;
+                };
+                if (value) put("value", m.id);
+                if (ref) put("$ref", ref_of(m));
+                if (kind) put("type", m.type);
+                if (display && !m.display.empty()) put("display", m.display);
+                text += "}";
+            },
+            viewed);
         if (first)
             text.resize(before_members);  // a value filter kept no member: no members at all
         else
@@ -133,6 +181,21 @@ bool wants_no_body(RequestContext const& ctx) {
 
 }  // namespace
 
+boost::asio::awaitable<DirectoryViewer> directory_viewer(RequestContext& ctx) {
+    auto const change = ctx.change();
+    co_return co_await read_only(ctx, ReadShape::statements, [&](pqxx::transaction_base& tx) {
+        DirectoryViewer viewer{ctx.grant.user_id, {}};
+        if (auto const user = storage::UserRepository(tx, change).find(ctx.grant.user_id))
+            viewer.site = scim::read_directory_fields(user->attributes).site.value_or("");
+        return viewer;
+    });
+}
+
+bool shown_to_viewer(RequestContext const& ctx, std::string_view user_id, json::object const& attributes) {
+    if (!ctx.viewer || user_id == ctx.viewer->user_id) return true;
+    return scim::shown_in_directory(scim::read_directory_fields(attributes), ctx.viewer->site);
+}
+
 bool wants_user_groups(RequestContext const& ctx, scim::ResourceType const& type, scim::Selection const& selection) {
     auto const& core = *ctx.app.registry.schema(type.schema);
     auto const* groups = core.find("groups");
@@ -147,6 +210,7 @@ std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestCon
     std::vector<std::string> out;
     out.reserve(resources.size());
     if (wants_user_groups(ctx, type, selection) && !resources.empty()) add_user_groups(tx, ctx, resources);
+    if (ctx.viewer && type.id == "User") hide_unseen_managers(tx, ctx, resources);
     auto const* members = core.find("members");
     bool const with_members = members && selected(selection, "members", members);
     for (auto& r : resources) add_references(ctx, type, r);

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <pqxx/transaction>
 
 #include "scim/projection.hpp"
@@ -15,6 +17,13 @@
 #include "storage/stored_resource.hpp"
 
 namespace server::handlers {
+
+/// The person a user-bound token acts for, read once per request (their site decides whom they see).
+boost::asio::awaitable<DirectoryViewer> directory_viewer(RequestContext& ctx);
+
+/// Whether the request may see the user whose stored attributes are `attributes`: always, unless the token is bound to
+/// a user, who sees themselves and whom the directory shows them.
+bool shown_to_viewer(RequestContext const& ctx, std::string_view user_id, boost::json::object const& attributes);
 
 /// What to do with a group whose members are more than the server returns inline.
 enum class LargeGroups {

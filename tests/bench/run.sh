@@ -186,7 +186,7 @@ start_server() {
     fi
     admin_port=$(free_port)
     "$scimd" serve --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin_port" "${tls[@]}" \
-        2>>"$work/scimd-$protocol.log" &
+        --egress-allow 127.0.0.1 2>>"$work/scimd-$protocol.log" &
     server_pid=$!
     base="$protocol://127.0.0.1:$port/scim/v2"
     for _ in $(seq 1 100); do
@@ -290,7 +290,7 @@ if wanted events; then
     "$scimd_root/build/tests/bench_receiver" "$receiver_port" &
     receiver_pid=$!
     "$scimd" events stream create bench-events --tenant bench --push "http://127.0.0.1:$receiver_port/events" \
-        2>/dev/null
+        --egress-allow 127.0.0.1 2>/dev/null
     start_server http
     printf '\nwith one push stream (delivery by the same scimd to a receiver on this machine):\n'
     for scenario in post_user patch_user; do

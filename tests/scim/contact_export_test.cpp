@@ -38,7 +38,7 @@ TEST_CASE("Outlook's CSV maps first and last name, e-mail, work and mobile phone
     // A cell that starts like a formula gets a leading apostrophe; commas and quotes are quoted.
     CHECK(scim::contact_record(scim::ContactFormat::outlook, ann(), "Acme") ==
           "Ann,\"Lee, Jr\",ann@acme.example,'+442071234500,'+442071234501,'+447700900123,Acme,"
-          "\"'=HYPERLINK(\"\"x\"\")\",Sales; EMEA,Extension 1001\r\n");
+          "\"'=HYPERLINK(\"\"x\"\")\",\"Sales; EMEA\",Extension 1001\r\n");
 }
 
 TEST_CASE("Google's CSV labels the e-mail and phones and names the organisation") {

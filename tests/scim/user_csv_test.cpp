@@ -47,8 +47,8 @@ TEST_CASE("a user CSV row becomes a SCIM create body, and a stored user an expor
     stored["userName"] = "Acme.Ann.Lee";
     CHECK(scim::user_csv_header().rfind("User.FirstName,User.LastName,User.Email,User.Site,User.UserName,", 0) == 0);
     CHECK(scim::user_csv_line(stored) ==
-          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,'+442071234500;+"
-          "442071234501,,\r\n");
+          "Ann,Lee,ann@example.com,London,Acme.Ann.Lee,Chef,Kitchen,'+447700900123,X4,1001,\"'+442071234500;+"
+          "442071234501\",,\r\n");
 }
 
 TEST_CASE("a user CSV row carries the user's desk phones, and an export line lists them") {
@@ -74,7 +74,7 @@ TEST_CASE("a user CSV row carries the user's desk phones, and an export line lis
                    {"value":"2","macAddress":"00:04:F2:11:22:33","model":"Yealink T54W"}]}})")
             .as_object();
     CHECK(scim::user_csv_line(stored) ==
-          ",,,London,ann,,,,,,,2C:54:91:88:C9:E2;00:04:F2:11:22:33,Poly VVX 450;Yealink T54W\r\n");
+          ",,,London,ann,,,,,,,\"2C:54:91:88:C9:E2;00:04:F2:11:22:33\",\"Poly VVX 450;Yealink T54W\"\r\n");
 }
 
 TEST_CASE("every problem of a user CSV is reported with its line") {
@@ -111,6 +111,22 @@ TEST_CASE("fuzz finds: values that look guarded already, or start with a byte-or
         CAPTURE(value);
         auto const back = scim::parse_csv(scim::csv_field(value) + "\n");
         REQUIRE(back.size() == 1);
+        CHECK(scim::without_formula_guard(back[0].fields[0]) == value);
+    }
+}
+
+TEST_CASE("L3: a separator of another locale, or a formula after one, is quoted and guarded, and reads back whole") {
+    // Excel where ';' separates cells would split an unquoted x;=2+5 and run =2+5.
+    CHECK(scim::csv_field("x;=2+5") == "\"'x;=2+5\"");
+    CHECK(scim::csv_field("a;b") == "\"a;b\"");
+    CHECK(scim::csv_field("tab\there") == "\"tab\there\"");
+    CHECK(scim::csv_field("x,@cmd") == "\"'x,@cmd\"");
+    CHECK(scim::csv_field("plain-text") == "plain-text");  // a '-' inside a value is no formula
+    for (std::string_view value : {"x;=2+5", "'x;=2+5", "a\t+1", "a;b", "x,-1"}) {
+        CAPTURE(value);
+        auto const back = scim::parse_csv(scim::csv_field(value) + "\n");
+        REQUIRE(back.size() == 1);
+        REQUIRE(back[0].fields.size() == 1);
         CHECK(scim::without_formula_guard(back[0].fields[0]) == value);
     }
 }

@@ -21,3 +21,12 @@ TEST_CASE("json_string escapes quotes, backslashes and control characters and ne
     CHECK(server::json_string("Zo\xc3\xab") == "\"Zo\xc3\xab\"");  // valid UTF-8 is kept
     CHECK(server::json_string("bad\xff") == "\"bad?\"");
 }
+
+TEST_CASE("a text log line never breaks where the text it carries has a line break or a control character") {
+    CHECK(server::log_text("jti\n2026-12-01T00:00:00Z forged line") == "jti\\n2026-12-01T00:00:00Z forged line");
+    CHECK(server::log_text("a\rb\tc") == "a\\rb\\tc");
+    CHECK(server::log_text(std::string("nul\0bell\a", 9)) == "nul\\x00bell\\x07");
+    CHECK(server::log_text("esc\x1b[31mred\x7f") == "esc\\x1b[31mred\\x7f");
+    CHECK(server::log_text("Zo\xc3\xab") == "Zo\xc3\xab");
+    CHECK(server::log_text("bad\xff") == "bad?");
+}

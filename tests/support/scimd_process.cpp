@@ -44,6 +44,7 @@ std::vector<std::string> environment_with(std::string const& database_url,
         merged[entry.substr(0, eq)] = entry.substr(eq + 1);
     }
     if (!database_url.empty()) merged["SCIMD_DATABASE_URL"] = database_url;
+    merged["SCIMD_EGRESS_ALLOW"] = "127.0.0.1";  // the tests' receivers and issuers are on the loopback
     for (auto const& [k, v] : env) merged[k] = v;
     std::vector<std::string> out;
     for (auto const& [k, v] : merged) out.push_back(k + "=" + v);
@@ -95,6 +96,9 @@ std::string artifacts_dir() {
     char const* dir = std::getenv("SCIMD_TEST_ARTIFACTS");
     return dir && *dir ? dir : "";
 }
+
+// The end of a log, for a failure message.
+std::string tail(std::string const& log) { return log.size() > 3000 ? log.substr(log.size() - 3000) : log; }
 
 unsigned short port_after(std::string const& log, std::string_view marker) {
     auto const at = log.find(marker);
@@ -149,7 +153,8 @@ CommandResult run_scimd_with_input(std::vector<std::string> const& args, std::st
     return result;
 }
 
-ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(options.tls) {
+ScimdServer::ScimdServer(std::string database_url, Options options)
+    : tls_(options.tls), internal_errors_expected_(options.internal_errors_expected) {
     std::vector<std::string> args{"serve",
                                   "--listen",
                                   "127.0.0.1:0",
@@ -185,6 +190,7 @@ ScimdServer::ScimdServer(std::string database_url, Options options) : tls_(optio
     if (!ready || at == std::string::npos) {
         auto const output = log_;
         lock.unlock();
+        judged_ = false;
         stop();
         throw std::runtime_error("scimd serve did not start:\n" + output);
     }
@@ -228,8 +234,13 @@ int ScimdServer::stop(int signal) {
         } catch (std::exception const&) {
         }
     }
-    kill(pid_, signal);
-    int const code = wait_exit(pid_);
+    int status = 0;
+    bool const running = waitpid(pid_, &status, WNOHANG) == 0;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (running) {
+        kill(pid_, signal);
+        code = wait_exit(pid_);
+    }
     pid_ = -1;
     if (reader_.joinable()) reader_.join();
     if (!dir.empty()) {
@@ -246,6 +257,15 @@ int ScimdServer::stop(int signal) {
         auto const at = log_.find(marker);
         if (at != std::string::npos) FAIL_CHECK("scimd reported: " << log_.substr(at, 4000));
     }
+    // A server that stopped by itself, or that a graceful signal did not stop cleanly, failed whatever its answers.
+    bool const graceful = signal == SIGTERM || signal == SIGINT;
+    if (!judged_) return code;  // it never started: the constructor says why
+    if (!running) FAIL_CHECK("scimd had exited before the test stopped it (exit " << code << "):\n" << tail(log_));
+    if (running && graceful && code != 0)
+        FAIL_CHECK("scimd exited with " << code << " after signal " << signal << ":\n" << tail(log_));
+    if (!internal_errors_expected_ && log_.find("internal error") != std::string::npos)
+        FAIL_CHECK("scimd logged an internal error: " << log_.substr(
+                       log_.find("internal error") - std::min<std::size_t>(log_.find("internal error"), 200), 600));
     return code;
 }
 

@@ -38,7 +38,8 @@ class ScimdServer {
 public:
     struct Options {
         bool tls = true;
-        std::vector<std::string> extra_args;  // e.g. {"--max-body-bytes", "4096"}
+        std::vector<std::string> extra_args;    // e.g. {"--max-body-bytes", "4096"}
+        bool internal_errors_expected = false;  // the test provokes a 500 (a failing trigger) on purpose
     };
 
     ScimdServer(std::string database_url, Options options);
@@ -50,6 +51,8 @@ public:
     unsigned short admin_port() const { return admin_port_; }
     bool tls() const { return tls_; }
     /// Sends `signal` (SIGTERM unless told) and waits; returns the exit code (128 + signal when killed by one).
+    /// The test fails when scimd did not exit as that signal asks (0 for SIGTERM and SIGINT, killed for others), or
+    /// logged an internal error it was not told to expect, or a sanitizer reported anything.
     int stop(int signal = SIGTERM);
     /// Sends `signal` and returns at once.
     void signal(int signal);
@@ -63,6 +66,8 @@ private:
 
     pid_t pid_ = -1;
     bool tls_ = true;
+    bool internal_errors_expected_ = false;
+    bool judged_ = true;  // whether stop() judges how it exited (not when it never started)
     unsigned short port_ = 0;
     unsigned short admin_port_ = 0;
     std::thread reader_;
