@@ -48,8 +48,13 @@ int device_activate(ParsedOptions const& o) {
             std::cout << activation.code->code << "\n";
             std::cerr << "scimd: activation code for device " << activation.device.id << ", valid until "
                       << activation.code->expires << "; it is shown only now\n";
-        } else {
+        } else if (text_at(object_at(activation.device.attributes, scim::urn::directory_device), "activationState") ==
+                   "active") {
             std::cerr << "scimd: device " << activation.device.id << " is active (its MAC address is known)\n";
+        } else {
+            std::cerr << "scimd: device " << activation.device.id
+                      << " is pending: its phone is active in another organisation, and becomes active here when it "
+                         "lets it go (or the operator runs 'scimd device release-mac')\n";
         }
         return 0;
     });
@@ -63,10 +68,24 @@ int device_redeem(ParsedOptions const& o) {
             tx.commit();  // the wrong try counts against the device
             throw storage::wrong_activation_code();
         }
-        std::cerr << "scimd: device " << device->id << " is active\n";
+        std::cerr << "scimd: device " << device->id << " is "
+                  << text_at(object_at(device->attributes, scim::urn::directory_device), "activationState") << "\n";
         print_device(*device);
         return 0;
     });
+}
+
+int device_release_mac(ParsedOptions const& o) {
+    auto connection = storage::connect(o.get("database-url"));
+    pqxx::work tx(*connection);
+    auto const released = service::release_mac_address(tx, o.positional()[0]);
+    tx.commit();
+    if (released.tenant.empty())
+        std::cerr << "scimd: no tenant has a phone with that MAC address active";
+    else
+        std::cerr << "scimd: released it from device " << released.device_id << " of tenant " << released.tenant;
+    std::cerr << "; " << released.waiting << " device(s) of other tenants wait for it\n";
+    return 0;
 }
 
 }  // namespace
@@ -93,6 +112,14 @@ std::vector<Command> device_commands() {
           "Redeems an activation code for the phone it was typed on: the device becomes active with that MAC address.",
           with_tenant_option({{"mac", "MAC", "the MAC address of the phone, e.g. 00:04:F2:11:22:33", ""}}), 1},
          device_redeem},
+        {"Desk phones",
+         {"device release-mac",
+          "MAC",
+          "Operator: takes a phone away from the tenant that has it active (its device there forgets the MAC address), "
+          "so that another tenant's device waiting for it can be activated.",
+          {database_url_option()},
+          1},
+         device_release_mac},
     };
 }
 

@@ -27,7 +27,9 @@ void print_settings(storage::Tenant const& t) {
               << "rate-limit\t" << (t.rate_limit > 0 ? format_number(t.rate_limit) + "/s" : std::string("off")) << "\n"
               << "burst\t" << format_number(t.rate_burst) << "\n"
               << "audit-retention-days\t" << t.audit_retention_days << "\n"
-              << "activation-code-days\t" << t.activation_code_days << "\n";
+              << "activation-code-days\t" << t.activation_code_days << "\n"
+              << "max-devices\t" << t.max_devices << "\n"
+              << "device-creations-per-minute\t" << t.device_creations_per_minute << "\n";
 }
 
 int tenant_create(ParsedOptions const& o) {
@@ -66,6 +68,9 @@ int tenant_set(ParsedOptions const& o) {
     if (auto const& v = o.get("burst"); !v.empty()) change.rate_burst = parse_burst(v, "burst");
     if (!o.get("activation-code-days").empty())
         change.activation_code_days = static_cast<int>(o.get_number("activation-code-days", 1, 365));
+    if (!o.get("max-devices").empty()) change.max_devices = static_cast<int>(o.get_number("max-devices", 0, 10000000));
+    if (!o.get("device-creations-per-minute").empty())
+        change.device_creations_per_minute = static_cast<int>(o.get_number("device-creations-per-minute", 1, 1000000));
     if (!o.get("audit-retention-days").empty())
         change.audit_retention_days = static_cast<int>(o.get_number("audit-retention-days", 1, 36500));
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const&, service::Caller const& caller) {
@@ -116,6 +121,8 @@ std::vector<Command> tenant_commands() {
            {"burst", "N", "requests the tenant may send at once above its rate", ""},
            {"audit-retention-days", "N", "days change records (/AuditEvents, scimd audit) are kept; default 400", ""},
            {"activation-code-days", "N", "days a desk phone's activation code stays valid (1-365); default 7", ""},
+           {"max-devices", "N", "desk phones the tenant may have; default 10000", ""},
+           {"device-creations-per-minute", "N", "desk phones the tenant may create in a minute; default 600", ""},
            database_url_option()},
           0},
          tenant_set},

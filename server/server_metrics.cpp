@@ -98,7 +98,11 @@ ServerMetrics::ServerMetrics()
       event_streams_failing(registry
                                 .gauge("scimd_event_streams_failing",
                                        "Push streams whose receiver has failed for longer than their retry time.")
-                                .with({})) {
+                                .with({})),
+      device_mac_conflicts(registry
+                               .counter("scimd_device_mac_conflicts_total",
+                                        "Devices left pending because another tenant has their MAC address active.")
+                               .with({})) {
     registry.gauge_callback("process_resident_memory_bytes", "Resident memory size in bytes.", resident_bytes);
     registry.gauge_callback("process_open_fds", "Open file descriptors.", open_fds);
     registry.gauge_callback("process_max_fds", "The most file descriptors the process may open.", max_fds);

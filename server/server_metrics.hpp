@@ -40,6 +40,7 @@ struct ServerMetrics {
     metrics::Counter& events_rejected;
     metrics::Histogram& event_delivery_lag;
     metrics::Gauge& event_streams_failing;
+    metrics::Counter& device_mac_conflicts;
     std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 };
 

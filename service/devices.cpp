@@ -66,4 +66,8 @@ std::optional<storage::StoredResource> redeem_activation_code(pqxx::transaction_
     return storage::DeviceRepository(tx, caller.change).redeem(code, mac_address);
 }
 
+storage::MacRelease release_mac_address(pqxx::transaction_base& tx, std::string_view mac_address) {
+    return storage::release_mac_address(tx, mac_address, storage::ChangeContext{});
+}
+
 }  // namespace service

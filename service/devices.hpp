@@ -26,4 +26,9 @@ DeviceActivation activate_device(pqxx::transaction_base& tx, Caller const& calle
 std::optional<storage::StoredResource> redeem_activation_code(pqxx::transaction_base& tx, Caller const& caller,
                                                               std::string_view code, std::string_view mac_address);
 
+/// The operator takes the phone with `mac_address` away from the tenant that has it active (a squatter, a company that
+/// left), so that a tenant whose device waits for it can activate it: its device there loses the MAC address, with a
+/// change record in that tenant made by the command line. @throws scim::Error 400 for a malformed MAC address.
+storage::MacRelease release_mac_address(pqxx::transaction_base& tx, std::string_view mac_address);
+
 }  // namespace service

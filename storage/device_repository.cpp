@@ -40,8 +40,13 @@ bool is_active(json::object const& device) {
     return active && active->is_bool() && active->get_bool();
 }
 
-bool has_mac_address(json::object const& device) {
-    return !scim::text_at(scim::object_at(device, scim::urn::ethernet_mab_device), "deviceMacAddress").empty();
+// The first key of the per-MAC activation lock (advisory locks share one namespace per database).
+constexpr int mac_lock_class = 0x4d414321;  // "MAC!"
+
+std::optional<std::string> mac_address_of(json::object const& device) {
+    auto const mac = scim::text_at(scim::object_at(device, scim::urn::ethernet_mab_device), "deviceMacAddress");
+    if (mac.empty()) return std::nullopt;
+    return std::string(mac);
 }
 
 scim::Error no_such_device(std::string_view id) {
@@ -144,21 +149,46 @@ DeviceRepository::Fields DeviceRepository::fields_of(json::object const& a) {
 }
 
 void DeviceRepository::check_mac_free(std::string const& mac, std::string_view own_id) {
-    // The one statement not scoped by the tenant: a phone is registered once, in one tenant. What it says of a
-    // device of another tenant is only that there is one.
-    auto const r =
-        detail::exec_sql(tx_,
-                         "SELECT tenant_id = $2::uuid, CASE WHEN tenant_id = $2::uuid THEN id::text END FROM devices"
-                         " WHERE mac_address = $1",
-                         mac, tenant_id_);
-    if (r.empty()) return;
-    if (!r[0][0].as<bool>())
-        throw scim::Error::uniqueness("MAC address " + mac +
-                                      " is registered to a device of another organisation: a phone can belong to one "
-                                      "only; it must be removed there first");
-    auto const other = r[0][1].as<std::string>();
-    if (other != own_id)
-        throw scim::Error::uniqueness("MAC address " + mac + " belongs to device \"" + other + "\" of this tenant");
+    auto const r = detail::exec_sql(
+        tx_, "SELECT id::text FROM devices WHERE tenant_id = $1 AND mac_address = $2 AND id::text <> $3", tenant_id_,
+        mac, std::string(own_id));
+    if (!r.empty())
+        throw scim::Error::uniqueness("MAC address " + mac + " belongs to device \"" + r[0][0].as<std::string>() +
+                                      "\" of this tenant");
+}
+
+bool DeviceRepository::mac_active_elsewhere(std::string const& mac) {
+    // The one question asked across tenants, answered yes or no: a phone is active in one tenant at most. The lock
+    // (until the transaction ends) makes two tenants activating one phone at once take turns.
+    detail::exec_sql(tx_, "SELECT pg_advisory_xact_lock($1, hashtext($2))", mac_lock_class, mac);
+    bool const elsewhere =
+        detail::exec_sql1(tx_,
+                          "SELECT EXISTS (SELECT 1 FROM devices WHERE mac_address = $1 AND activation_state = 'active'"
+                          " AND tenant_id <> $2::uuid)",
+                          mac, tenant_id_)[0]
+            .as<bool>();
+    if (elsewhere) ++mac_conflicts_;
+    return elsewhere;
+}
+
+void DeviceRepository::check_creation_allowed() {
+    auto const r = detail::exec_sql1(
+        tx_,
+        "SELECT (SELECT count(*) FROM devices WHERE tenant_id = $1), t.max_devices,"
+        " (SELECT count(*) FROM devices WHERE tenant_id = $1 AND created_at > $2::timestamptz - interval '1 minute'),"
+        " t.device_creations_per_minute FROM tenants t WHERE t.id = $1",
+        tenant_id_, format_timestamp(context_.now));
+    auto const count = r[0].as<std::int64_t>(), quota = r[1].as<std::int64_t>();
+    auto const recent = r[2].as<std::int64_t>(), rate = r[3].as<std::int64_t>();
+    if (count >= quota)
+        throw scim::Error::forbidden("the tenant has " + std::to_string(count) + " devices, its quota (" +
+                                     std::to_string(quota) +
+                                     "); remove unused ones, or ask the operator to raise it (scimd tenant set "
+                                     "--max-devices)");
+    if (recent >= rate)
+        throw scim::Error::too_many_requests("the tenant created " + std::to_string(recent) +
+                                                 " devices in the last minute, its limit; create the rest in a minute",
+                                             60);
 }
 
 std::optional<StoredResource> DeviceRepository::find_resource(std::string_view id, bool for_update) {
@@ -181,8 +211,14 @@ StoredResource DeviceRepository::record(StoredResource device, ChangeOperation o
 
 StoredResource DeviceRepository::create_resource(json::object const& attributes) {
     auto const f = fields_of(attributes);
+    check_creation_allowed();
     if (f.mac) check_mac_free(*f.mac, "");
-    auto const state = !f.active ? "deactivated" : f.mac ? "active" : "unassigned";
+    // With its MAC address known a phone is active at once, unless another tenant's device has it active: then it
+    // waits, pending, until that one lets it go.
+    auto const state = !f.active                      ? "deactivated"
+                       : !f.mac                       ? "unassigned"
+                       : mac_active_elsewhere(*f.mac) ? "pending"
+                                                      : "active";
     auto device = detail::resource_from(detail::exec_sql1(
         tx_,
         "INSERT INTO devices (tenant_id, external_id, display_name, active, mud_url, mac_address, model, assigned_user,"
@@ -206,8 +242,9 @@ StoredResource DeviceRepository::update_resource(std::string_view id, json::obje
     if (!current) throw no_such_device(id);
     auto const f = fields_of(attributes);
     if (f.mac) check_mac_free(*f.mac, id);
-    // Deactivated, or active with a MAC address: no code is needed any more. Otherwise an outstanding code keeps
-    // the device pending.
+    bool const claimable = f.active && f.mac && !mac_active_elsewhere(*f.mac);
+    // Deactivated, or active with a MAC address: no code is needed any more (a MAC active in another tenant waits,
+    // pending). Otherwise an outstanding code keeps the device pending.
     auto device = detail::resource_from(detail::exec_sql1(
         tx_,
         "UPDATE devices SET external_id = $3, display_name = $4, active = $5, mud_url = $6, mac_address = $7,"
@@ -215,7 +252,8 @@ StoredResource DeviceRepository::update_resource(std::string_view id, json::obje
         "  emergency_only = coalesce((SELECT u.active IS false FROM users u WHERE u.tenant_id = $1 AND u.id = "
         "$9::uuid),"
         "                            false),"
-        "  activation_state = CASE WHEN NOT $5 THEN 'deactivated' WHEN $7::text IS NOT NULL THEN 'active'"
+        "  activation_state = CASE WHEN NOT $5 THEN 'deactivated' WHEN $7::text IS NOT NULL AND $12 THEN 'active'"
+        "                          WHEN $7::text IS NOT NULL THEN 'pending'"
         "                          WHEN code_hash IS NOT NULL AND code_expires_at > $11::timestamptz THEN 'pending'"
         "                          ELSE 'unassigned' END,"
         "  code_lookup = CASE WHEN $5 AND $7::text IS NULL THEN code_lookup END,"
@@ -226,7 +264,7 @@ StoredResource DeviceRepository::update_resource(std::string_view id, json::obje
             device_columns,
         tenant_id_, std::string(id), detail::or_null(f.external_id), detail::or_null(f.display_name), f.active,
         detail::or_null(f.mud_url), detail::or_null(f.mac), detail::or_null(f.model), detail::or_null(f.user), *f.site,
-        format_timestamp(context_.now)));
+        format_timestamp(context_.now), claimable));
     if (device.attributes == current->attributes) {
         // Nothing a client can see changed: no new version, no record.
         detail::exec_sql(tx_,
@@ -259,15 +297,19 @@ std::pair<StoredResource, std::optional<ActivationCode>> DeviceRepository::activ
     if (!is_active(current->attributes))
         throw scim::Error::conflict("device \"" + std::string(id) +
                                     "\" is deactivated (active false): set active to true first");
-    if (has_mac_address(current->attributes)) {
+    if (auto const mac = mac_address_of(current->attributes)) {
+        // Active at once, or (its MAC active in another tenant) pending until that one lets it go.
+        auto const state = mac_active_elsewhere(*mac) ? "pending" : "active";
         auto device = detail::resource_from(detail::exec_sql1(
             tx_,
-            "UPDATE devices SET activation_state = 'active', code_lookup = NULL, code_hash = NULL,"
-            "  code_expires_at = NULL, version = version + CASE WHEN activation_state = 'active' THEN 0 ELSE 1 END,"
-            "  modified_at = CASE WHEN activation_state = 'active' THEN modified_at ELSE $3::timestamptz END"
+            "UPDATE devices SET activation_state = $4, code_lookup = NULL, code_hash = NULL,"
+            "  code_expires_at = NULL, version = version + CASE WHEN activation_state = $4 AND code_hash IS NULL"
+            "  THEN 0 ELSE 1 END,"
+            "  modified_at = CASE WHEN activation_state = $4 AND code_hash IS NULL THEN modified_at"
+            "  ELSE $3::timestamptz END"
             " WHERE tenant_id = $1 AND id = $2::uuid RETURNING " +
                 device_columns,
-            tenant_id_, std::string(id), format_timestamp(context_.now)));
+            tenant_id_, std::string(id), format_timestamp(context_.now), std::string(state)));
         if (device.version != current->version) record(device, ChangeOperation::update, current->attributes);
         return {std::move(device), std::nullopt};
     }
@@ -344,16 +386,31 @@ std::optional<StoredResource> DeviceRepository::redeem(std::string_view code_tex
     }
     check_mac_free(*mac, id);
     auto const current = find_resource(id, true);
+    auto const state = mac_active_elsewhere(*mac) ? "pending" : "active";
     auto device = detail::resource_from(detail::exec_sql1(
         tx_,
-        "UPDATE devices SET mac_address = $3, activation_state = 'active', code_lookup = NULL, code_hash = NULL,"
+        "UPDATE devices SET mac_address = $3, activation_state = $5, code_lookup = NULL, code_hash = NULL,"
         "  code_expires_at = NULL, code_failures = 0, version = version + 1, modified_at = $4::timestamptz"
         " WHERE tenant_id = $1 AND id = $2::uuid RETURNING " +
             device_columns,
-        tenant_id_, id, *mac, format_timestamp(context_.now)));
+        tenant_id_, id, *mac, format_timestamp(context_.now), std::string(state)));
     record(device, ChangeOperation::update, current->attributes);
     if (auto const user = assigned_user_of(device.attributes)) refresh_users({*user});
     return device;
+}
+
+void DeviceRepository::forget_mac_address(std::string_view id) {
+    auto const current = find_resource(id, true);
+    if (!current) throw no_such_device(id);
+    auto device = detail::resource_from(detail::exec_sql1(
+        tx_,
+        "UPDATE devices SET mac_address = NULL, activation_state = CASE WHEN active THEN 'unassigned' ELSE"
+        " 'deactivated' END, version = version + 1, modified_at = $3::timestamptz"
+        " WHERE tenant_id = $1 AND id = $2::uuid RETURNING " +
+            device_columns,
+        tenant_id_, std::string(id), format_timestamp(context_.now)));
+    record(device, ChangeOperation::update, current->attributes);
+    if (auto const user = assigned_user_of(device.attributes)) refresh_users({*user});
 }
 
 void DeviceRepository::user_activity_changed(std::string const& user_id, bool active) {
@@ -431,6 +488,34 @@ void DeviceRepository::refresh_users(std::vector<std::string> const& user_ids) {
             log.record(scim::ResourceKind::user, user_id, ChangeOperation::update, r[0][0].as<std::int64_t>(),
                        {key + ":devices"});
     }
+}
+
+}  // namespace storage
+
+namespace storage {
+
+MacRelease release_mac_address(pqxx::transaction_base& tx, std::string_view mac_text, ChangeContext context) {
+    auto const mac = scim::canonical_mac_address(mac_text);
+    if (!mac)
+        throw scim::Error::invalid_value("\"" + std::string(mac_text) +
+                                         "\" is not a MAC address: write it as 2C:54:91:88:C9:E2");
+    MacRelease out;
+    out.waiting = detail::exec_sql1(tx,
+                                    "SELECT count(*) FROM devices WHERE mac_address = $1 AND activation_state <> "
+                                    "'active'",
+                                    *mac)[0]
+                      .as<std::int64_t>();
+    auto const holder = detail::exec_sql(tx,
+                                         "SELECT d.tenant_id::text, t.name, d.id::text FROM devices d"
+                                         " JOIN tenants t ON t.id = d.tenant_id"
+                                         " WHERE d.mac_address = $1 AND d.activation_state = 'active'",
+                                         *mac);
+    if (holder.empty()) return out;
+    context.tenant_id = holder[0][0].as<std::string>();
+    out.tenant = holder[0][1].as<std::string>();
+    out.device_id = holder[0][2].as<std::string>();
+    DeviceRepository(tx, context).forget_mac_address(out.device_id);
+    return out;
 }
 
 }  // namespace storage

@@ -1,8 +1,10 @@
 // Desk phones of one tenant (RFC 9944 Devices): by MAC address or by activation code, assigned to at most one user.
-// Every statement is scoped by the tenant, but one: a MAC address is unique across tenants (one phone, one company),
-// and a create or change that would register a phone twice is told so without naming the other tenant.
+// A MAC address is unique within the tenant, and active in one tenant at most: a device whose MAC another tenant has
+// active is pending until that one lets it go (its holder removes or deactivates it, or the operator releases it).
+// Every statement is scoped by the tenant but that one question, which is answered yes or no.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +40,8 @@ public:
 
     /// A device from its SCIM attributes (canonical form; read-only ones are ignored).
     /// @throws scim::Error 400 invalidValue (a malformed MAC address, an unknown user or site), 409 uniqueness (the
-    /// MAC address is registered already).
+    /// MAC address belongs to another device of this tenant), 403 (the tenant's device quota is reached), 429 (its
+    /// creations per minute are).
     StoredResource create_resource(boost::json::object const& attributes);
     /// nullopt also for ids that are not UUIDs; `for_update` locks the row until the transaction ends.
     std::optional<StoredResource> find_resource(std::string_view id, bool for_update = false);
@@ -60,6 +63,12 @@ public:
     /// malformed MAC), 409 uniqueness (the MAC belongs to another device).
     std::optional<StoredResource> redeem(std::string_view code, std::string_view mac_address);
 
+    /// The device no longer knows its phone's MAC address (released by the operator): unassigned. @throws 404.
+    void forget_mac_address(std::string_view id);
+
+    /// How many times this repository found a MAC address active in another tenant (for the metric).
+    int mac_conflicts() const { return mac_conflicts_; }
+
     /// The user `user_id` was activated or deactivated: its phones stay active, flagged for emergency calls only
     /// while it is inactive.
     void user_activity_changed(std::string const& user_id, bool active);
@@ -72,6 +81,8 @@ private:
     struct Fields;
     Fields fields_of(boost::json::object const& attributes);
     void check_mac_free(std::string const& mac, std::string_view own_id);
+    bool mac_active_elsewhere(std::string const& mac);
+    void check_creation_allowed();
     /// Writes the `devices` of each user named (their phones now) into its document, with an `update` record.
     void refresh_users(std::vector<std::string> const& user_ids);
     /// Deactivates and frees the devices `condition` picks ($1 the tenant, $2 `argument`); returns how many.
@@ -81,6 +92,20 @@ private:
     pqxx::transaction_base& tx_;
     ChangeContext context_;
     std::string tenant_id_;
+    int mac_conflicts_ = 0;
 };
+
+/// What releasing a MAC address did: the tenant and device that held it active (empty when none did), and how many
+/// devices of other tenants wait for it.
+struct MacRelease {
+    std::string tenant;
+    std::string device_id;
+    std::int64_t waiting = 0;
+};
+
+/// The operator takes a phone away from the tenant that has it active (a squatter, a company that left): its device
+/// there loses the MAC address and is unassigned, with a change record in that tenant naming `actor`'s context.
+/// Devices of other tenants waiting for it can then be activated. @throws scim::Error 400 for a malformed MAC.
+MacRelease release_mac_address(pqxx::transaction_base& tx, std::string_view mac_address, ChangeContext context);
 
 }  // namespace storage

@@ -11,11 +11,11 @@
 namespace storage {
 namespace {
 
-constexpr pqxx::row::size_type tenant_column_count = 12;  // tenant_from reads this many, then a site may follow
+constexpr pqxx::row::size_type tenant_column_count = 14;  // tenant_from reads this many, then a site may follow
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
     "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst, t.audit_retention_days, "
-    "t.activation_code_days";
+    "t.activation_code_days, t.max_devices, t.device_creations_per_minute";
 constexpr char const* tenant_from_clause =
     " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
@@ -31,7 +31,9 @@ Tenant tenant_from(pqxx::row const& row) {
             row[8].as<double>(),
             row[9].as<double>(),
             row[10].as<int>(),
-            row[11].as<int>()};
+            row[11].as<int>(),
+            row[12].as<int>(),
+            row[13].as<int>()};
 }
 
 }  // namespace
@@ -142,6 +144,16 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         tx_.exec_params("UPDATE tenants SET activation_code_days = $2 WHERE id = $1", tenant_id,
                         *change.activation_code_days);
     }
+    if (change.max_devices) {
+        if (*change.max_devices < 0) throw scim::Error::invalid_value("a device quota is 0 or more devices");
+        tx_.exec_params("UPDATE tenants SET max_devices = $2 WHERE id = $1", tenant_id, *change.max_devices);
+    }
+    if (change.device_creations_per_minute) {
+        if (*change.device_creations_per_minute < 1)
+            throw scim::Error::invalid_value("devices are created at 1 or more a minute");
+        tx_.exec_params("UPDATE tenants SET device_creations_per_minute = $2 WHERE id = $1", tenant_id,
+                        *change.device_creations_per_minute);
+    }
     if (change.audit_retention_days) {
         if (*change.audit_retention_days < 1 || *change.audit_retention_days > 36500)
             throw scim::Error::invalid_value("the audit retention is 1 to 36500 days");
@@ -166,6 +178,8 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         note(before->unknown_attributes != after.unknown_attributes, "unknownAttributes");
         note(before->audit_retention_days != after.audit_retention_days, "auditRetentionDays");
         note(before->activation_code_days != after.activation_code_days, "activationCodeDays");
+        note(before->max_devices != after.max_devices, "maxDevices");
+        note(before->device_creations_per_minute != after.device_creations_per_minute, "deviceCreationsPerMinute");
     }
     if (!changed.empty()) {
         auto context = context_;

@@ -39,6 +39,8 @@ struct Tenant {
     double rate_burst = 1000;        // requests that may come at once
     int audit_retention_days = 400;  // change records (/AuditEvents) older than this are deleted
     int activation_code_days = 7;    // how long a desk phone's activation code stays valid
+    int max_devices = 10000;         // desk phones the tenant may have
+    int device_creations_per_minute = 600;
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -55,6 +57,8 @@ struct TenantSettingsChange {
     std::optional<double> rate_burst;
     std::optional<int> audit_retention_days;
     std::optional<int> activation_code_days;
+    std::optional<int> max_devices;
+    std::optional<int> device_creations_per_minute;
 };
 
 class TenantRepository {

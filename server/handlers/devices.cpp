@@ -8,8 +8,10 @@
 
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
+#include "scim/json_fields.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
+#include "scim/urns.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
 #include "server/reads.hpp"
@@ -44,6 +46,16 @@ std::string string_member(json::object const& body, std::string_view key) {
     return std::string(v->get_string());
 }
 
+// A device that came out of a write pending though its MAC address is known and it is active, without a code: another
+// tenant has that phone active. Counted for the operator, who may have a squatter to look at.
+void count_mac_conflict(RequestContext const& ctx, storage::StoredResource const& stored) {
+    auto const& ext = scim::object_at(stored.attributes, scim::urn::directory_device);
+    if (scim::text_at(ext, "activationState") != "pending" || ext.contains("activationExpires")) return;
+    if (scim::text_at(scim::object_at(stored.attributes, scim::urn::ethernet_mab_device), "deviceMacAddress").empty())
+        return;
+    ctx.app.metrics.device_mac_conflicts.inc();
+}
+
 }  // namespace
 
 Reply create_device(RequestContext& ctx) {
@@ -52,6 +64,7 @@ Reply create_device(RequestContext& ctx) {
     auto const selection = request_selection(ctx, type);
     auto const [stored, text] = co_await ctx.app.db.run(
         [&](pqxx::work& tx) { return rendered(tx, ctx, service::create(tx, ctx.caller(), device, input), selection); });
+    count_mac_conflict(ctx, stored);
     auto res = text_resource_response(201, ctx, type, stored, text);
     add_ignored_attributes(res, input.ignored);
     co_return res;
@@ -79,6 +92,7 @@ Reply replace_device(RequestContext& ctx, std::string_view id) {
         return rendered(tx, ctx, service::replace(tx, ctx.caller(), device, id, input, {}, ctx.request.if_match),
                         selection);
     });
+    count_mac_conflict(ctx, stored);
     co_return modified_response(ctx, type, stored, text, input.ignored);
 }
 
@@ -91,6 +105,7 @@ Reply patch_device(RequestContext& ctx, std::string_view id) {
         return rendered(tx, ctx, service::patch(tx, ctx.caller(), device, id, request, {}, ctx.request.if_match),
                         selection);
     });
+    count_mac_conflict(ctx, stored);
     co_return modified_response(ctx, type, stored, text, ignored);
 }
 
@@ -112,6 +127,7 @@ Reply activate_device(RequestContext& ctx, std::string_view id) {
         return Outcome{rendered(tx, ctx, std::move(activation.device), selection), std::move(activation.code)};
     });
     auto const& [stored, text] = outcome.device;
+    count_mac_conflict(ctx, stored);
     if (!outcome.code) co_return text_resource_response(200, ctx, type, stored, text);
     // The code is in this answer only: what is stored is its hash.
     json::object body{{"schemas", json::array{activation_message}},
@@ -136,6 +152,7 @@ Reply redeem_activation_code(RequestContext& ctx) {
         return rendered(tx, ctx, std::move(*device), selection);
     });
     if (!redeemed) throw storage::wrong_activation_code();
+    count_mac_conflict(ctx, redeemed->first);
     co_return text_resource_response(200, ctx, type, redeemed->first, redeemed->second);
 }
 

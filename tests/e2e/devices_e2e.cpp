@@ -91,25 +91,68 @@ TEST_CASE("malformed MAC addresses are 400 invalidValue and store nothing, and a
     CHECK(e.get("/scim/v2/Devices").json().at("totalResults") == 0);
 }
 
-TEST_CASE("two tenants claiming one MAC address: one 409 that names no other tenant") {
+TEST_CASE("M3: a MAC address another tenant holds is no 409 and no oracle: the device waits until it is let go") {
     E2E e;
     auto const mine = e.post("/scim/v2/Devices", device_body("", "00:04:F2:AA:BB:CC"));
     REQUIRE(mine.status == 201);
-    auto const theirs = e.call("POST", "/scim/v2/Devices", device_body("", "00-04-f2-aa-bb-cc"), e.beta.write_token,
-                               {{"Content-Type", "application/scim+json"}});
-    REQUIRE(theirs.status == 409);
-    auto const detail = std::string(theirs.json().at("detail").as_string());
-    CHECK(theirs.json().at("scimType") == "uniqueness");
-    CHECK(detail.find("acme") == std::string::npos);
-    CHECK(detail.find(id_of(mine)) == std::string::npos);
-    // Beta sees none of acme's devices, by list, filter or id.
-    CHECK(e.call("GET", mac_filter("00:04:F2:AA:BB:CC"), "", e.beta.read_token).json().at("totalResults") == 0);
+    CHECK(directory_of(mine.json()).at("activationState") == "active");
+    auto const beta = [&](std::string const& method, std::string const& path, std::string const& body = "") {
+        return e.call(method, path, body, e.beta.write_token, {{"Content-Type", "application/scim+json"}});
+    };
+    // Beta registers the same phone: created, pending, told nothing of acme.
+    auto const theirs = beta("POST", "/scim/v2/Devices", device_body("", "00-04-f2-aa-bb-cc"));
+    REQUIRE_MESSAGE(theirs.status == 201, theirs.body);
+    CHECK(directory_of(theirs.json()).at("activationState") == "pending");
+    CHECK_FALSE(directory_of(theirs.json()).contains("activationExpires"));
+    CHECK(theirs.body.find("acme") == std::string::npos);
+    CHECK(theirs.body.find(id_of(mine)) == std::string::npos);
+    CHECK(beta("POST", "/scim/v2/Devices/" + id_of(theirs) + "/.activate")
+              .json()
+              .at(directory_device_urn)
+              .at("activationState") == "pending");
+    // Within one tenant a MAC is still one device's.
+    CHECK(beta("POST", "/scim/v2/Devices", device_body("", "00:04:F2:AA:BB:CC")).status == 409);
+    // Beta sees none of acme's devices, by list, filter or id; acme's phone stays active.
+    CHECK(e.call("GET", mac_filter("00:04:F2:AA:BB:CC"), "", e.beta.read_token).json().at("totalResults") == 1);
     CHECK(e.call("GET", "/scim/v2/Devices/" + id_of(mine), "", e.beta.read_token).status == 404);
-    // Once acme deletes it, beta may have the phone.
-    CHECK(e.del("/scim/v2/Devices/" + id_of(mine)).status == 204);
-    CHECK(e.call("POST", "/scim/v2/Devices", device_body("", "00-04-f2-aa-bb-cc"), e.beta.write_token,
-                 {{"Content-Type", "application/scim+json"}})
-              .status == 201);
+    CHECK(directory_of(e.get("/scim/v2/Devices/" + id_of(mine)).json()).at("activationState") == "active");
+    auto const metrics = HttpsClient(e.server->admin_port(), false).request("GET", "/metrics").body;
+    CHECK(metrics.find("scimd_device_mac_conflicts_total 2") != std::string::npos);
+
+    // The operator releases the phone from acme: acme's device forgets the MAC; beta activates it.
+    auto const released = run_scimd({"device", "release-mac", "00:04:f2:aa:bb:cc"}, e.db.url());
+    CHECK(released.exit_code == 0);
+    CHECK(released.err.find("tenant acme") != std::string::npos);
+    CHECK(released.err.find("1 device(s) of other tenants wait") != std::string::npos);
+    auto const freed = e.get("/scim/v2/Devices/" + id_of(mine)).json();
+    CHECK(directory_of(freed).at("activationState") == "unassigned");
+    CHECK_FALSE(freed.as_object().contains("urn:ietf:params:scim:schemas:extension:ethernet-mab:2.0:Device"));
+    CHECK(e.admin({"audit", "--tenant", "acme"}).find(id_of(mine)) != std::string::npos);
+    CHECK(beta("POST", "/scim/v2/Devices/" + id_of(theirs) + "/.activate")
+              .json()
+              .at(directory_device_urn)
+              .at("activationState") == "active");
+    // Acme cannot take it back by registering it again: its device now waits.
+    auto const again = e.post("/scim/v2/Devices", device_body("", "00:04:F2:AA:BB:CC"));
+    CHECK(directory_of(again.json()).at("activationState") == "pending");
+}
+
+TEST_CASE("M3: a tenant's devices are bounded in number and in how fast they are created") {
+    E2E e;
+    e.admin({"tenant", "set", "--tenant", "acme", "--max-devices", "3"});
+    for (int i = 0; i < 3; ++i) CHECK(e.post("/scim/v2/Devices", device_body("", "")).status == 201);
+    auto const over = e.post("/scim/v2/Devices", device_body("", "00:04:F2:00:00:09"));
+    CHECK(over.status == 403);
+    CHECK(over.json().at("detail").as_string().find("quota") != std::string::npos);
+    e.admin({"tenant", "set", "--tenant", "acme", "--max-devices", "100", "--device-creations-per-minute", "4"});
+    CHECK(e.post("/scim/v2/Devices", device_body("", "")).status == 201);
+    auto const fast = e.post("/scim/v2/Devices", device_body("", ""));
+    CHECK(fast.status == 429);
+    CHECK(!fast.header("retry-after").empty());
+    CHECK(e.get("/scim/v2/Devices").json().at("totalResults") == 4);
+    auto const show = e.admin({"tenant", "show", "--tenant", "acme"});
+    CHECK(show.find("max-devices\t100") != std::string::npos);
+    CHECK(show.find("device-creations-per-minute\t4") != std::string::npos);
 }
 
 TEST_CASE("a user's phone by activation code: pending, a wrong code refused, redeemed, then active") {
@@ -281,13 +324,15 @@ TEST_CASE("a CSV import provisions a site's phones with their users, and the exp
     auto const exported = e.get("/scim/v2/Users/.export").body;
     CHECK(exported.find(",00:04:F2:00:10:01,Poly VVX 450\r\n") != std::string::npos);
     CHECK(exported.find(",\"00:04:F2:00:10:02;00:04:F2:00:10:03\",Yealink T54W\r\n") != std::string::npos);
-    // A phone another tenant has: the import fails on that line, naming no tenant.
+    // A phone another tenant has: imported, the device waiting (pending), naming no tenant.
     auto const theirs =
         e.call("POST", "/scim/v2/Users/.import", header + "Dan,Fox,dan@example.com,Main,00:04:F2:00:10:01,\n",
                e.beta.write_token, {{"Content-Type", "text/csv"}});
-    CHECK(theirs.status == 400);
-    CHECK(theirs.json().at("detail").as_string().find("another organisation") != std::string::npos);
-    CHECK(e.count_users("beta") == 0);
+    CHECK(theirs.status == 200);
+    CHECK(theirs.body.find("acme") == std::string::npos);
+    auto const waiting = e.call("GET", mac_filter("00:04:F2:00:10:01"), "", e.beta.read_token).json();
+    REQUIRE(waiting.at("totalResults") == 1);
+    CHECK(waiting.at("Resources").at(0).at(directory_device_urn).at("activationState") == "pending");
 }
 
 TEST_CASE("the command line lists phones, activates one with a code valid for the tenant's days, and redeems it") {

@@ -356,3 +356,23 @@ TEST_CASE("deactivating a user ends every access it holds: tokens, OAuth clients
     CHECK(held.at("extensionNumber").is_string());
     CHECK(json::serialize(held.at("devices")).find("00:04:F2:AA:00:01") != std::string::npos);
 }
+
+TEST_CASE("a string boolean is read as users read Entra's: \"true\" and \"false\" in any case, stored as booleans") {
+    E2E e;
+    auto const device = [&](std::string const& active) {
+        return e.post("/scim/v2/Devices",
+                      R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Device"],"active":)" + active + "}");
+    };
+    auto const created = device(R"("True")");
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    CHECK(created.json().at("active").is_bool());
+    CHECK(created.json().at("active") == true);
+    CHECK(device(R"("false")").json().at("active") == false);
+    auto const bad = device(R"("yes")");
+    CHECK(bad.status == 400);
+    CHECK(bad.json().at("scimType") == "invalidValue");
+    auto const user = e.post("/scim/v2/Users", std::string("{") + core_user_schema +
+                                                   R"(,"userName":"s@example.com","active":"FALSE"})");
+    REQUIRE(user.status == 201);
+    CHECK(user.json().at("active") == false);
+}
