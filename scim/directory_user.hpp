@@ -21,6 +21,8 @@ struct DirectoryFields {
     std::vector<std::string> did_numbers;  // distinct, in the order given
     std::optional<std::string> directory_scope;
     std::optional<bool> display_in_directory;
+
+    bool operator==(DirectoryFields const&) const = default;
 };
 
 /// The directory attributes of canonical user attributes (scim::ResourceInput's form).

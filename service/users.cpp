@@ -2,6 +2,7 @@
 // assignments), the PATCH engine, the directory rules, the tenant's delete mode, and what a user-bound token may do.
 #include "service/detail/kinds.hpp"
 
+#include "scim/directory_user.hpp"
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
 #include "scim/text.hpp"
@@ -59,17 +60,15 @@ void refuse_self_service_change(std::string_view name) {
                                  "\" is set by the tenant's admins; a token bound to a user cannot change it");
 }
 
-void check_self_service(Caller const& caller, json::object const& before, json::object const& after,
-                        bool directory_applied) {
+// Checked on the request's outcome before any directory rule runs (no site is locked, no extension allocated for a
+// request that is refused): the directory attributes a client writes, not those the rules derive from them.
+void check_self_service(Caller const& caller, json::object const& before, json::object const& after) {
     if (caller.acting_user.empty()) return;
     auto const differ = [](json::value const* was, json::value const* is) {
         return (was == nullptr) != (is == nullptr) || (was && *was != *is);
     };
-    if (directory_applied) {  // the directory extension as its rules left it
-        if (differ(member(before, scim::urn::directory_user), member(after, scim::urn::directory_user)))
-            refuse_self_service_change(scim::urn::directory_user);
-        return;
-    }
+    if (scim::read_directory_fields(before) != scim::read_directory_fields(after))
+        refuse_self_service_change(scim::urn::directory_user);
     for (std::string_view const key : {"userName", "externalId", "active", "roles", "entitlements"})
         if (differ(member(before, key), member(after, key))) refuse_self_service_change(key);
     for (std::string_view const key : {"employeeNumber", "manager"})
@@ -106,9 +105,8 @@ storage::StoredResource replace_user(pqxx::transaction_base& tx, Caller const& c
     auto current = lock_for_change(users, id, if_match);
     auto merged =
         scim::merge_for_replace(current.attributes, input.attributes, user_type(), scim::SchemaRegistry::builtin());
-    check_self_service(caller, current.attributes, merged, false);
+    check_self_service(caller, current.attributes, merged);
     auto const user = users.directory().apply(std::move(merged), &current.attributes);
-    check_self_service(caller, current.attributes, user.attributes, true);
     bool const new_password = input.password && hash;
     if (user.attributes == current.attributes && !new_password) return current;  // nothing changes: same version
     auto updated = users.update(id, user, new_password ? hash : std::nullopt, current.attributes,
@@ -124,9 +122,8 @@ storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& cal
     auto outcome =
         scim::apply_patch(current.attributes, request, user_type(), scim::SchemaRegistry::builtin(), caller.read);
     if (!outcome.changed) return current;  // same version
-    check_self_service(caller, current.attributes, outcome.attributes, false);
+    check_self_service(caller, current.attributes, outcome.attributes);
     auto const user = users.directory().apply(std::move(outcome.attributes), &current.attributes);
-    check_self_service(caller, current.attributes, user.attributes, true);
     if (user.attributes == current.attributes && !outcome.password) return current;
     auto updated = users.update(id, user, outcome.password ? hash : std::nullopt, current.attributes,
                                 storage::ChangeOperation::patch);

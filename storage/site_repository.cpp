@@ -9,6 +9,7 @@
 
 #include "scim/changed_attributes.hpp"
 #include "scim/error.hpp"
+#include "scim/resource.hpp"
 #include "storage/detail/rows.hpp"
 #include "storage/detail/statements.hpp"
 
@@ -24,6 +25,10 @@ Site site_from(pqxx::row const& row) { return site_from_row(row, 0); }
 void check(Site const& site) {
     if (site.name.find_first_not_of(" \t") == std::string::npos)
         throw scim::Error::invalid_value("a site needs a name");
+    // Whatever path it comes by (SCIM, the command line): its index entry must fit PostgreSQL's page.
+    if (site.name.size() > scim::max_indexed_bytes)
+        throw scim::Error::invalid_value("a site name is at most " + std::to_string(scim::max_indexed_bytes) +
+                                         " bytes; this one has " + std::to_string(site.name.size()));
     if (site.site_code.empty() || site.site_code.size() > 8 ||
         site.site_code.find_first_not_of("0123456789") != std::string::npos)
         throw scim::Error::invalid_value("siteCode must be 1 to 8 digits, not \"" + site.site_code + "\"");

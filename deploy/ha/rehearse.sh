@@ -308,6 +308,8 @@ for drill in ${wanted[@]+"${wanted[@]}"}; do
         2>>"$work/missing.log")
     missing=$(field "$checked" missing)
     missing_total=$((missing_total + missing))
+    # A drill that saw no acknowledged write proved nothing: the load never got through.
+    [ "$(field "$checked" acknowledged)" -gt 0 ] || die "drill $drill: no write was acknowledged (logs in $work)"
     printf '%-12s %8s %7s %-18s %12s %8s %8s %8s\n' "$drill" "$(field "$stats" sent)" "$(field "$stats" failed)" \
         "$(field "$stats" by_status)" "$(field "$stats" no_write_s)" "$(field "$checked" acknowledged)" "$missing" \
         "$(field "$stats" p99_ms)"

@@ -258,9 +258,8 @@ TEST_CASE("a group of 100,000 members: reads without members and one-member chan
     auto const change_big = toggle(big), change_small = toggle(small);
     MESSAGE("read without members: 100k " << read_big << " ms, 10 " << read_small << " ms; add+remove one member: 100k "
                                           << change_big << " ms, 10 " << change_small << " ms");
-    // Not a timing test: the order of magnitude shows whether the membership table is read at all.
-    CHECK(read_big < read_small * 5 + 20);
-    CHECK(change_big < change_small * 5 + 20);
+    // The times are for the reader; that neither reads the membership table whole is asserted on the plans
+    // (tests/storage/plans_pgtest.cpp), where the machine's load cannot make it pass or fail.
     auto const full = e.get("/scim/v2/Groups/" + big);
     REQUIRE(full.status == 200);
     CHECK(full.json().at("members").as_array().size() == 100000);

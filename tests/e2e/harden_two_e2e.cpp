@@ -3,14 +3,19 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <thread>
 
+#include <openssl/ssl.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 #include "server/crypto.hpp"
 #include "server/jws.hpp"
+#include "storage/token_repository.hpp"
 #include "tests/e2e/e2e_fixture.hpp"
 #include "tests/support/event_receiver.hpp"
 #include "tests/support/raw_connection.hpp"
@@ -371,8 +376,211 @@ TEST_CASE("a string boolean is read as users read Entra's: \"true\" and \"false\
     auto const bad = device(R"("yes")");
     CHECK(bad.status == 400);
     CHECK(bad.json().at("scimType") == "invalidValue");
-    auto const user = e.post("/scim/v2/Users", std::string("{") + core_user_schema +
-                                                   R"(,"userName":"s@example.com","active":"FALSE"})");
+    auto const user = e.post("/scim/v2/Users",
+                             std::string("{") + core_user_schema + R"(,"userName":"s@example.com","active":"FALSE"})");
     REQUIRE(user.status == 201);
     CHECK(user.json().at("active") == false);
+}
+
+TEST_CASE("a user-bound token: every write endpoint and every admin-owned attribute is 403, and nothing changes") {
+    E2E e;
+    e.admin({"license", "set", "--tenant", "acme", "--type", "X4", "--capacity", "5"});
+    e.admin({"site", "create", "Paris", "--tenant", "acme", "--site-code", "33"});
+    auto const me = e.create_user("me@example.com", R"(,"externalId":"HR-1")");
+    auto const other = e.create_user("other@example.com");
+    auto const group = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],)"
+                                                 R"("displayName":"G"})");
+    auto const gid = std::string(group.json().at("id").as_string());
+    auto const phone = e.post("/scim/v2/Devices", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Device"],)"
+                                                  R"("active":true})");
+    auto const did = std::string(phone.json().at("id").as_string());
+    auto const sites = e.get("/scim/v2/Sites").json();
+    auto const site_id = std::string(sites.at("Resources").at(0).at("id").as_string());
+    auto const token = bound_token(e, "me@example.com");
+    auto const snapshot = [&] {
+        pqxx::read_transaction tx(e.db.connection());
+        std::string out;
+        for (auto const* table : {"users", "groups", "group_members", "devices", "sites", "event_streams"})
+            out += tx.exec1(std::string("SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM ") +
+                            table + " t")[0]
+                       .as<std::string>() +
+                   "\n";
+        return out;
+    };
+    auto const before = snapshot();
+    std::string const user_body = std::string("{") + core_user_schema + R"(,"userName":"new@example.com"})";
+    std::string const group_body = R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"H"})";
+    std::string const title = patch_body(R"([{"op":"replace","path":"title","value":"x"}])");
+    struct Call {
+        std::string method, path, body, content_type;
+    };
+    std::vector<Call> const writes{
+        {"POST", "/scim/v2/Users", user_body, ""},
+        {"PUT", "/scim/v2/Users/" + other, user_body, ""},
+        {"PATCH", "/scim/v2/Users/" + other, title, ""},
+        {"DELETE", "/scim/v2/Users/" + other, "", ""},
+        {"PATCH", "/scim/v2/Users/" + me, title, ""},  // oneself, but not through /Me
+        {"DELETE", "/scim/v2/Me", "", ""},
+        {"POST", "/scim/v2/Groups", group_body, ""},
+        {"PUT", "/scim/v2/Groups/" + gid, group_body, ""},
+        {"PATCH", "/scim/v2/Groups/" + gid,
+         patch_body(R"([{"op":"add","path":"members","value":[{"value":")" + me + R"("}]}])"), ""},
+        {"DELETE", "/scim/v2/Groups/" + gid, "", ""},
+        {"POST", "/scim/v2/Sites", R"({"name":"Rome","siteCode":"39"})", ""},
+        {"PATCH", "/scim/v2/Sites/" + site_id, patch_body(R"([{"op":"replace","path":"name","value":"X"}])"), ""},
+        {"DELETE", "/scim/v2/Sites/" + site_id, "", ""},
+        {"POST", "/scim/v2/Devices", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Device"],"active":true})",
+         ""},
+        {"PATCH", "/scim/v2/Devices/" + did, patch_body(R"([{"op":"replace","path":"active","value":false}])"), ""},
+        {"DELETE", "/scim/v2/Devices/" + did, "", ""},
+        {"POST", "/scim/v2/Devices/" + did + "/.activate", "", ""},
+        {"POST", "/scim/v2/Devices/.redeem",
+         R"({"activationCode":"ABCD-EFGHJ-KMNPQ","deviceMacAddress":"00:04:F2:00:00:01"})", ""},
+        {"POST", "/scim/v2/Bulk",
+         R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[]})", ""},
+        {"POST", "/scim/v2/Users/.import", "User.UserName\nx@example.com\n", "text/csv"},
+        {"POST", "/scim/v2/Events/feed", "{}", "application/json"},
+    };
+    for (auto const& c : writes) {
+        auto const r = e.call(c.method, c.path, c.body, token,
+                              {{"Content-Type", c.content_type.empty() ? "application/scim+json" : c.content_type}});
+        CHECK_MESSAGE(r.status == 403, c.method << " " << c.path << " -> " << r.status << " " << r.body);
+    }
+    std::string const ext = directory + ":";
+    for (auto const& [path, value] : std::vector<std::pair<std::string, std::string>>{
+             {ext + "site", R"("Paris")"},
+             {ext + "licenses", R"(["X4"])"},
+             {ext + "extensionNumber", R"("1234")"},
+             {ext + "didNumbers", R"(["+442071234500"])"},
+             {ext + "directoryScope", R"("SITE")"},
+             {ext + "displayInDirectory", "false"},
+             {"active", "false"},
+             {"roles", R"([{"value":"admin"}])"},
+             {"entitlements", R"([{"value":"international"}])"},
+             {"userName", R"("boss@example.com")"},
+             {"externalId", R"("HR-9")"},
+             {enterprise + ":employeeNumber", R"("E9")"},
+             {enterprise + ":manager", R"({"value":")" + other + R"("})"},
+             {"emails", R"([{"value":"boss@example.com","primary":true}])"},
+         }) {
+        auto const r = e.call("PATCH", "/scim/v2/Me",
+                              patch_body(R"([{"op":"replace","path":")" + path + R"(","value":)" + value + "}]"), token,
+                              {{"Content-Type", "application/scim+json"}});
+        CHECK_MESSAGE(r.status == 403, path << " -> " << r.status << " " << r.body);
+    }
+    CHECK(snapshot() == before);
+}
+
+TEST_CASE("documented protections: a statement past --statement-timeout is 503 and commits nothing") {
+    E2E e({true, {"--statement-timeout", "300"}});
+    {
+        pqxx::work tx(e.db.connection());
+        tx.exec(
+            "CREATE FUNCTION slow_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.data ->> 'userName' = 'slow@example.com' THEN PERFORM pg_sleep(5); END IF; RETURN NEW; END $$;"
+            "CREATE TRIGGER slow_one BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION slow_one()");
+        tx.commit();
+    }
+    auto const before = e.users_snapshot();
+    auto const r = e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"slow@example.com"})");
+    CHECK(r.status == 503);
+    CHECK(r.json().at("detail").as_string().find("database time limit") != std::string::npos);
+    CHECK(e.users_snapshot() == before);
+    CHECK(
+        e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"quick@example.com"})").status ==
+        201);
+}
+
+TEST_CASE("documented protections: TLS 1.0 and 1.1 are refused, and a TLS 1.2 session cannot be renegotiated") {
+    E2E e;
+    namespace net = boost::asio;
+    net::io_context ioc;
+    auto const handshake = [&](int version, bool renegotiate) {
+        net::ssl::context context(net::ssl::context::tls_client);
+        SSL_CTX_set_security_level(context.native_handle(), 0);  // this client would speak the old versions
+        SSL_CTX_set_min_proto_version(context.native_handle(), version);
+        SSL_CTX_set_max_proto_version(context.native_handle(), version);
+        SSL_CTX_set_cipher_list(context.native_handle(), "ALL:@SECLEVEL=0");
+        net::ssl::stream<net::ip::tcp::socket> stream(ioc, context);
+        stream.next_layer().connect({net::ip::make_address("127.0.0.1"), e.server->port()});
+        boost::system::error_code ec;
+        stream.handshake(net::ssl::stream_base::client, ec);
+        if (ec || !renegotiate) return !ec;
+        // Ask for a renegotiation and push it through with a request: the server refuses it.
+        SSL_renegotiate(stream.native_handle());
+        int const done = SSL_do_handshake(stream.native_handle());
+        return done == 1;
+    };
+    CHECK_FALSE(handshake(TLS1_VERSION, false));
+    CHECK_FALSE(handshake(TLS1_1_VERSION, false));
+    CHECK(handshake(TLS1_2_VERSION, false));
+    CHECK_FALSE(handshake(TLS1_2_VERSION, true));
+}
+
+TEST_CASE("documented protections: externalId, displayName and site names longer than 1,024 bytes are 400") {
+    E2E e;
+    std::string const long_text(1100, 'x');
+    auto const before = e.users_snapshot();
+    for (auto const& extra : {R"(,"externalId":")" + long_text + "\"", R"(,"displayName":")" + long_text + "\""}) {
+        auto const r =
+            e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"a@x.com")" + extra + "}");
+        CHECK(r.status == 400);
+        CHECK(r.json().at("detail").as_string().find("1024") != std::string::npos);
+    }
+    CHECK(e.users_snapshot() == before);
+    auto const group = e.post("/scim/v2/Groups", R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],)"
+                                                 R"("displayName":")" +
+                                                     long_text + "\"}");
+    CHECK(group.status == 400);
+    auto const site = e.post("/scim/v2/Sites", R"({"name":")" + long_text + R"(","siteCode":"44"})");
+    CHECK(site.status == 400);
+    auto const cli_site = run_scimd({"site", "create", long_text, "--tenant", "acme", "--site-code", "45"}, e.db.url());
+    CHECK(cli_site.exit_code != 0);
+    CHECK(e.get("/scim/v2/Sites").json().at("totalResults") == 1);  // Main only
+}
+
+TEST_CASE("documented protections: a token the database did not know is remembered as unknown for the cache time") {
+    E2E e({true, {"--token-cache-ms", "1500"}});
+    std::string const token = "scimd_" + std::string(43, 'k');
+    CHECK(e.call("GET", "/scim/v2/Users", "", token).status == 401);
+    {  // the token becomes valid in the database, behind the server's back
+        pqxx::work tx(e.db.connection());
+        auto const tenant = tx.exec1("SELECT id::text FROM tenants WHERE name = 'acme'")[0].as<std::string>();
+        storage::TokenRepository(tx).issue(tenant, server::sha256_hex(token), "late", storage::TokenScope::read, "", 0,
+                                           0);
+        tx.commit();
+    }
+    CHECK(e.call("GET", "/scim/v2/Users", "", token).status == 401);  // remembered as unknown: no query
+    CHECK(
+        eventually([&] { return e.call("GET", "/scim/v2/Users", "", token).status == 200; }, std::chrono::seconds(5)));
+}
+
+// The harness's own guard, proved: these cases must fail (doctest::should_fail), or the guard is gone.
+TEST_CASE("the harness fails a test whose scimd died by itself" * doctest::should_fail()) {
+    E2E e;
+    e.server->signal(SIGKILL);  // as a crash would
+    eventually(
+        [&] {
+            try {
+                HttpsClient(e.server->port(), true).request("GET", "/scim/v2/ServiceProviderConfig");
+                return false;
+            } catch (std::exception const&) {
+                return true;
+            }
+        },
+        std::chrono::seconds(5));
+    CHECK(e.server->stop() != 0);  // the harness adds its failure here
+}
+
+TEST_CASE("the harness fails a test whose scimd logged an internal error" * doctest::should_fail()) {
+    E2E e;
+    {
+        pqxx::work tx(e.db.connection());
+        tx.exec(
+            "CREATE FUNCTION refuse_all() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$;"
+            "CREATE TRIGGER refuse_all BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION refuse_all()");
+        tx.commit();
+    }
+    CHECK(e.post("/scim/v2/Users", std::string("{") + core_user_schema + R"(,"userName":"x@example.com"})").status ==
+          500);
 }

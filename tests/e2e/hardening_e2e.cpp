@@ -330,16 +330,17 @@ TEST_CASE("issue F11: HEAD has no body, bytes that are not UTF-8 never reach JSO
     CHECK(bad_type.status == 415);
     CHECK(bad_type.json().at("status") == "415");  // the body parses: the bytes were replaced
 
+    // A head dripped a byte every 0.4 s for 8 s: the server closes the connection while the client is still dripping
+    // (its header deadline is 2 s), not once the client stops.
     RawConnection slow(e.server->port());
-    auto const started = std::chrono::steady_clock::now();
     slow.send("GET /scim/v2/Users HTTP/1.1\r\n");
-    for (int i = 0; i < 20 && slow.send("X"); ++i) {
+    int dripped = 0;
+    for (; dripped < 20 && slow.send("X"); ++dripped) {
         slow.read_until("never", std::chrono::milliseconds(400));
         if (slow.closed()) break;
     }
-    slow.read_until_closed(std::chrono::milliseconds(3000));
     CHECK(slow.closed());
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(7));  // 2 s, not the 8 s of dripping
+    CHECK(dripped < 20);
 }
 
 TEST_CASE("issue F12: a Host that is not a host is not reflected, and managers must be users of the tenant") {

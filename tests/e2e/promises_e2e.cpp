@@ -195,7 +195,17 @@ TEST_CASE("SIGINT lets a request in flight finish before scimd exits") {
                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/scim+json"}})
             .status;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the request is in its trigger's sleep
+    // Until the request is in its trigger's sleep, as another session sees it.
+    bool sleeping = false;
+    for (int i = 0; i < 200 && !sleeping; ++i) {
+        pqxx::read_transaction tx(e.db.connection());
+        sleeping = tx.exec1(
+                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+                         " AND query LIKE '%INSERT INTO users%'")[0]
+                       .as<int>() > 0;
+        if (!sleeping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(sleeping);
     CHECK(e.server->stop(SIGINT) == 0);
     CHECK(pending.get() == 201);
     CHECK(e.count_users("acme") == 1);
@@ -204,10 +214,8 @@ TEST_CASE("SIGINT lets a request in flight finish before scimd exits") {
 TEST_CASE("a kept-alive connection that sends nothing is closed after --idle-timeout") {
     E2E e({false, {"--idle-timeout", "1"}});
     RawConnection c(e.server->port());
-    auto const started = std::chrono::steady_clock::now();
-    c.read_until_closed(std::chrono::milliseconds(5000));
+    c.read_until_closed(std::chrono::milliseconds(5000));  // the default would keep it 60 s
     CHECK(c.closed());
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(4000));
 }
 
 TEST_CASE("with the default token cache, a client's whole cycle works") {

@@ -8,16 +8,16 @@
 
 namespace {
 
-// Milliseconds until `token` is refused by the instance on `port`, polling every 50 ms for at most `limit`.
-long ms_until_refused(ScimdServer const& server, std::string const& token, std::chrono::milliseconds limit) {
-    auto const start = std::chrono::steady_clock::now();
+// Whether `token` is refused by the instance on `port` within `bound`, polling every 50 ms.
+bool refused_within(ScimdServer const& server, std::string const& token, std::chrono::milliseconds bound) {
+    auto const deadline = std::chrono::steady_clock::now() + bound;
     HttpsClient client(server.port(), server.tls());
-    while (std::chrono::steady_clock::now() - start < limit) {
-        if (client.request("GET", "/scim/v2/Users", "", {{"Authorization", "Bearer " + token}}).status == 401) break;
+    for (;;) {
+        if (client.request("GET", "/scim/v2/Users", "", {{"Authorization", "Bearer " + token}}).status == 401)
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return static_cast<long>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
 }
 
 }  // namespace
@@ -32,8 +32,8 @@ TEST_CASE("a token revoked on one instance stops on every instance within the to
         CHECK(client.request("GET", "/scim/v2/Users", "", {{"Authorization", "Bearer " + token}}).status == 200);
     }
     e.admin({"token", "revoke", "--tenant", "acme", "--label", "shared"});
-    auto const first_ms = ms_until_refused(*e.server, token, std::chrono::seconds(5));
-    auto const second_ms = ms_until_refused(second, token, std::chrono::seconds(5));
-    CHECK(first_ms <= 1500);  // 1 s of cache, and the polling
-    CHECK(second_ms <= 1500);
+    // The bound is what is promised: 1 s of cache (and the polling); without the revocation reaching an instance it
+    // would stay trusted until restarted.
+    CHECK(refused_within(*e.server, token, std::chrono::milliseconds(1500)));
+    CHECK(refused_within(second, token, std::chrono::milliseconds(1500)));
 }

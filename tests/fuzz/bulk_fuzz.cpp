@@ -7,6 +7,7 @@
 #include "scim/bulk.hpp"
 #include "scim/error.hpp"
 #include "scim/resource.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const text(reinterpret_cast<char const*>(data), size);
@@ -21,12 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             try {
                 (void)scim::resolve_bulk_path(op.path, created);
                 scim::resolve_bulk_ids(op.data, created);
-            } catch (scim::Error const&) {
+            } catch (scim::Error const& e) {
+                client_error_only(e);
             }
             if (!op.bulk_id.empty())
                 created.emplace(op.bulk_id, "00000000-0000-0000-0000-00000000000" + std::to_string(index % 10));
         }
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     return 0;
 }

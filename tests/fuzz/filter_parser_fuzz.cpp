@@ -8,6 +8,7 @@
 #include "scim/filter_binding.hpp"
 #include "scim/filter_parser.hpp"
 #include "storage/filter_sql.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const text(reinterpret_cast<char const*>(data), size);
@@ -18,13 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const bound = scim::bind_filter(filter, *registry.resource_type("User"), registry);
         storage::SqlParameters parameters(1);
         (void)storage::filter_sql(bound, storage::users_table(), parameters);
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     try {  // devices: MAC addresses compared in canonical form
         auto const bound = scim::bind_filter(scim::parse_filter(text), *registry.resource_type("Device"), registry);
         storage::SqlParameters parameters(1);
         (void)storage::filter_sql(bound, storage::devices_table(), parameters);
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "scim/error.hpp"
 #include "server/http_framing.hpp"
 #include "server/route.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     namespace http = boost::beast::http;
@@ -30,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const route = server::resolve_route(url);
         (void)route.body_kind();
         (void)route.is_search();
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     return 0;
 }

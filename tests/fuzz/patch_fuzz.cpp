@@ -9,6 +9,7 @@
 #include "scim/error.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     static auto const stored = boost::json::parse(R"({"userName":"u","title":"t","name":{"givenName":"G"},
@@ -21,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const request = scim::parse_patch_request(scim::parse_json_object(text));
         (void)scim::patch_password(request);
         (void)scim::apply_patch(stored, request, *registry.resource_type("User"), registry);
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "scim/error.hpp"
 #include "scim/resource.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     static auto const stored = boost::json::parse(R"({"userName":"u","displayName":"d","name":"Main","siteCode":"1",
@@ -19,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     boost::json::object body;
     try {
         body = scim::parse_json_object(text);
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
         return 0;
     }
     for (auto const* type : {"User", "Group", "Site"}) {
@@ -28,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                 auto const input =
                     scim::read_resource(body, *registry.resource_type(type), registry, {unknown, 50, 50});
                 (void)scim::merge_for_replace(stored, input.attributes, *registry.resource_type(type), registry);
-            } catch (scim::Error const&) {
+            } catch (scim::Error const& e) {
+                client_error_only(e);
             }
         }
     }

@@ -9,6 +9,7 @@
 #include "scim/error.hpp"
 #include "scim/projection.hpp"
 #include "scim/render.hpp"
+#include "tests/fuzz/refusal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     static auto const stored = boost::json::parse(R"({"userName":"u","name":{"givenName":"G"},
@@ -22,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const selection = scim::parse_selection(text.substr(0, half), text.substr(half), user, registry);
         (void)scim::stored_members(selection, user, registry);
         (void)scim::render_resource(user, registry, stored, {"id", "t", "t", "https://x/Users/id", 1}, selection);
-    } catch (scim::Error const&) {
+    } catch (scim::Error const& e) {
+        client_error_only(e);
     }
     return 0;
 }

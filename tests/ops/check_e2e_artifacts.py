@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 
+access_lines = [0]  # access log lines seen, text or JSON
+QUERY_IN_PATH = re.compile(r'"path":"[^"]*\?|^\S+ \S+ [A-Z]+ \S*\?')  # a logged path with a query string
 ACCESS_FIELDS = ("ts", "level", "msg", "request_id", "tenant", "method", "route", "status", "duration_ms", "bytes")
 failures = []
 
@@ -46,6 +48,11 @@ def check_server(log_file, secrets):
                     fail(f"{name}:{number}: access line without {', '.join(missing)}")
                 if record.get("ts", "") < scraped_at:  # answered before /metrics was read
                     routes.add(record.get("route"))
+    for number, line in enumerate(lines, 1):
+        if '"msg":"request"' in line or re.match(r"^\S+ \S+ (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /", line):
+            access_lines[0] += 1
+            if QUERY_IN_PATH.search(line):
+                fail(f"{name}:{number}: a query string is in the log: {line[:160]}")
     for secret in secrets:
         for number, line in enumerate(lines, 1):
             if secret in line:
@@ -80,9 +87,13 @@ def main(dirs):
             scraped += os.path.exists(log_file[:-4] + ".prom")
             routes += check_server(log_file, secrets)
         print(f"{d}: {len(glob.glob(os.path.join(d, '*.log')))} server logs, {len(secrets)} secrets looked for")
+    # A check that saw nothing proved nothing: the suite must have left logs with access lines, and scrapes.
+    if servers == 0 or scraped == 0 or access_lines[0] == 0:
+        fail(f"nothing to check: {servers} server logs, {scraped} scrapes, {access_lines[0]} access lines")
+    print(f"{servers} servers, {scraped} metrics scrapes, {access_lines[0]} access lines checked; "
+          f"{len(failures)} failures")
     for message in failures[:50]:
         print("FAIL " + message)
-    print(f"{servers} servers, {scraped} metrics scrapes checked with promtool; {len(failures)} failures")
     return 1 if failures else 0
 
 

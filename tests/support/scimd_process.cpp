@@ -51,9 +51,19 @@ std::vector<std::string> environment_with(std::string const& database_url,
     return out;
 }
 
+// The scimd under test: SCIMD_BINARY when set (deploy/test.sh runs the suite against the sanitizer build's scimd
+// this way), else the one built beside this suite.
+std::string const& scimd_binary() {
+    static std::string const path = [] {
+        char const* chosen = std::getenv("SCIMD_BINARY");
+        return std::string(chosen && *chosen ? chosen : SCIMD_BINARY_PATH);
+    }();
+    return path;
+}
+
 pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const& env, int out_fd, int err_fd,
             int in_fd = -1) {
-    std::vector<char*> argv{const_cast<char*>(SCIMD_BINARY_PATH)};
+    std::vector<char*> argv{const_cast<char*>(scimd_binary().c_str())};
     for (auto const& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
@@ -65,7 +75,7 @@ pid_t spawn(std::vector<std::string> const& args, std::vector<std::string> const
         if (in_fd >= 0) dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
-        execve(SCIMD_BINARY_PATH, argv.data(), envp.data());
+        execve(scimd_binary().c_str(), argv.data(), envp.data());
         _exit(127);
     }
     return pid;
