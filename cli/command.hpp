@@ -23,6 +23,7 @@ std::vector<Command> device_commands();     // device list, activate, redeem
 std::vector<Command> csv_commands();        // import-csv, export-csv
 std::vector<Command> audit_commands();      // audit
 std::vector<Command> event_commands();
+std::vector<Command> conformance_commands();  // conformance
 std::vector<Command> oauth_commands();  // client create | list | revoke, tenant trust | trusts | untrust, oauth key //
                                         // events stream create | list | pause | resume | delete, events key
 

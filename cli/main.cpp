@@ -24,7 +24,7 @@ std::vector<Command> const& commands() {
         std::vector<Command> out;
         for (auto part : {cli::serving_commands(), cli::tenant_commands(), cli::token_commands(),
                           cli::directory_commands(), cli::device_commands(), cli::csv_commands(), cli::audit_commands(),
-                          cli::event_commands(), cli::oauth_commands()})
+                          cli::event_commands(), cli::oauth_commands(), cli::conformance_commands()})
             for (auto& c : part) out.push_back(std::move(c));
         return out;
     }();

@@ -29,7 +29,9 @@ void print_settings(storage::Tenant const& t) {
               << "audit-retention-days\t" << t.audit_retention_days << "\n"
               << "activation-code-days\t" << t.activation_code_days << "\n"
               << "max-devices\t" << t.max_devices << "\n"
-              << "device-creations-per-minute\t" << t.device_creations_per_minute << "\n";
+              << "device-creations-per-minute\t" << t.device_creations_per_minute << "\n"
+              << "unknown-managers\t" << (t.reject_unknown_managers ? "reject" : "keep") << "\n"
+              << "profile\t" << (t.strict_profile ? "strict" : "tolerant") << "\n";
 }
 
 int tenant_create(ParsedOptions const& o) {
@@ -71,6 +73,14 @@ int tenant_set(ParsedOptions const& o) {
     if (!o.get("max-devices").empty()) change.max_devices = static_cast<int>(o.get_number("max-devices", 0, 10000000));
     if (!o.get("device-creations-per-minute").empty())
         change.device_creations_per_minute = static_cast<int>(o.get_number("device-creations-per-minute", 1, 1000000));
+    if (auto const& v = o.get("profile"); !v.empty()) {
+        if (v != "tolerant" && v != "strict") throw UsageError("--profile must be tolerant or strict");
+        change.strict_profile = v == "strict";
+    }
+    if (auto const& v = o.get("unknown-managers"); !v.empty()) {
+        if (v != "keep" && v != "reject") throw UsageError("--unknown-managers must be keep or reject");
+        change.reject_unknown_managers = v == "reject";
+    }
     if (!o.get("audit-retention-days").empty())
         change.audit_retention_days = static_cast<int>(o.get_number("audit-retention-days", 1, 36500));
     return with_tenant(o, [&](pqxx::work& tx, storage::Tenant const&, service::Caller const& caller) {
@@ -123,6 +133,14 @@ std::vector<Command> tenant_commands() {
            {"activation-code-days", "N", "days a desk phone's activation code stays valid (1-365); default 7", ""},
            {"max-devices", "N", "desk phones the tenant may have; default 10000", ""},
            {"device-creations-per-minute", "N", "desk phones the tenant may create in a minute; default 600", ""},
+           {"profile", "tolerant|strict",
+            "tolerant: accept what identity providers send (undefined attributes, path-less PATCH); strict: the SCIM "
+            "interoperability profile and OpenID IPSIE AL2 in full (docs/conformance.md)",
+            ""},
+           {"unknown-managers", "keep|reject",
+            "a manager.value that names no user of the tenant: keep it unlinked (and link it once such a user exists, "
+            "by id, externalId or userName) or reject it (400)",
+            ""},
            database_url_option()},
           0},
          tenant_set},

@@ -620,7 +620,17 @@ PatchPath parse_patch_path(std::string_view text, ResourceType const& type, Sche
 PatchOutcome apply_patch(json::object const& stored, PatchRequest const& request, ResourceType const& type,
                          SchemaRegistry const& registry, ReadOptions const& options) {
     Patcher patcher(stored, type, registry);
-    for (auto const& operation : request.operations) patcher.apply(operation);
+    for (auto const& operation : request.operations) {
+        if (options.interop_profile && !operation.path)
+            throw Error::invalid_syntax(
+                "every PATCH operation must name its path: this tenant follows the SCIM "
+                "interoperability profile, which refuses operations without one");
+        patcher.apply(operation);
+    }
+    if (options.interop_profile && patcher.password())
+        throw Error::invalid_syntax(
+            "\"password\" is not supported: this tenant follows the OpenID IPSIE SCIM "
+            "profile, under which passwords are not provisioned");
     // The result must be a valid resource, as if it had been created so; this also coerces "True"/"False".
     json::object body = patcher.document();
     json::array schemas{json::string(type.schema)};

@@ -89,6 +89,10 @@ private:
             else if (!extension(text) && known_schema(text))  // a URI the server does not know is not its business
                 throw Error::invalid_syntax("\"schemas\" names \"" + std::string(text) +
                                             "\", which is not a schema of " + type_.name + " resources");
+            else if (!extension(text) && options_.interop_profile)  // ... unless the tenant follows the profile
+                throw Error::invalid_syntax("\"schemas\" names \"" + std::string(text) +
+                                            "\", a schema this server does not define (this tenant follows the SCIM "
+                                            "interoperability profile, which refuses undefined schemas)");
         }
         if (!has_core) throw Error::invalid_syntax("\"schemas\" must list \"" + type_.schema + "\"");
     }
@@ -119,9 +123,9 @@ private:
                     if (!attr) return unknown(std::string(key));
                     return store(ext->id, *attr, value, ext->id + ":" + attr->name);
                 }
-                if (!known_schema(key) && !known_schema(urn)) return ignored_.add(key);
+                if (!known_schema(key) && !known_schema(urn)) return unknown_schema(key);
             } else if (!known_schema(key)) {
-                return ignored_.add(key);  // an extension of a schema the server does not know, in any mode
+                return unknown_schema(key);  // an extension of a schema the server does not know
             }
             return unknown(std::string(key));
         }
@@ -132,9 +136,16 @@ private:
 
     bool known_schema(std::string_view uri) const { return !registry_.canonical_urn(uri).empty(); }
 
+    // An attribute of a schema the server does not know: dropped and listed in any mode (Entra and Okta send their
+    // own), but refused under the interoperability profile.
+    void unknown_schema(std::string_view key) {
+        if (options_.interop_profile) return unknown(std::string(key));
+        ignored_.add(key);
+    }
+
     // An attribute the resource type does not define: dropped and listed, or refused, as the tenant chose.
     void unknown(std::string const& path) {
-        if (options_.unknown == UnknownAttributes::reject)
+        if (options_.unknown == UnknownAttributes::reject || options_.interop_profile)
             throw Error::invalid_syntax("unknown attribute \"" + path + "\" for " + type_.name + " resources");
         ignored_.add(without_indexes(path));
     }
@@ -162,7 +173,13 @@ private:
         if (attr.mutability == Mutability::write_only) {
             if (value.is_null()) return;
             if (!value.is_string()) throw Error::invalid_value("\"" + path + "\" must be a string");
-            if (attr.name == "password") out_.password = std::string(value.get_string());
+            if (attr.name == "password") {
+                if (options_.interop_profile)
+                    throw Error::invalid_syntax(
+                        "\"password\" is not supported: this tenant follows the OpenID IPSIE SCIM profile, under "
+                        "which passwords are not provisioned");
+                out_.password = std::string(value.get_string());
+            }
             return;
         }
         auto normalized = normalize(attr, value, path);

@@ -32,6 +32,9 @@ struct ReadOptions {
     UnknownAttributes unknown = UnknownAttributes::reject;
     std::size_t max_values = 1000;     // values of one multi-valued attribute, a group's members aside
     std::size_t max_members = 100000;  // values of a group's `members`
+    // The SCIM interoperability profile (a tenant's strict profile): unknown attributes and schema URIs are refused
+    // whatever `unknown` says, so is `password` (OpenID IPSIE AL2), and so is a PATCH operation without a path.
+    bool interop_profile = false;
 };
 
 /// Parses a JSON request body. @throws Error 400 invalidSyntax when it is not a JSON object.

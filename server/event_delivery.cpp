@@ -205,7 +205,7 @@ struct EventDelivery::Worker {
         auto const endpoint = parse_endpoint(stream.endpoint);
         if (!endpoint) {
             outcome.failure = HttpClientResult{
-                0, {}, "the endpoint \"" + stream.endpoint + "\" is not an http or https URL", "connect", {}};
+                0, {}, "the endpoint \"" + stream.endpoint + "\" is not an http or https URL", "connect", {}, {}};
             co_return;
         }
         auto const deadline = Clock::now() + options.turn;

@@ -38,7 +38,19 @@ std::optional<HttpEndpoint> parse_endpoint(std::string const& url) {
 net::awaitable<HttpClientResult> HttpClient::request(http::verb method, std::string const& body,
                                                      std::string const& content_type,
                                                      std::string const& authorization) {
-    http::request<http::string_body> req{method, endpoint_.target, 11};
+    co_return co_await request_to(method, endpoint_.target, body, content_type, authorization);
+}
+
+std::string HttpClient::tls_version() const {
+    if (!secure_) return {};
+    auto& stream = const_cast<std::optional<beast::ssl_stream<beast::tcp_stream>>&>(secure_);
+    return SSL_get_version(stream->native_handle());
+}
+
+net::awaitable<HttpClientResult> HttpClient::request_to(http::verb method, std::string const& target,
+                                                        std::string const& body, std::string const& content_type,
+                                                        std::string const& authorization) {
+    http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, endpoint_.host);
     req.set(http::field::user_agent, "scimd");
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
@@ -60,7 +72,7 @@ net::awaitable<HttpClientResult> HttpClient::request(http::verb method, std::str
         if (result.status != 0 || fresh || cancelled_) co_return result;
         close();
     }
-    co_return HttpClientResult{0, {}, "the connection failed", "connect", {}};
+    co_return HttpClientResult{0, {}, "the connection failed", "connect", {}, {}};
 }
 
 void HttpClient::cancel() {
@@ -77,11 +89,13 @@ void HttpClient::close() {
 }
 
 net::awaitable<std::optional<HttpClientResult>> HttpClient::open() {
-    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}};
+    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}, {}};
     resolver_.emplace(executor_);
     auto [rec, found] = co_await resolver_->async_resolve(endpoint_.host, endpoint_.port, as_tuple_awaitable);
     resolver_.reset();
-    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}};
+    if (cancelled_) co_return HttpClientResult{0, {}, "cancelled", "connect", {}, {}};
+    if (rec)
+        co_return HttpClientResult{0, {}, "cannot resolve " + endpoint_.host + ": " + rec.message(), "connect", {}, {}};
     // Only the permitted addresses are tried: the check is on what the name resolves to now, not on the name.
     std::vector<tcp::endpoint> permitted;
     std::string refused;
@@ -98,9 +112,8 @@ net::awaitable<std::optional<HttpClientResult>> HttpClient::open() {
             {},
             "refused by the egress policy: " + refused + " (allow with " + EgressPolicy::how_to_allow + ")",
             "refused",
+            {},
             {}};
-    if (rec)
-        co_return HttpClientResult{0, {}, "cannot resolve " + endpoint_.host + ": " + rec.message(), "connect", {}};
     if (endpoint_.https) {
         secure_.emplace(executor_, tls_);
         auto& lowest = beast::get_lowest_layer(*secure_);
@@ -124,7 +137,7 @@ net::awaitable<std::optional<HttpClientResult>> HttpClient::open() {
 
 HttpClientResult HttpClient::failed(std::string error, beast::error_code const& ec) {
     close();
-    return {0, {}, std::move(error), ec == beast::error::timeout ? "timeout" : "connect", {}};
+    return {0, {}, std::move(error), ec == beast::error::timeout ? "timeout" : "connect", {}, {}};
 }
 
 template <class Stream, class Request>
@@ -138,7 +151,12 @@ net::awaitable<HttpClientResult> HttpClient::exchange(Stream& stream, Request& r
     auto [rec, rn] = co_await http::async_read(stream, buffer_, parser, as_tuple_awaitable);
     if (rec) co_return failed("no answer: " + rec.message(), rec);
     auto& res = parser.get();
-    HttpClientResult result{static_cast<int>(res.result_int()), std::move(res.body()), {}, "status", {}};
+    HttpClientResult result{static_cast<int>(res.result_int()), std::move(res.body()), {}, "status", {}, {}};
+    for (auto const& field : res) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        result.headers[name] = std::string(field.value());
+    }
     if (result.status < 200 || result.status > 299) {
         auto const excerpt = result.body.substr(0, 200);
         result.error = "HTTP " + std::to_string(result.status) + (excerpt.empty() ? "" : ": " + excerpt);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,7 @@ struct HttpClientResult {
     std::string error;              // why, when there was no 2xx
     std::string reason = "status";  // "status", "connect" or "timeout": a metric's label
     std::optional<long> retry_after_seconds;
+    std::map<std::string, std::string> headers;  // of the answer, names in lower case
 };
 
 class HttpClient {
@@ -54,6 +56,12 @@ public:
     boost::asio::awaitable<HttpClientResult> request(boost::beast::http::verb method, std::string const& body = {},
                                                      std::string const& content_type = {},
                                                      std::string const& authorization = {});
+    /// The same to another target (path and query) of the endpoint's host.
+    boost::asio::awaitable<HttpClientResult> request_to(boost::beast::http::verb method, std::string const& target,
+                                                        std::string const& body, std::string const& content_type,
+                                                        std::string const& authorization);
+    /// The TLS version the connection speaks ("TLSv1.3"), or empty for plain HTTP or before the first request.
+    std::string tls_version() const;
 
     /// Ends what the client is doing (resolving, connecting, sending or waiting): its request completes with an
     /// error at once. For shutting down.

@@ -107,6 +107,7 @@ void log_access(AccessRecord const& r) {
                            ",\"path\":" + json_string(r.path) + ",\"status\":" + std::to_string(r.status) +
                            ",\"duration_ms\":" + number(r.duration_ms) + ",\"bytes\":" + std::to_string(r.bytes);
         if (!r.ignored.empty()) line += ",\"ignored\":" + json_string(r.ignored);
+        if (!r.unlinked.empty()) line += ",\"unlinked\":" + json_string(r.unlinked);
         write(line + "}");
         return;
     }
@@ -115,6 +116,7 @@ void log_access(AccessRecord const& r) {
                        "B";
     if (!r.tenant.empty()) line += " tenant=" + log_text(r.tenant);
     if (!r.ignored.empty()) line += " ignored=" + log_text(r.ignored);
+    if (!r.unlinked.empty()) line += " unlinked=" + log_text(r.unlinked);
     write(line);
 }
 

@@ -26,11 +26,13 @@ struct AccessRecord {
     std::string_view path;   // without the query, which may hold personal data
     int status = 0;
     double duration_ms = 0;
-    std::size_t bytes = 0;     // of the response body
-    std::string_view ignored;  // attributes the request named that were ignored, if any
+    std::size_t bytes = 0;      // of the response body
+    std::string_view ignored;   // attributes the request named that were ignored, if any
+    std::string_view unlinked;  // references kept unlinked (a manager naming nobody of the tenant), if any
 };
 
-/// text: "<UTC time> <request id> <METHOD> <path> <status> <ms>ms <bytes>B[ tenant=<name>][ ignored=<names>]";
+/// text: "<UTC time> <request id> <METHOD> <path> <status> <ms>ms <bytes>B[ tenant=<name>][ ignored=<names>]
+/// [ unlinked=<attribute=value>]";
 /// json: {"ts","level","msg":"request","request_id","tenant","method","route","path","status","duration_ms","bytes"}.
 void log_access(AccessRecord const& record);
 

@@ -58,7 +58,7 @@ std::set<std::string> scopes_allowed(storage::TokenScope scope, bool bound_to_us
     if (scope == storage::TokenScope::audit)
         out = {"scim:audit"};
     else if (scope == storage::TokenScope::write)
-        out = {"scim:read", "scim:write"};
+        out = {"scim", "scim:read", "scim:write"};  // "scim": full provisioning access (OpenID IPSIE SCIM §4.1)
     else
         out = {"scim:read"};
     if (bound_to_user) out.insert("scim:me");
@@ -77,7 +77,7 @@ std::set<std::string> split_scopes(std::string_view text) {
 }
 
 storage::TokenScope scope_of(std::set<std::string> const& scopes) {
-    if (scopes.count("scim:write")) return storage::TokenScope::write;
+    if (scopes.count("scim:write") || scopes.count("scim")) return storage::TokenScope::write;
     if (scopes.count("scim:audit")) return storage::TokenScope::audit;
     return storage::TokenScope::read;
 }
@@ -144,7 +144,7 @@ std::string OAuth::metadata() const {
                      {"token_endpoint_auth_methods_supported",
                       json::array{"client_secret_basic", "client_secret_post", "private_key_jwt"}},
                      {"token_endpoint_auth_signing_alg_values_supported", json::array{"ES256", "RS256"}},
-                     {"scopes_supported", json::array{"scim:read", "scim:write", "scim:audit", "scim:me"}},
+                     {"scopes_supported", json::array{"scim", "scim:read", "scim:write", "scim:audit", "scim:me"}},
                      {"response_types_supported", json::array{}},
                      {"service_documentation", "https://github.com/scimd/scimd/blob/main/docs/authentication.md"}});
 }

@@ -34,6 +34,16 @@ void add_ignored_attributes(HttpResponse& res, scim::IgnoredAttributes const& ig
     res.set_header(std::string(ignored_attributes_header), std::move(value));
 }
 
+void add_unlinked_reference(HttpResponse& res, std::string_view attribute, std::string_view value) {
+    if (value.empty()) return;
+    std::string text = std::string(attribute) + "=";
+    for (std::size_t i = 0; i < value.size() && i < 128; ++i) {  // the client's text: printable, short
+        auto const c = static_cast<unsigned char>(value[i]);
+        text += (c > 0x20 && c < 0x7f && c != ',') ? static_cast<char>(c) : '?';
+    }
+    res.set_header(std::string(unlinked_references_header), std::move(text));
+}
+
 HttpResponse not_modified(std::int64_t version) {
     HttpResponse res;
     res.status = 304;

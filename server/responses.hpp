@@ -49,6 +49,11 @@ inline constexpr std::string_view ignored_attributes_header = "SCIM-Ignored-Attr
 /// byte that a header cannot carry replaced by '?', and "+N more" past the first ones.
 void add_ignored_attributes(HttpResponse& res, scim::IgnoredAttributes const& ignored);
 
+/// Names a reference the write kept as given although it names nothing of the tenant (`value` of `attribute`), in the
+/// SCIM-Unlinked-References header, as the ignored attributes are named: "<attribute>=<value>".
+inline constexpr std::string_view unlinked_references_header = "SCIM-Unlinked-References";
+void add_unlinked_reference(HttpResponse& res, std::string_view attribute, std::string_view value);
+
 /// The selection of the request's `attributes` and `excludedAttributes` parameters.
 scim::Selection request_selection(RequestContext const& ctx, scim::ResourceType const& type);
 

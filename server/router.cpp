@@ -306,7 +306,8 @@ bool valid_host(std::string_view host) {
 service::Caller RequestContext::caller() const {
     return {{grant.tenant_id, grant.token_id, request_id, now, grant.label},
             grant.user_id,
-            {grant.unknown_attributes, app.config.max_values_per_attribute, app.config.max_members_per_request}};
+            {grant.strict_profile ? scim::UnknownAttributes::reject : grant.unknown_attributes,
+             app.config.max_values_per_attribute, app.config.max_members_per_request, grant.strict_profile}};
 }
 
 std::string_view RequestContext::query_param(std::string_view name) const {
@@ -506,12 +507,14 @@ HttpResponse Exchange::finish(HttpRequest const& request, HttpResponse res) cons
     if (app_.config.access_log) {
         // The path without the query: queries may hold personal data.
         auto const path = printable(std::string_view(request.target).substr(0, request.target.find('?')));
-        std::string ignored;
-        for (auto const& [name, value] : res.headers)
+        std::string ignored, unlinked;
+        for (auto const& [name, value] : res.headers) {
             if (scim::iequals(name, ignored_attributes_header)) ignored = value;
+            if (scim::iequals(name, unlinked_references_header)) unlinked = value;
+        }
         auto const method = printable(request.method);
         log_access({request_id_, grant_ ? std::string_view(grant_->tenant_name) : std::string_view(), method, route,
-                    path, res.status, seconds * 1000, res.body.size(), ignored});
+                    path, res.status, seconds * 1000, res.body.size(), ignored, unlinked});
     }
     return res;
 }

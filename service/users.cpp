@@ -132,7 +132,9 @@ storage::StoredResource patch_user(pqxx::transaction_base& tx, Caller const& cal
 
 void delete_user(pqxx::transaction_base& tx, Caller const& caller, std::string_view id, std::string_view if_match) {
     storage::UserRepository users(tx, caller.change);
-    if (users.directory().tenant().delete_mode == storage::DeleteMode::deactivate) {
+    auto const& tenant = users.directory().tenant();
+    // Under the interoperability profile DELETE deletes: afterwards 404, its identifiers free (not a deactivation).
+    if (tenant.delete_mode == storage::DeleteMode::deactivate && !tenant.strict_profile) {
         // The tenant keeps people on delete, as the phone system does: DELETE deactivates, a purge removes.
         auto current = lock_for_change(users, id, if_match);
         auto attributes = current.attributes;

@@ -233,11 +233,23 @@ private:
         return c.op == CompareOp::eq ? has : "(NOT " + has + ")";
     }
 
+    // A value filter on members (or a user's groups) names members by value: one comparison, or several joined by
+    // "or". Each is the table's own membership lookup, as "members.value eq" is.
+    static bool names_values(scim::BoundFilter const& f) {
+        if (auto const* c = std::get_if<scim::BoundComparison>(&f.node))
+            return c->path.sub_attribute && c->path.sub_attribute->name == "value";
+        if (auto const* l = std::get_if<scim::BoundLogical>(&f.node))
+            return !l->is_and && names_values(*l->left) && names_values(*l->right);
+        return false;
+    }
+
     std::string value_path(scim::BoundValuePath const& v) {
         if (!v.path.in_extension &&
-            (v.path.attribute->name == table_.members_attribute || v.path.attribute->name == table_.groups_attribute))
-            throw scim::Error::invalid_filter("\"" + v.path.attribute->name + "[...]\" cannot be filtered; use " +
-                                              v.path.attribute->name + ".value eq \"<id>\"");
+            (v.path.attribute->name == table_.members_attribute || v.path.attribute->name == table_.groups_attribute)) {
+            if (names_values(*v.filter)) return translate(*v.filter);
+            throw scim::Error::invalid_filter("\"" + v.path.attribute->name + "[...]\" can name values only: use " +
+                                              v.path.attribute->name + "[value eq \"<id>\"] (or several joined by or)");
+        }
         auto const json = attribute_json(v.path);
         if (!v.path.attribute->multi_valued) return translate(*v.filter, &json);
         auto const e = next_alias();

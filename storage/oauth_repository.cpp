@@ -195,7 +195,8 @@ bool OAuthRepository::remove_trust(std::string const& tenant_id, std::string con
 
 std::optional<TokenGrant> OAuthRepository::tenant_grant(std::string const& tenant_id) {
     auto const rows = detail::exec_sql(
-        tx_, "SELECT name, unknown_attributes, rate_limit, rate_burst FROM tenants WHERE id = $1", tenant_id);
+        tx_, "SELECT name, unknown_attributes, rate_limit, rate_burst, profile = 'strict' FROM tenants WHERE id = $1",
+        tenant_id);
     if (rows.empty()) return std::nullopt;
     TokenGrant grant;
     grant.tenant_id = tenant_id;
@@ -204,6 +205,7 @@ std::optional<TokenGrant> OAuthRepository::tenant_grant(std::string const& tenan
         scim::unknown_attributes_from(rows[0][1].as<std::string>()).value_or(scim::UnknownAttributes::reject);
     grant.tenant_rate = rows[0][2].as<double>();
     grant.tenant_burst = rows[0][3].as<double>();
+    grant.strict_profile = rows[0][4].as<bool>();
     grant.used_recently = true;  // nothing to record: the principal has no last_used_at
     return grant;
 }

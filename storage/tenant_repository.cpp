@@ -11,11 +11,12 @@
 namespace storage {
 namespace {
 
-constexpr pqxx::row::size_type tenant_column_count = 14;  // tenant_from reads this many, then a site may follow
+constexpr pqxx::row::size_type tenant_column_count = 16;  // tenant_from reads this many, then a site may follow
 constexpr char const* tenant_columns =
     "t.id::text, t.name, coalesce(t.domain, ''), coalesce(s.name, ''), t.delete_mode, t.display_in_directory, "
     "coalesce(t.placeholder_email, ''), t.unknown_attributes, t.rate_limit, t.rate_burst, t.audit_retention_days, "
-    "t.activation_code_days, t.max_devices, t.device_creations_per_minute";
+    "t.activation_code_days, t.max_devices, t.device_creations_per_minute, t.unknown_managers = 'reject', "
+    "t.profile = 'strict'";
 constexpr char const* tenant_from_clause =
     " FROM tenants t LEFT JOIN sites s ON s.tenant_id = t.id AND s.id = t.default_site_id";
 
@@ -33,7 +34,9 @@ Tenant tenant_from(pqxx::row const& row) {
             row[10].as<int>(),
             row[11].as<int>(),
             row[12].as<int>(),
-            row[13].as<int>()};
+            row[13].as<int>(),
+            row[14].as<bool>(),
+            row[15].as<bool>()};
 }
 
 }  // namespace
@@ -154,6 +157,12 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         tx_.exec_params("UPDATE tenants SET device_creations_per_minute = $2 WHERE id = $1", tenant_id,
                         *change.device_creations_per_minute);
     }
+    if (change.strict_profile)
+        tx_.exec_params("UPDATE tenants SET profile = $2 WHERE id = $1", tenant_id,
+                        std::string(*change.strict_profile ? "strict" : "tolerant"));
+    if (change.reject_unknown_managers)
+        tx_.exec_params("UPDATE tenants SET unknown_managers = $2 WHERE id = $1", tenant_id,
+                        std::string(*change.reject_unknown_managers ? "reject" : "keep"));
     if (change.audit_retention_days) {
         if (*change.audit_retention_days < 1 || *change.audit_retention_days > 36500)
             throw scim::Error::invalid_value("the audit retention is 1 to 36500 days");
@@ -180,6 +189,8 @@ Tenant TenantRepository::update_settings(std::string const& tenant_id, TenantSet
         note(before->activation_code_days != after.activation_code_days, "activationCodeDays");
         note(before->max_devices != after.max_devices, "maxDevices");
         note(before->device_creations_per_minute != after.device_creations_per_minute, "deviceCreationsPerMinute");
+        note(before->reject_unknown_managers != after.reject_unknown_managers, "unknownManagers");
+        note(before->strict_profile != after.strict_profile, "profile");
     }
     if (!changed.empty()) {
         auto context = context_;

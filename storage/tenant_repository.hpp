@@ -41,6 +41,8 @@ struct Tenant {
     int activation_code_days = 7;    // how long a desk phone's activation code stays valid
     int max_devices = 10000;         // desk phones the tenant may have
     int device_creations_per_minute = 600;
+    bool reject_unknown_managers = false;  // a manager.value naming nobody of the tenant: 400 instead of kept unlinked
+    bool strict_profile = false;           // the interoperability and IPSIE profiles in full (docs/conformance.md)
 
     /// The e-mail a user created without one gets, or empty when the tenant has neither setting nor domain.
     std::string effective_placeholder_email() const;
@@ -59,6 +61,8 @@ struct TenantSettingsChange {
     std::optional<int> activation_code_days;
     std::optional<int> max_devices;
     std::optional<int> device_creations_per_minute;
+    std::optional<bool> reject_unknown_managers;
+    std::optional<bool> strict_profile;
 };
 
 class TenantRepository {

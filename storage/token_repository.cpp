@@ -75,7 +75,7 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
         "       coalesce(t.last_used_at > now() - interval '1 minute', false), coalesce(t.user_id::text, ''), "
         "       n.unknown_attributes, n.rate_limit, n.rate_burst, coalesce(t.rate_limit, 0), coalesce(t.rate_burst, "
         "0), "
-        "       t.label "
+        "       t.label, n.profile = 'strict' "
         "FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id "
         "WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL"
         // a token bound to a user works while that user is active: deactivating the user revokes it at once
@@ -98,6 +98,7 @@ std::optional<TokenGrant> TokenRepository::find_active(std::string const& sha256
     grant.token_rate = row[9].as<double>();
     grant.token_burst = row[10].as<double>();
     grant.label = row[11].as<std::string>();
+    grant.strict_profile = row[12].as<bool>();
     return grant;
 }
 

@@ -30,6 +30,7 @@ struct TokenGrant {
     std::string label;           // what change records name as the actor
     /// The tenant's policy, read with the token so that a request knows it before it parses its body.
     scim::UnknownAttributes unknown_attributes = scim::UnknownAttributes::ignore;
+    bool strict_profile = false;  // the tenant follows the interoperability and IPSIE profiles in full
     /// Requests per second and burst: the tenant's (rate 0: unlimited) and the token's own (rate 0: none).
     double tenant_rate = 0, tenant_burst = 0;
     double token_rate = 0, token_burst = 0;

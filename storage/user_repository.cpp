@@ -55,6 +55,9 @@ void UserRepository::check_manager(json::object const& attributes, json::object 
     auto const manager = manager_of(attributes);
     if (!manager || (previous && manager_of(*previous) == manager)) return;
     if (*manager == self) throw scim::Error::invalid_value("a user cannot be its own manager");
+    // By default a reference to nobody of the tenant is kept as given (and linked once it can be); a tenant may ask
+    // for the strict rule. Either way a reference is only ever looked up in the tenant's own users.
+    if (!directory_.tenant().reject_unknown_managers) return;
     if (!is_uuid(*manager) ||
         detail::exec_sql(tx_, "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2", context_.tenant_id, *manager)
             .empty())
@@ -202,6 +205,26 @@ std::optional<StoredResource> UserRepository::find(std::string_view id, bool for
                          context_.tenant_id, std::string(id));
     if (r.empty()) return std::nullopt;
     return resource_from(r[0]);
+}
+
+std::map<std::string, UserRepository::Reference> UserRepository::resolve_references(
+    std::vector<std::string> const& keys) {
+    std::map<std::string, Reference> out;
+    if (keys.empty()) return out;
+    // A key is a user's id, else its externalId, else its userName (in any case): what HR systems and identity
+    // providers name managers by. One statement for all; never outside the tenant.
+    for (auto const& row : detail::exec_sql(
+             tx_,
+             "SELECT k.key, u.id::text, coalesce(u.display_name, u.user_name)"
+             " FROM (SELECT DISTINCT json_array_elements_text($2::json) AS key) k"
+             " CROSS JOIN LATERAL (SELECT id, display_name, user_name FROM users u WHERE u.tenant_id = $1 AND"
+             "   (u.id = CASE WHEN k.key ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'"
+             "                THEN k.key::uuid END"
+             "    OR u.external_id = k.key OR lower(u.user_name) = lower(k.key))"
+             "   ORDER BY u.id::text = k.key DESC, u.external_id = k.key DESC NULLS LAST, u.id LIMIT 1) u",
+             context_.tenant_id, detail::json_text_array(keys)))
+        out[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+    return out;
 }
 
 std::map<std::string, std::string> UserRepository::directory_attributes(std::vector<std::string> const& ids) {

@@ -66,6 +66,13 @@ public:
     /// invented name "<stem>.<n>" must avoid. One statement for all stems.
     std::vector<std::string> names_with_stems(std::vector<std::string> const& stems);
 
+    /// The users that references name, by the key given: an id, else an externalId, else a userName (any case).
+    struct Reference {
+        std::string id;
+        std::string display;  // displayName, else userName
+    };
+    std::map<std::string, Reference> resolve_references(std::vector<std::string> const& keys);
+
     /// The directory attributes (JSON text, empty when none) of each of these users that exists, by id.
     std::map<std::string, std::string> directory_attributes(std::vector<std::string> const& ids);
 

@@ -78,6 +78,13 @@ HttpResponse service_provider_config(RequestContext const& ctx) {
     boost::json::array uris;
     for (auto const& uri : published_event_uris()) uris.emplace_back(uri);
     doc["securityEvents"] = boost::json::object{{"asyncRequest", "none"}, {"eventUris", std::move(uris)}};
+    // The SCIM interoperability profile's declaration, true for a tenant whose profile is strict; such a tenant
+    // provisions no passwords (OpenID IPSIE AL2).
+    bool const strict = ctx.grant.strict_profile;
+    doc["interopProfileConformant"] = strict;
+    if (strict)
+        if (auto* change = doc.if_contains("changePassword"); change && change->is_object())
+            change->get_object()["supported"] = false;
     return json_response(200, doc);
 }
 
@@ -93,10 +100,27 @@ HttpResponse resource_types(RequestContext const& ctx, std::string_view id) {
     return listed(all);
 }
 
+// A schema as a tenant sees it: under the strict profile the User schema has no password (OpenID IPSIE AL2).
+boost::json::object tenant_schema(RequestContext const& ctx, scim::Schema const& schema) {
+    auto doc = with_location(schema.document, ctx.base_url + "/Schemas/" + schema.id);
+    if (!ctx.grant.strict_profile) return doc;
+    if (auto* attributes = doc.if_contains("attributes"); attributes && attributes->is_array()) {
+        auto& list = attributes->get_array();
+        for (auto it = list.begin(); it != list.end();) {
+            auto const* name = it->is_object() ? it->get_object().if_contains("name") : nullptr;
+            if (name && name->is_string() && scim::iequals(name->get_string(), "password"))
+                it = list.erase(it);
+            else
+                ++it;
+        }
+    }
+    return doc;
+}
+
 HttpResponse schemas(RequestContext const& ctx, std::string_view id) {
     std::vector<std::string> all;
     for (auto const& schema : ctx.app.registry.schemas()) {
-        auto doc = with_location(schema.document, ctx.base_url + "/Schemas/" + schema.id);
+        auto doc = tenant_schema(ctx, schema);
         if (!id.empty() && ctx.app.registry.canonical_urn(id) == schema.id) return json_response(200, doc);
         all.push_back(boost::json::serialize(doc));
     }

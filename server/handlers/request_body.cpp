@@ -11,7 +11,7 @@ scim::ResourceInput read_resource_body(RequestContext const& ctx, boost::json::o
 scim::PatchRequest read_patch_body(RequestContext const& ctx, boost::json::object const& body,
                                    scim::ResourceType const& type, scim::IgnoredAttributes& ignored) {
     auto request = scim::parse_patch_request(body);
-    ignored.add_all(scim::drop_unknown_attributes(request, type, ctx.app.registry, ctx.grant.unknown_attributes));
+    ignored.add_all(scim::drop_unknown_attributes(request, type, ctx.app.registry, ctx.caller().read.unknown));
     return request;
 }
 

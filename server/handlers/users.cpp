@@ -6,6 +6,7 @@
 #include "scim/error.hpp"
 #include "scim/patch.hpp"
 #include "scim/resource.hpp"
+#include "scim/urns.hpp"
 #include "server/crypto.hpp"
 #include "server/handlers/request_body.hpp"
 #include "server/handlers/views.hpp"
@@ -37,6 +38,10 @@ Rendered rendered(pqxx::transaction_base& tx, RequestContext const& ctx, storage
     return render_one(tx, ctx, user_type(ctx), std::move(stored), selection);
 }
 
+void add_unlinked_manager(HttpResponse& res, storage::StoredResource const& stored) {
+    add_unlinked_reference(res, std::string(scim::urn::enterprise_user) + ":manager", unlinked_manager(stored));
+}
+
 }  // namespace
 
 Reply create_user(RequestContext& ctx) {
@@ -49,6 +54,7 @@ Reply create_user(RequestContext& ctx) {
     });
     auto res = text_resource_response(201, ctx, type, stored, text);
     add_ignored_attributes(res, input.ignored);
+    add_unlinked_manager(res, stored);
     co_return res;
 }
 
@@ -79,7 +85,9 @@ Reply replace_user(RequestContext& ctx, std::string_view id) {
         return rendered(tx, ctx, service::replace(tx, ctx.caller(), user, id, input, hash, ctx.request.if_match),
                         selection);
     });
-    co_return modified_response(ctx, type, stored, text, input.ignored);
+    auto res = modified_response(ctx, type, stored, text, input.ignored);
+    add_unlinked_manager(res, stored);
+    co_return res;
 }
 
 Reply patch_user(RequestContext& ctx, std::string_view id) {
@@ -92,7 +100,9 @@ Reply patch_user(RequestContext& ctx, std::string_view id) {
         return rendered(tx, ctx, service::patch(tx, ctx.caller(), user, id, request, hash, ctx.request.if_match),
                         selection);
     });
-    co_return modified_response(ctx, type, stored, text, ignored);
+    auto res = modified_response(ctx, type, stored, text, ignored);
+    add_unlinked_manager(res, stored);
+    co_return res;
 }
 
 Reply delete_user(RequestContext& ctx, std::string_view id) {

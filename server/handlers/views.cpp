@@ -1,12 +1,15 @@
 // Rendering of users with their groups and groups with their members.
 #include "server/handlers/views.hpp"
 
+#include <map>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "scim/directory_user.hpp"
 #include "scim/error.hpp"
 #include "scim/etag.hpp"
+#include "scim/json_fields.hpp"
 #include "scim/urns.hpp"
 #include "server/error_response.hpp"
 #include "server/reads.hpp"
@@ -34,32 +37,53 @@ bool shown_to(DirectoryViewer const& viewer, std::string_view user_id, std::stri
     return scim::shown_in_directory(scim::read_directory_fields(attributes), viewer.site);
 }
 
-// A manager the viewer may not see is left out of what they read: its id and name would reveal them.
-void hide_unseen_managers(pqxx::transaction_base& tx, RequestContext const& ctx,
-                          std::vector<storage::StoredResource>& users) {
+// Users' managers as clients read them: a reference that names a user of the tenant (by id, externalId or userName)
+// is linked, with that user's $ref and displayName; one that names nobody is shown as given, unlinked (no $ref).
+// What a client sent as $ref or displayName is never shown: both are the server's to say. A user-bound token's
+// person does not see a manager the directory hides from them, neither id nor name.
+void present_managers(pqxx::transaction_base& tx, RequestContext const& ctx,
+                      std::vector<storage::StoredResource>& users) {
     auto const manager_of = [](storage::StoredResource& user) -> json::object* {
         auto* ext = user.attributes.if_contains(scim::urn::enterprise_user);
         if (!ext || !ext->is_object()) return nullptr;
         auto* manager = ext->get_object().if_contains("manager");
         return manager && manager->is_object() ? &manager->get_object() : nullptr;
     };
-    std::vector<std::string> ids;
+    std::vector<std::string> keys;
     for (auto& user : users)
         if (auto* manager = manager_of(user))
-            if (auto const* id = manager->if_contains("value"); id && id->is_string())
-                ids.emplace_back(id->get_string());
-    if (ids.empty()) return;
+            if (auto const* key = manager->if_contains("value"); key && key->is_string())
+                keys.emplace_back(key->get_string());
+    if (keys.empty()) return;
     auto const change = ctx.change();
-    auto const directories = storage::UserRepository(tx, change).directory_attributes(ids);
+    storage::UserRepository repository(tx, change);
+    auto const resolved = repository.resolve_references(keys);
+    std::map<std::string, std::string> directories;  // of the managers found, for a user-bound token's person
+    if (ctx.viewer && !resolved.empty()) {
+        std::vector<std::string> ids;
+        for (auto const& [key, reference] : resolved) ids.push_back(reference.id);
+        directories = repository.directory_attributes(ids);
+    }
     for (auto& user : users) {
         auto* manager = manager_of(user);
         if (!manager) continue;
-        auto const* id = manager->if_contains("value");
-        auto const known = id && id->is_string() ? directories.find(std::string(id->get_string())) : directories.end();
-        if (known != directories.end() && shown_to(*ctx.viewer, known->first, known->second)) continue;
-        auto& ext = user.attributes[scim::urn::enterprise_user].get_object();
-        ext.erase("manager");
-        if (ext.empty()) user.attributes.erase(scim::urn::enterprise_user);
+        manager->erase("$ref");
+        manager->erase("displayName");
+        auto const* key = manager->if_contains("value");
+        auto const found = key && key->is_string() ? resolved.find(std::string(key->get_string())) : resolved.end();
+        if (found == resolved.end()) continue;  // unlinked: as given
+        auto const& reference = found->second;
+        if (ctx.viewer) {
+            auto const dir = directories.find(reference.id);
+            if (!shown_to(*ctx.viewer, reference.id, dir == directories.end() ? "" : dir->second)) {
+                auto& ext = user.attributes[scim::urn::enterprise_user].get_object();
+                ext.erase("manager");
+                if (ext.empty()) user.attributes.erase(scim::urn::enterprise_user);
+                continue;
+            }
+        }
+        (*manager)["$ref"] = ctx.base_url + "/Users/" + reference.id;
+        if (!reference.display.empty()) (*manager)["displayName"] = reference.display;
     }
 }
 
@@ -191,6 +215,13 @@ boost::asio::awaitable<DirectoryViewer> directory_viewer(RequestContext& ctx) {
     });
 }
 
+std::string unlinked_manager(storage::StoredResource const& user) {
+    auto const& ext = scim::object_at(user.attributes, scim::urn::enterprise_user);
+    auto const& manager = scim::object_at(ext, "manager");
+    if (manager.empty() || manager.contains("$ref")) return {};
+    return scim::text_at(manager, "value");
+}
+
 bool shown_to_viewer(RequestContext const& ctx, std::string_view user_id, json::object const& attributes) {
     if (!ctx.viewer || user_id == ctx.viewer->user_id) return true;
     return scim::shown_in_directory(scim::read_directory_fields(attributes), ctx.viewer->site);
@@ -210,7 +241,7 @@ std::vector<std::string> render_resources(pqxx::transaction_base& tx, RequestCon
     std::vector<std::string> out;
     out.reserve(resources.size());
     if (wants_user_groups(ctx, type, selection) && !resources.empty()) add_user_groups(tx, ctx, resources);
-    if (ctx.viewer && type.id == "User") hide_unseen_managers(tx, ctx, resources);
+    if (type.id == "User") present_managers(tx, ctx, resources);
     auto const* members = core.find("members");
     bool const with_members = members && selected(selection, "members", members);
     for (auto& r : resources) add_references(ctx, type, r);

@@ -25,6 +25,10 @@ boost::asio::awaitable<DirectoryViewer> directory_viewer(RequestContext& ctx);
 /// a user, who sees themselves and whom the directory shows them.
 bool shown_to_viewer(RequestContext const& ctx, std::string_view user_id, boost::json::object const& attributes);
 
+/// The manager.value of a user as rendered (render_one) when it names nobody of the tenant (kept unlinked), else
+/// empty.
+std::string unlinked_manager(storage::StoredResource const& user);
+
 /// What to do with a group whose members are more than the server returns inline.
 enum class LargeGroups {
     refuse,        // reads: 400 tooMany, saying how to read it instead

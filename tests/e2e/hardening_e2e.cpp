@@ -343,8 +343,9 @@ TEST_CASE("issue F11: HEAD has no body, bytes that are not UTF-8 never reach JSO
     CHECK(dripped < 20);
 }
 
-TEST_CASE("issue F12: a Host that is not a host is not reflected, and managers must be users of the tenant") {
+TEST_CASE("issue F12: a Host that is not a host is not reflected, and a tenant may require managers to be its users") {
     E2E e({false, {}});
+    e.admin({"tenant", "set", "--tenant", "acme", "--unknown-managers", "reject"});
     RawConnection c(e.server->port());
     auto const body = user_body("hosted@x.com");
     c.send("POST /scim/v2/Users HTTP/1.1\r\nHost: evil.example/\"><x\r\nAuthorization: Bearer " + e.acme.write_token +

@@ -112,7 +112,7 @@ TEST_CASE("client credentials with a secret give access tokens whose scope the S
     auto const token = access_token(basic);
     CHECK(basic.json().at("token_type") == "Bearer");
     CHECK(basic.json().at("expires_in") == 3600);
-    CHECK(basic.json().at("scope") == "scim:read scim:write");
+    CHECK(basic.json().at("scope") == "scim scim:read scim:write");
     CHECK(basic.header("cache-control") == "no-store");
     CHECK(e.call("GET", "/scim/v2/Users", "", token).status == 200);
     auto const created =

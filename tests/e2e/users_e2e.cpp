@@ -81,6 +81,12 @@ TEST_CASE("every core and enterprise attribute comes back as it was sent") {
     auto sent = json::parse(sent_text).as_object();
     sent.erase("password");
     auto body = got.json().as_object();
+    // The manager is linked: the server adds its $ref and displayName to the value sent.
+    auto& manager = body.at("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").at("manager").as_object();
+    CHECK(manager.at("$ref").as_string().ends_with("/Users/" + std::string(manager.at("value").as_string())));
+    CHECK(manager.at("displayName") == "manager@example.com");
+    manager.erase("$ref");
+    manager.erase("displayName");
     for (auto const& [key, value] : sent) {
         CAPTURE(key);
         if (key == "schemas") continue;  // the response also names the directory extension

@@ -79,6 +79,8 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -n "$ready" ] || fail "/readyz of the installed scimd never answered 200"
+# /readyz can answer before the line saying where scimd listens is written: wait for it too.
+for _ in $(seq 1 50); do grep -q '"msg":"listening on http' "$work/scimd.log" && break; sleep 0.1; done
 grep -q '"msg":"listening on http' "$work/scimd.log" || fail "the installed configuration's log-format = json was not used"
 echo "the installed scimd, run as user scimd with /etc/scimd/scimd.conf, answers /readyz 200"
 kill -TERM "$server"
